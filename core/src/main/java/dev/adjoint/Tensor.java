@@ -1,0 +1,389 @@
+package dev.adjoint;
+
+import dev.adjoint.autograd.Engine;
+import dev.adjoint.autograd.Function;
+import dev.adjoint.ops.F;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * An n-dimensional array of float32 or float64 values that records how it was made.
+ *
+ * <p>A tensor is either a <em>leaf</em> (made by the user: data, parameters) or the output of a
+ * {@link Function}, its {@link #creator()}. Calling {@link #backward()} on a scalar walks those
+ * functions in reverse and accumulates gradients into the {@link #grad()} of every leaf that
+ * {@link #requiresGrad() requires grad}.
+ *
+ * <p>Tensors are immutable from the user's point of view: every op returns a new tensor. Only
+ * optimizers and checkpoint loading write into a tensor's data, under no-grad.
+ */
+public final class Tensor {
+    private final INDArray data;
+    private final Function creator;
+    private boolean requiresGrad;
+    private Tensor grad;
+    private String name;
+    private List<UnaryOperator<Tensor>> hooks;
+
+    /**
+     * Wraps an ND4J array. Most code uses the factories ({@link #of}, {@link #zeros}, ...) instead.
+     * The array must be float32 or float64; it is not copied.
+     */
+    public Tensor(INDArray data) {
+        this(data, null, false);
+    }
+
+    /** Used by {@link Function#apply} to make an output that remembers its creator. */
+    public Tensor(INDArray data, Function creator, boolean requiresGrad) {
+        DType.of(data.dataType()); // rejects integer and other types early
+        this.data = data;
+        this.creator = creator;
+        this.requiresGrad = requiresGrad;
+    }
+
+    // ---------------------------------------------------------------- factories
+
+    /** A float32 tensor of the given values, row-major, with the given shape. */
+    public static Tensor of(double[] values, long... shape) {
+        return of(DType.FLOAT32, values, shape);
+    }
+
+    /** A tensor of the given dtype and values, row-major, with the given shape. */
+    public static Tensor of(DType dtype, double[] values, long... shape) {
+        if (shape.length == 0 && values.length == 1) {
+            return scalar(values[0], dtype);
+        }
+        if (Shapes.numel(shape) != values.length) {
+            throw new IllegalArgumentException("Tensor.of: " + values.length + " values do not fill shape " + Shapes.str(shape)
+                    + " (" + Shapes.numel(shape) + " elements)");
+        }
+        for (long d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("Tensor.of: negative size in shape " + Shapes.str(shape));
+            }
+        }
+        return new Tensor(Nd4j.create(values, shape, dtype.nd4j()));
+    }
+
+    /** A 1-D float32 tensor of the given values. */
+    public static Tensor of(double... values) {
+        return of(values, values.length);
+    }
+
+    /** A 0-dimensional tensor holding one value. */
+    public static Tensor scalar(double value, DType dtype) {
+        return new Tensor(Nd4j.scalar(dtype.nd4j(), value));
+    }
+
+    /** A 0-dimensional float32 tensor. */
+    public static Tensor scalar(double value) {
+        return scalar(value, DType.FLOAT32);
+    }
+
+    public static Tensor zeros(long... shape) {
+        return zeros(DType.FLOAT32, shape);
+    }
+
+    public static Tensor zeros(DType dtype, long... shape) {
+        return new Tensor(Nd4j.zeros(dtype.nd4j(), shape));
+    }
+
+    public static Tensor ones(long... shape) {
+        return ones(DType.FLOAT32, shape);
+    }
+
+    public static Tensor ones(DType dtype, long... shape) {
+        return new Tensor(Nd4j.ones(dtype.nd4j(), shape));
+    }
+
+    public static Tensor full(DType dtype, double value, long... shape) {
+        return new Tensor(Nd4j.valueArrayOf(shape, value, dtype.nd4j()));
+    }
+
+    /** Uniform values in [0, 1) from a seeded generator: the same seed gives the same tensor. */
+    public static Tensor rand(long seed, DType dtype, long... shape) {
+        Random r = new Random(seed);
+        double[] v = new double[Math.toIntExact(Shapes.numel(shape))];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = r.nextDouble();
+        }
+        return of(dtype, v, shape);
+    }
+
+    /** Standard normal values from a seeded generator. */
+    public static Tensor randn(long seed, DType dtype, long... shape) {
+        Random r = new Random(seed);
+        double[] v = new double[Math.toIntExact(Shapes.numel(shape))];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = r.nextGaussian();
+        }
+        return of(dtype, v, shape);
+    }
+
+    /** {@code [start, start + step, ...]} below {@code end}, float32. */
+    public static Tensor arange(double start, double end, double step) {
+        return arange(DType.FLOAT32, start, end, step);
+    }
+
+    public static Tensor arange(DType dtype, double start, double end, double step) {
+        if (step == 0 || (end - start) / step < 0) {
+            throw new IllegalArgumentException("arange: cannot go from " + start + " to " + end + " by step " + step);
+        }
+        int n = (int) Math.ceil((end - start) / step);
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = start + i * step;
+        }
+        return of(dtype, v, n);
+    }
+
+    /** {@code [0, 1, ..., n - 1]}, float32. */
+    public static Tensor arange(int n) {
+        return arange(0, n, 1);
+    }
+
+    // ---------------------------------------------------------------- inspection
+
+    /** The underlying ND4J array. Writing into it bypasses autograd: do so only under no-grad. */
+    public INDArray data() {
+        return data;
+    }
+
+    public long[] shape() {
+        return data.shape();
+    }
+
+    public int dim() {
+        return data.rank();
+    }
+
+    /** Size of one dimension; negative indices count from the end. */
+    public long size(int dim) {
+        return data.size(Shapes.dim("size", dim, dim()));
+    }
+
+    public long numel() {
+        return data.length();
+    }
+
+    public DType dtype() {
+        return DType.of(data.dataType());
+    }
+
+    /** The single value of a one-element tensor. */
+    public double item() {
+        if (data.length() != 1) {
+            throw new IllegalStateException("item: only a one-element tensor has an item, this one has shape " + Shapes.str(shape()));
+        }
+        return data.getDouble(0L);
+    }
+
+    /** All values, row-major, as doubles (a copy). */
+    public double[] toDoubleArray() {
+        if (data.length() == 0) {
+            return new double[0];
+        }
+        return data.dup('c').reshape(data.length()).toDoubleVector();
+    }
+
+    /** All values, row-major, as floats (a copy). */
+    public float[] toFloatArray() {
+        if (data.length() == 0) {
+            return new float[0];
+        }
+        return data.dup('c').reshape(data.length()).toFloatVector();
+    }
+
+    /** The function that produced this tensor, or null for a leaf. */
+    public Function creator() {
+        return creator;
+    }
+
+    public boolean isLeaf() {
+        return creator == null;
+    }
+
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** Marks a leaf as needing a gradient (like PyTorch's {@code requires_grad_}). Returns this. */
+    public Tensor requiresGrad(boolean value) {
+        if (!isLeaf()) {
+            throw new IllegalStateException("requiresGrad: only leaves can change requiresGrad; this tensor was made by " + creator);
+        }
+        this.requiresGrad = value;
+        return this;
+    }
+
+    /** The accumulated gradient of a leaf, or null before any backward pass (or after zeroGrad). */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /** Replaces the accumulated gradient (optimizers and the engine use this). */
+    public void setGrad(Tensor grad) {
+        if (grad != null && !Arrays.equals(grad.shape(), shape())) {
+            throw new IllegalArgumentException("setGrad: gradient shape " + Shapes.str(grad.shape())
+                    + " does not match tensor shape " + Shapes.str(shape()));
+        }
+        this.grad = grad;
+    }
+
+    /** Forgets the accumulated gradient (PyTorch's {@code set_to_none} behaviour). */
+    public void zeroGrad() {
+        this.grad = null;
+    }
+
+    /** An optional name (parameters get theirs from their module), shown in toString and graph dumps. */
+    public String name() {
+        return name;
+    }
+
+    public Tensor name(String name) {
+        this.name = name;
+        return this;
+    }
+
+    /** The same data, cut off from the graph: a leaf that does not require grad. */
+    public Tensor detach() {
+        return new Tensor(data);
+    }
+
+    /** A deep copy of the data as a new leaf. */
+    public Tensor copy() {
+        return new Tensor(data.dup('c'));
+    }
+
+    // ---------------------------------------------------------------- autograd
+
+    /** Backpropagates from this scalar: every leaf that requires grad receives d(this)/d(leaf) in its grad. */
+    public void backward() {
+        Engine.backward(this, null, false, false);
+    }
+
+    /** Backpropagates with an explicit gradient of some scalar with respect to this tensor. */
+    public void backward(Tensor gradient) {
+        Engine.backward(this, gradient, false, false);
+    }
+
+    /** Backpropagates; {@code retainGraph} keeps saved tensors for another pass, {@code createGraph} records the pass. */
+    public void backward(Tensor gradient, boolean retainGraph, boolean createGraph) {
+        Engine.backward(this, gradient, retainGraph, createGraph);
+    }
+
+    /**
+     * Registers a hook called with this tensor's gradient during backward; it may return a
+     * replacement gradient (same shape) or the gradient unchanged.
+     */
+    public Tensor registerHook(UnaryOperator<Tensor> hook) {
+        if (!requiresGrad) {
+            throw new IllegalStateException("registerHook: the tensor " + this + " does not require grad, so no gradient will reach the hook");
+        }
+        if (creator != null) {
+            creator.addOutputHook(hook);
+        } else {
+            if (hooks == null) {
+                hooks = new ArrayList<>();
+            }
+            hooks.add(hook);
+        }
+        return this;
+    }
+
+    /** Hooks registered on this leaf (the engine applies them). */
+    public List<UnaryOperator<Tensor>> hooks() {
+        return hooks == null ? List.of() : hooks;
+    }
+
+    // ---------------------------------------------------------------- ops (see F for documentation)
+
+    public Tensor add(Tensor other) { return F.add(this, other); }
+    public Tensor add(double c) { return F.add(this, c); }
+    public Tensor sub(Tensor other) { return F.sub(this, other); }
+    public Tensor sub(double c) { return F.sub(this, c); }
+    public Tensor mul(Tensor other) { return F.mul(this, other); }
+    public Tensor mul(double c) { return F.mul(this, c); }
+    public Tensor div(Tensor other) { return F.div(this, other); }
+    public Tensor div(double c) { return F.div(this, c); }
+    public Tensor neg() { return F.neg(this); }
+    public Tensor pow(double exponent) { return F.pow(this, exponent); }
+    public Tensor exp() { return F.exp(this); }
+    public Tensor log() { return F.log(this); }
+    public Tensor sqrt() { return F.sqrt(this); }
+    public Tensor abs() { return F.abs(this); }
+    public Tensor clamp(double min, double max) { return F.clamp(this, min, max); }
+    public Tensor relu() { return F.relu(this); }
+    public Tensor sigmoid() { return F.sigmoid(this); }
+    public Tensor tanh() { return F.tanh(this); }
+    public Tensor softmax(int dim) { return F.softmax(this, dim); }
+    public Tensor logSoftmax(int dim) { return F.logSoftmax(this, dim); }
+    public Tensor matmul(Tensor other) { return F.matmul(this, other); }
+    public Tensor sum() { return F.sum(this); }
+    public Tensor sum(int[] dims, boolean keepDim) { return F.sum(this, dims, keepDim); }
+    public Tensor sum(int dim) { return F.sum(this, new int[] {dim}, false); }
+    public Tensor mean() { return F.mean(this); }
+    public Tensor mean(int[] dims, boolean keepDim) { return F.mean(this, dims, keepDim); }
+    public Tensor max() { return F.max(this); }
+    public Tensor max(int[] dims, boolean keepDim) { return F.max(this, dims, keepDim); }
+    public Tensor reshape(long... shape) { return F.reshape(this, shape); }
+    public Tensor view(long... shape) { return F.reshape(this, shape); }
+    public Tensor flatten(int startDim) { return F.flatten(this, startDim); }
+    public Tensor permute(int... dims) { return F.permute(this, dims); }
+    public Tensor transpose(int dim0, int dim1) { return F.transpose(this, dim0, dim1); }
+    public Tensor t() { return F.transpose(this, 0, 1); }
+    public Tensor squeeze(int dim) { return F.squeeze(this, dim); }
+    public Tensor unsqueeze(int dim) { return F.unsqueeze(this, dim); }
+    public Tensor narrow(int dim, long start, long length) { return F.narrow(this, dim, start, length); }
+    public Tensor expand(long... shape) { return F.expand(this, shape); }
+
+    // ---------------------------------------------------------------- printing
+
+    private static final int PREVIEW = 6;
+
+    /**
+     * {@code Tensor[2, 3] float32 grad_fn=Mul#12 [0.1000, 0.2000, ... 0.6000]}: shape, dtype, the
+     * creating function (or "leaf"), and at most a handful of values, so a debugger's variables
+     * view never renders a million numbers.
+     */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Tensor");
+        sb.append(Arrays.toString(shape())).append(' ').append(dtype());
+        if (name != null) {
+            sb.append(" '").append(name).append('\'');
+        }
+        if (creator != null) {
+            sb.append(" grad_fn=").append(creator.label());
+        } else if (requiresGrad) {
+            sb.append(" leaf requires_grad");
+        }
+        sb.append(' ').append(preview());
+        return sb.toString();
+    }
+
+    private String preview() {
+        long n = data.length();
+        if (n == 0) {
+            return "[]";
+        }
+        INDArray flat = data.reshape(n);
+        StringBuilder sb = new StringBuilder("[");
+        long shown = Math.min(n, PREVIEW);
+        for (long i = 0; i < shown; i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            sb.append(String.format("%.4f", flat.getDouble(i)));
+        }
+        if (n > PREVIEW) {
+            sb.append(", ... ").append(n - PREVIEW).append(" more");
+        }
+        return sb.append(']').toString();
+    }
+}

@@ -1,0 +1,250 @@
+package dev.adjoint.autograd;
+
+import dev.adjoint.Shapes;
+import dev.adjoint.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One differentiable operation: {@link #forward} computes the output from the inputs' data, and
+ * {@link #backward} turns the gradient of the output into gradients of the inputs.
+ *
+ * <p>A subclass is created per call, holds that call's arguments (stride, dims, ...) in fields,
+ * and is run by {@link #apply}. When gradients are being recorded, the output tensor remembers
+ * this function as its creator, and the function keeps edges to its inputs' creators: that chain
+ * of functions is the graph {@link Engine} walks backwards.
+ *
+ * <p>{@code backward} is written with differentiable {@code Tensor} ops, so when the engine runs it
+ * with {@code createGraph} the backward pass is itself recorded and can be differentiated again.
+ */
+public abstract class Function {
+    private static final AtomicLong COUNTER = new AtomicLong();
+
+    /** Creation order; every consumer of a tensor gets a larger id than its producer. */
+    private long id;
+    private Function[] nextFunctions;
+    private Tensor[] nextLeaves;
+    private boolean[] needsInputGrad;
+    private long[][] inputShapes;
+    private long[] outputShape;
+    private Tensor[] saved;
+    private boolean saveOutput;
+    private Tensor output;
+    private boolean released;
+    private String forwardSite;
+    private List<UnaryOperator<Tensor>> outputHooks;
+
+    /**
+     * Computes the output value. Read inputs with {@code in[i].data()}; call {@link #save} for the
+     * tensors backward needs, or {@link #saveOutput()} when backward is best written with the output.
+     */
+    protected abstract INDArray forward(Tensor... in);
+
+    /**
+     * Given the gradient of the output, returns one gradient per input (same shapes as the inputs),
+     * or null for inputs that do not need one (see {@link #needsInputGrad(int)}).
+     */
+    protected abstract Tensor[] backward(Tensor gradOutput);
+
+    /** The call's arguments, for printing: {@code "stride=[2, 2], padding=[1, 1]"}. Empty by default. */
+    public String args() {
+        return "";
+    }
+
+    /** Names of the inputs, for traces and graph dumps: {@code {"x", "w", "b"}}. */
+    public String[] inputNames() {
+        return new String[] {"x", "y", "z"};
+    }
+
+    /** How backward computes the gradient of input {@code i}, for traces: {@code "convTranspose2d(gy, w, ...)"}. */
+    public String gradientFormula(int i) {
+        return "";
+    }
+
+    /** Runs forward and, when grad mode is on and an input requires grad, records this function. */
+    public final Tensor apply(Tensor... inputs) {
+        if (id != 0) {
+            throw new IllegalStateException(label() + " has been applied already; create one function object per call");
+        }
+        id = COUNTER.incrementAndGet();
+        INDArray out = forward(inputs);
+        boolean record = false;
+        if (GradMode.isEnabled()) {
+            for (Tensor t : inputs) {
+                record |= t != null && t.requiresGrad();
+            }
+        }
+        if (!record) {
+            saved = null; // nothing will run backward: let the saved tensors go now
+            return new Tensor(out);
+        }
+        int n = inputs.length;
+        nextFunctions = new Function[n];
+        nextLeaves = new Tensor[n];
+        needsInputGrad = new boolean[n];
+        inputShapes = new long[n][];
+        for (int i = 0; i < n; i++) {
+            Tensor t = inputs[i];
+            if (t == null) {
+                continue;
+            }
+            inputShapes[i] = t.shape();
+            if (t.requiresGrad()) {
+                needsInputGrad[i] = true;
+                if (t.isLeaf()) {
+                    nextLeaves[i] = t;
+                } else {
+                    nextFunctions[i] = t.creator();
+                }
+            }
+        }
+        outputShape = out.shape();
+        if (AnomalyMode.isEnabled()) {
+            forwardSite = callSite();
+        }
+        Tensor y = new Tensor(out, this, true);
+        if (saveOutput) {
+            output = y;
+        }
+        return y;
+    }
+
+    /** Keeps tensors for backward (normally some of the inputs). */
+    protected final void save(Tensor... tensors) {
+        this.saved = tensors;
+    }
+
+    /** A tensor kept by {@link #save}; fails clearly once the graph has been freed by a backward pass. */
+    protected final Tensor saved(int i) {
+        checkNotReleased();
+        return saved[i];
+    }
+
+    /** Asks apply to keep the output tensor for backward (exp, sigmoid, tanh, softmax use it). */
+    protected final void saveOutput() {
+        this.saveOutput = true;
+    }
+
+    /** The output tensor, when {@link #saveOutput()} was called in forward. */
+    protected final Tensor output() {
+        checkNotReleased();
+        return output;
+    }
+
+    /** Whether input {@code i} requires a gradient; backward may skip work for the others. */
+    protected final boolean needsInputGrad(int i) {
+        return needsInputGrad != null && needsInputGrad[i];
+    }
+
+    /** How many inputs the function was applied to. */
+    protected final int inputCount() {
+        return inputShapes.length;
+    }
+
+    /** Shape of input {@code i} as it was in forward. */
+    protected final long[] inputShape(int i) {
+        return inputShapes[i];
+    }
+
+    private void checkNotReleased() {
+        if (released) {
+            throw new IllegalStateException(label() + ": its saved tensors were freed by an earlier backward pass. "
+                    + "Trying to backward through the graph a second time? Pass retainGraph=true to the first backward.");
+        }
+    }
+
+    // ---------------------------------------------------------------- used by the engine
+
+    long id() {
+        return id;
+    }
+
+    Function[] nextFunctions() {
+        return nextFunctions;
+    }
+
+    Tensor[] nextLeaves() {
+        return nextLeaves;
+    }
+
+    boolean isReleased() {
+        return released;
+    }
+
+    /** Frees saved tensors; a later backward through this function throws IllegalStateException. */
+    void release() {
+        released = true;
+        saved = null;
+        output = null;
+    }
+
+    /** Adds a hook on the gradient of this function's output (Tensor.registerHook on a non-leaf). */
+    public void addOutputHook(UnaryOperator<Tensor> hook) {
+        if (outputHooks == null) {
+            outputHooks = new ArrayList<>();
+        }
+        outputHooks.add(hook);
+    }
+
+    List<UnaryOperator<Tensor>> outputHooks() {
+        return outputHooks == null ? List.of() : outputHooks;
+    }
+
+    /** Where forward was called from (recorded in anomaly mode only), or null. */
+    public String forwardSite() {
+        return forwardSite;
+    }
+
+    /** Shape of the output this function produced. */
+    public long[] outputShape() {
+        return outputShape == null ? null : outputShape.clone();
+    }
+
+    /** The functions that produced this function's inputs (null entries for leaves and constants). */
+    public List<Function> inputsCreators() {
+        return nextFunctions == null ? List.of() : Arrays.asList(nextFunctions.clone());
+    }
+
+    // ---------------------------------------------------------------- printing
+
+    /** The op's name in traces and dumps; the class name unless a class serves several ops (Conv1d/Conv2d). */
+    public String name() {
+        return getClass().getSimpleName();
+    }
+
+    /** {@code Conv2d#17}: the name and the creation number. */
+    public String label() {
+        return name() + "#" + id;
+    }
+
+    /** {@code Conv2d#17(stride=[1, 1], padding=[2, 2]) -> [64, 6, 28, 28]}. */
+    @Override
+    public String toString() {
+        String a = args();
+        StringBuilder sb = new StringBuilder(label());
+        if (!a.isEmpty()) {
+            sb.append('(').append(a).append(')');
+        }
+        if (outputShape != null) {
+            sb.append(" -> ").append(Shapes.str(outputShape));
+        }
+        if (released) {
+            sb.append(" [freed]");
+        }
+        return sb.toString();
+    }
+
+    private static String callSite() {
+        for (StackTraceElement e : new Throwable().getStackTrace()) {
+            String c = e.getClassName();
+            if (!c.startsWith("dev.adjoint.autograd") && !c.startsWith("dev.adjoint.ops") && !c.equals("dev.adjoint.Tensor")) {
+                return e.toString();
+            }
+        }
+        return "unknown";
+    }
+}

@@ -1,0 +1,48 @@
+package dev.adjoint.autograd;
+
+/**
+ * Whether ops record the graph, per thread. Use as a scope:
+ * <pre>{@code try (var g = GradMode.disabled()) { ... no graph is recorded here ... }}</pre>
+ */
+public final class GradMode {
+    private static final ThreadLocal<Boolean> ENABLED = ThreadLocal.withInitial(() -> Boolean.TRUE);
+
+    private GradMode() {
+    }
+
+    public static boolean isEnabled() {
+        return ENABLED.get();
+    }
+
+    /** Turns recording off until the returned scope is closed. */
+    public static Scope disabled() {
+        return set(false);
+    }
+
+    /** Turns recording on until the returned scope is closed (e.g. inside a no-grad block). */
+    public static Scope enabled() {
+        return set(true);
+    }
+
+    public static Scope set(boolean enabled) {
+        boolean previous = ENABLED.get();
+        ENABLED.set(enabled);
+        return new Scope(ENABLED, previous);
+    }
+
+    /** Restores the previous setting when closed. */
+    public static final class Scope implements AutoCloseable {
+        private final ThreadLocal<Boolean> flag;
+        private final boolean previous;
+
+        Scope(ThreadLocal<Boolean> flag, boolean previous) {
+            this.flag = flag;
+            this.previous = previous;
+        }
+
+        @Override
+        public void close() {
+            flag.set(previous);
+        }
+    }
+}

@@ -1,0 +1,568 @@
+package dev.adjoint.ops;
+
+import dev.adjoint.Shapes;
+import dev.adjoint.Tensor;
+import dev.adjoint.ops.activation.LeakyRelu;
+import dev.adjoint.ops.activation.LogSoftmax;
+import dev.adjoint.ops.activation.Relu;
+import dev.adjoint.ops.activation.Sigmoid;
+import dev.adjoint.ops.activation.Softmax;
+import dev.adjoint.ops.activation.Tanh;
+import dev.adjoint.ops.elementwise.Abs;
+import dev.adjoint.ops.elementwise.Add;
+import dev.adjoint.ops.elementwise.Clamp;
+import dev.adjoint.ops.elementwise.Div;
+import dev.adjoint.ops.elementwise.Exp;
+import dev.adjoint.ops.elementwise.Log;
+import dev.adjoint.ops.elementwise.Mul;
+import dev.adjoint.ops.elementwise.Neg;
+import dev.adjoint.ops.elementwise.Pow;
+import dev.adjoint.ops.elementwise.Sqrt;
+import dev.adjoint.ops.elementwise.Sub;
+import dev.adjoint.ops.linalg.MatMul;
+import dev.adjoint.ops.loss.NllLoss;
+import dev.adjoint.ops.reduce.Expand;
+import dev.adjoint.ops.reduce.Max;
+import dev.adjoint.ops.reduce.Sum;
+import dev.adjoint.ops.reduce.SumTo;
+import dev.adjoint.ops.shape.Concat;
+import dev.adjoint.ops.shape.Pad;
+import dev.adjoint.ops.shape.Permute;
+import dev.adjoint.ops.shape.Reshape;
+import dev.adjoint.ops.shape.Slice;
+import dev.adjoint.ops.conv.ConvGeometry;
+import dev.adjoint.ops.conv.ConvNd;
+import dev.adjoint.ops.conv.ConvTransposeExplained;
+import dev.adjoint.ops.conv.ConvTransposeNd;
+import dev.adjoint.ops.shape.Flip;
+import dev.adjoint.ops.pool.AvgPool2d;
+import dev.adjoint.ops.pool.MaxPool2d;
+import dev.adjoint.ops.pool.PoolGeometry;
+import dev.adjoint.autograd.GradMode;
+import java.util.Arrays;
+
+/**
+ * The functional facade, as {@code torch.nn.functional}: every differentiable op of adjoint is
+ * reachable from here. Each method creates one {@link dev.adjoint.autograd.Function} and applies
+ * it; the Function's class holds the forward and backward side by side.
+ */
+public final class F {
+    private F() {
+    }
+
+    // ---------------------------------------------------------------- elementwise
+
+    /** {@code a + b}, broadcasting. */
+    public static Tensor add(Tensor a, Tensor b) {
+        return new Add().apply(a, b);
+    }
+
+    public static Tensor add(Tensor a, double c) {
+        return add(a, Tensor.scalar(c, a.dtype()));
+    }
+
+    /** {@code a - b}, broadcasting. */
+    public static Tensor sub(Tensor a, Tensor b) {
+        return new Sub().apply(a, b);
+    }
+
+    public static Tensor sub(Tensor a, double c) {
+        return sub(a, Tensor.scalar(c, a.dtype()));
+    }
+
+    /** {@code a * b} elementwise, broadcasting. */
+    public static Tensor mul(Tensor a, Tensor b) {
+        return new Mul().apply(a, b);
+    }
+
+    public static Tensor mul(Tensor a, double c) {
+        return mul(a, Tensor.scalar(c, a.dtype()));
+    }
+
+    /** {@code a / b} elementwise, broadcasting. */
+    public static Tensor div(Tensor a, Tensor b) {
+        return new Div().apply(a, b);
+    }
+
+    public static Tensor div(Tensor a, double c) {
+        return div(a, Tensor.scalar(c, a.dtype()));
+    }
+
+    public static Tensor neg(Tensor x) {
+        return new Neg().apply(x);
+    }
+
+    /** {@code x ^ exponent} for a constant exponent. */
+    public static Tensor pow(Tensor x, double exponent) {
+        return new Pow(exponent).apply(x);
+    }
+
+    public static Tensor exp(Tensor x) {
+        return new Exp().apply(x);
+    }
+
+    public static Tensor log(Tensor x) {
+        return new Log().apply(x);
+    }
+
+    public static Tensor sqrt(Tensor x) {
+        return new Sqrt().apply(x);
+    }
+
+    public static Tensor abs(Tensor x) {
+        return new Abs().apply(x);
+    }
+
+    /** Limits values to {@code [min, max]}; use infinities for a one-sided clamp. */
+    public static Tensor clamp(Tensor x, double min, double max) {
+        return new Clamp(min, max).apply(x);
+    }
+
+    // ---------------------------------------------------------------- activations
+
+    public static Tensor relu(Tensor x) {
+        return new Relu().apply(x);
+    }
+
+    public static Tensor leakyRelu(Tensor x, double negativeSlope) {
+        return new LeakyRelu(negativeSlope).apply(x);
+    }
+
+    public static Tensor sigmoid(Tensor x) {
+        return new Sigmoid().apply(x);
+    }
+
+    public static Tensor tanh(Tensor x) {
+        return new Tanh().apply(x);
+    }
+
+    public static Tensor softmax(Tensor x, int dim) {
+        return new Softmax(dim).apply(x);
+    }
+
+    /** Numerically stable {@code log(softmax(x))}. */
+    public static Tensor logSoftmax(Tensor x, int dim) {
+        return new LogSoftmax(dim).apply(x);
+    }
+
+    // ---------------------------------------------------------------- linear algebra
+
+    /** Matrix product: [m,k]@[k,n], batched [...,m,k]@[...,k,n], or [...,m,k]@[k,n]. */
+    public static Tensor matmul(Tensor a, Tensor b) {
+        return new MatMul().apply(a, b);
+    }
+
+    /** {@code x @ w^T + b} with PyTorch's weight layout {@code [out, in]}; {@code b} may be null. */
+    public static Tensor linear(Tensor x, Tensor w, Tensor b) {
+        if (w.dim() != 2 || x.dim() < 1 || x.size(-1) != w.size(1)) {
+            throw new IllegalArgumentException("linear: input " + Shapes.str(x.shape()) + " does not fit weight " + Shapes.str(w.shape())
+                    + " (need input [..., " + (w.dim() == 2 ? w.size(1) : "in") + "] and weight [out, in])");
+        }
+        if (b != null && (b.dim() != 1 || b.size(0) != w.size(0))) {
+            throw new IllegalArgumentException("linear: bias " + Shapes.str(b.shape()) + " does not match weight " + Shapes.str(w.shape()));
+        }
+        Tensor y = matmul(x, w.t());
+        return b == null ? y : add(y, b);
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    /** Sum of all elements, a scalar. */
+    public static Tensor sum(Tensor x) {
+        return new Sum(new int[0], false).apply(x);
+    }
+
+    /** Sum over the given dims (negative counts from the end). */
+    public static Tensor sum(Tensor x, int[] dims, boolean keepDim) {
+        if (dims.length == 0) {
+            throw new IllegalArgumentException("sum: no dims given; use sum(x) for the sum of all elements");
+        }
+        return new Sum(dims, keepDim).apply(x);
+    }
+
+    public static Tensor mean(Tensor x) {
+        if (x.numel() == 0) {
+            throw new IllegalArgumentException("mean: the input " + Shapes.str(x.shape()) + " is empty");
+        }
+        return div(sum(x), x.numel());
+    }
+
+    public static Tensor mean(Tensor x, int[] dims, boolean keepDim) {
+        long count = 1;
+        for (int d : Shapes.dims("mean", dims, x.dim())) {
+            count *= x.shape()[d];
+        }
+        return div(sum(x, dims, keepDim), count);
+    }
+
+    /** Maximum of all elements. */
+    public static Tensor max(Tensor x) {
+        return new Max(new int[0], false).apply(x);
+    }
+
+    public static Tensor max(Tensor x, int[] dims, boolean keepDim) {
+        if (dims.length == 0) {
+            throw new IllegalArgumentException("max: no dims given; use max(x) for the maximum of all elements");
+        }
+        return new Max(dims, keepDim).apply(x);
+    }
+
+    /** Sums a broadcast result back to {@code shape}; returns {@code x} itself when it already has it. */
+    public static Tensor sumTo(Tensor x, long[] shape) {
+        if (Arrays.equals(x.shape(), shape)) {
+            return x;
+        }
+        return new SumTo(shape).apply(x);
+    }
+
+    // ---------------------------------------------------------------- shape
+
+    /** Repeats size-1 dims up to {@code shape} (PyTorch's expand / broadcast_to). */
+    public static Tensor expand(Tensor x, long... shape) {
+        if (Arrays.equals(x.shape(), shape)) {
+            return x;
+        }
+        return new Expand(shape).apply(x);
+    }
+
+    public static Tensor broadcastTo(Tensor x, long... shape) {
+        return expand(x, shape);
+    }
+
+    /** Same values in a new shape; one size may be -1. */
+    public static Tensor reshape(Tensor x, long... shape) {
+        if (Arrays.equals(x.shape(), shape)) {
+            return x;
+        }
+        return new Reshape(shape).apply(x);
+    }
+
+    public static Tensor view(Tensor x, long... shape) {
+        return reshape(x, shape);
+    }
+
+    /** Merges dims {@code startDim..} into one: {@code [N, C, H, W] -> [N, C*H*W]} for startDim 1. */
+    public static Tensor flatten(Tensor x, int startDim) {
+        int s = Shapes.dim("flatten", startDim, Math.max(1, x.dim()));
+        long[] shape = new long[s + 1];
+        System.arraycopy(x.shape(), 0, shape, 0, s);
+        shape[s] = -1;
+        return reshape(x, shape);
+    }
+
+    public static Tensor permute(Tensor x, int... dims) {
+        return new Permute(dims).apply(x);
+    }
+
+    /** Swaps two dims. */
+    public static Tensor transpose(Tensor x, int dim0, int dim1) {
+        int r = x.dim();
+        int a = Shapes.dim("transpose", dim0, r);
+        int b = Shapes.dim("transpose", dim1, r);
+        int[] dims = new int[r];
+        for (int i = 0; i < r; i++) {
+            dims[i] = i;
+        }
+        dims[a] = b;
+        dims[b] = a;
+        return permute(x, dims);
+    }
+
+    /** Removes a size-1 dim. */
+    public static Tensor squeeze(Tensor x, int dim) {
+        int d = Shapes.dim("squeeze", dim, x.dim());
+        if (x.shape()[d] != 1) {
+            throw new IllegalArgumentException("squeeze: dim " + dim + " of " + Shapes.str(x.shape()) + " has size " + x.shape()[d] + ", not 1");
+        }
+        long[] s = new long[x.dim() - 1];
+        for (int i = 0, j = 0; i < x.dim(); i++) {
+            if (i != d) {
+                s[j++] = x.shape()[i];
+            }
+        }
+        return reshape(x, s);
+    }
+
+    /** Inserts a size-1 dim at {@code dim} (0..rank). */
+    public static Tensor unsqueeze(Tensor x, int dim) {
+        int d = Shapes.dim("unsqueeze", dim, x.dim() + 1);
+        long[] s = new long[x.dim() + 1];
+        for (int i = 0, j = 0; i < s.length; i++) {
+            s[i] = i == d ? 1 : x.shape()[j++];
+        }
+        return reshape(x, s);
+    }
+
+    /** Joins tensors along an existing dim. */
+    public static Tensor concat(int dim, Tensor... xs) {
+        return new Concat(dim).apply(xs);
+    }
+
+    /** Joins tensors of equal shape along a new dim. */
+    public static Tensor stack(int dim, Tensor... xs) {
+        if (xs.length == 0) {
+            throw new IllegalArgumentException("stack: no tensors given");
+        }
+        int d = Shapes.dim("stack", dim, xs[0].dim() + 1);
+        Tensor[] us = new Tensor[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            if (!Arrays.equals(xs[i].shape(), xs[0].shape())) {
+                throw new IllegalArgumentException("stack: tensor " + i + " has shape " + Shapes.str(xs[i].shape())
+                        + " but tensor 0 has " + Shapes.str(xs[0].shape()));
+            }
+            us[i] = unsqueeze(xs[i], d);
+        }
+        return concat(d, us);
+    }
+
+    /** Elements {@code [start, start + length)} of one dim. */
+    public static Tensor narrow(Tensor x, int dim, long start, long length) {
+        int d = Shapes.dim("narrow", dim, x.dim());
+        long[] starts = new long[x.dim()];
+        long[] lengths = x.shape();
+        starts[d] = start;
+        lengths[d] = length;
+        return new Slice(starts, lengths).apply(x);
+    }
+
+    /** Elements {@code [start, end)} of one dim (Python's {@code x[..., start:end]}). */
+    public static Tensor slice(Tensor x, int dim, long start, long end) {
+        return narrow(x, dim, start, end - start);
+    }
+
+    /**
+     * Pads with a constant; {@code before[i]}/{@code after[i]} per dim. Negative amounts crop
+     * (as PyTorch's {@code F.pad}).
+     */
+    public static Tensor pad(Tensor x, long[] before, long[] after, double value) {
+        if (before.length != x.dim() || after.length != x.dim()) {
+            throw new IllegalArgumentException("pad: amounts " + Arrays.toString(before) + " / " + Arrays.toString(after)
+                    + " must have one entry per dim of " + Shapes.str(x.shape()));
+        }
+        long[] cropStart = new long[x.dim()];
+        long[] cropLength = x.shape();
+        long[] padBefore = new long[x.dim()];
+        long[] padAfter = new long[x.dim()];
+        boolean crop = false;
+        boolean padding = false;
+        for (int i = 0; i < x.dim(); i++) {
+            if (before[i] < 0) {
+                cropStart[i] = -before[i];
+                cropLength[i] += before[i];
+                crop = true;
+            } else {
+                padBefore[i] = before[i];
+                padding |= before[i] > 0;
+            }
+            if (after[i] < 0) {
+                cropLength[i] += after[i];
+                crop = true;
+            } else {
+                padAfter[i] = after[i];
+                padding |= after[i] > 0;
+            }
+            if (cropLength[i] < 0) {
+                throw new IllegalArgumentException("pad: cropping " + (-before[i]) + " and " + (-after[i]) + " from dim " + i
+                        + " of " + Shapes.str(x.shape()) + " leaves a negative size");
+            }
+        }
+        Tensor y = crop ? new Slice(cropStart, cropLength).apply(x) : x;
+        return padding ? new Pad(padBefore, padAfter, value).apply(y) : y;
+    }
+
+    /** Reverses the order of elements along the given dims. */
+    public static Tensor flip(Tensor x, int... dims) {
+        return new Flip(dims).apply(x);
+    }
+
+    // ---------------------------------------------------------------- convolution
+
+    /**
+     * 2-D convolution (cross-correlation) with PyTorch's semantics: x {@code [N, C_in, H, W]},
+     * w {@code [C_out, C_in/groups, kH, kW]}, b {@code [C_out]} or null. Its input gradient is
+     * {@link #convTranspose2d}: see {@link ConvNd}.
+     */
+    public static Tensor conv2d(Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] dilation, int groups) {
+        ConvGeometry g = ConvGeometry.conv("conv2d", x.shape(), w.shape(), b == null ? null : b.shape(), stride, padding, dilation, groups);
+        return new ConvNd(g).apply(x, w, b);
+    }
+
+    /** {@code conv2d} with the same stride and padding in both dims, no dilation, one group. */
+    public static Tensor conv2d(Tensor x, Tensor w, Tensor b, int stride, int padding) {
+        return conv2d(x, w, b, new int[] {stride, stride}, new int[] {padding, padding}, new int[] {1, 1}, 1);
+    }
+
+    /** 1-D convolution: x {@code [N, C_in, L]}, w {@code [C_out, C_in/groups, k]}. */
+    public static Tensor conv1d(Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] dilation, int groups) {
+        ConvGeometry g = ConvGeometry.conv("conv1d", x.shape(), w.shape(), b == null ? null : b.shape(), stride, padding, dilation, groups);
+        return new ConvNd(g).apply(x, w, b);
+    }
+
+    public static Tensor conv1d(Tensor x, Tensor w, Tensor b, int stride, int padding) {
+        return conv1d(x, w, b, new int[] {stride}, new int[] {padding}, new int[] {1}, 1);
+    }
+
+    /**
+     * 2-D transposed convolution with PyTorch's semantics: x {@code [N, C_in, H, W]},
+     * w {@code [C_in, C_out/groups, kH, kW]}; output size per dim
+     * {@code (in - 1) * stride - 2 * padding + dilation * (k - 1) + outputPadding + 1}.
+     * Its input gradient is {@link #conv2d}: see {@link ConvTransposeNd}.
+     */
+    public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] outputPadding, int[] dilation,
+                                         int groups) {
+        ConvGeometry g = ConvGeometry.convTranspose("convTranspose2d", x.shape(), w.shape(), b == null ? null : b.shape(), stride, padding,
+                outputPadding, dilation, groups);
+        return new ConvTransposeNd(g).apply(x, w, b);
+    }
+
+    /** {@code convTranspose2d} with the same stride, padding and output padding in both dims. */
+    public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor b, int stride, int padding, int outputPadding) {
+        return convTranspose2d(x, w, b, new int[] {stride, stride}, new int[] {padding, padding}, new int[] {outputPadding, outputPadding},
+                new int[] {1, 1}, 1);
+    }
+
+    /** 1-D transposed convolution: x {@code [N, C_in, L]}, w {@code [C_in, C_out/groups, k]}. */
+    public static Tensor convTranspose1d(Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] outputPadding, int[] dilation,
+                                         int groups) {
+        ConvGeometry g = ConvGeometry.convTranspose("convTranspose1d", x.shape(), w.shape(), b == null ? null : b.shape(), stride, padding,
+                outputPadding, dilation, groups);
+        return new ConvTransposeNd(g).apply(x, w, b);
+    }
+
+    public static Tensor convTranspose1d(Tensor x, Tensor w, Tensor b, int stride, int padding, int outputPadding) {
+        return convTranspose1d(x, w, b, new int[] {stride}, new int[] {padding}, new int[] {outputPadding}, new int[] {1}, 1);
+    }
+
+    /**
+     * The same transposed convolution computed the explained way (zero insertion, padding,
+     * flipped kernel, stride-1 convolution): see {@link ConvTransposeExplained}. Works for 1-D and 2-D.
+     */
+    public static Tensor convTransposeExplained(Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] outputPadding,
+                                                int[] dilation, int groups) {
+        return ConvTransposeExplained.apply(x, w, b, stride, padding, outputPadding, dilation, groups);
+    }
+
+    // ---------------------------------------------------------------- pooling and normalisation
+
+    /** 2-D max pooling, x {@code [N, C, H, W]}; padding counts as minus infinity. */
+    public static Tensor maxPool2d(Tensor x, int[] kernelSize, int[] stride, int[] padding) {
+        return new MaxPool2d(PoolGeometry.of("maxPool2d", x.shape(), kernelSize, stride, padding)).apply(x);
+    }
+
+    /** Square window, stride equal to the window, no padding: {@code maxPool2d(x, 2)} halves H and W. */
+    public static Tensor maxPool2d(Tensor x, int kernelSize) {
+        return maxPool2d(x, new int[] {kernelSize, kernelSize}, new int[] {kernelSize, kernelSize}, new int[] {0, 0});
+    }
+
+    /** 2-D average pooling; {@code countIncludePad} false divides by the number of in-image elements only. */
+    public static Tensor avgPool2d(Tensor x, int[] kernelSize, int[] stride, int[] padding, boolean countIncludePad) {
+        return new AvgPool2d(PoolGeometry.of("avgPool2d", x.shape(), kernelSize, stride, padding), countIncludePad).apply(x);
+    }
+
+    public static Tensor avgPool2d(Tensor x, int kernelSize) {
+        return avgPool2d(x, new int[] {kernelSize, kernelSize}, new int[] {kernelSize, kernelSize}, new int[] {0, 0}, true);
+    }
+
+    /**
+     * Batch normalisation over {@code [N, C, H, W]} per channel. In training, normalises with the
+     * batch mean and biased variance and updates the running statistics in place (with the
+     * unbiased variance, as PyTorch); otherwise normalises with the running statistics.
+     * Built from differentiable ops, so its gradient (and second gradient) comes from theirs.
+     *
+     * @param runningMean {@code [C]} or null; runningVar likewise
+     * @param weight gamma {@code [C]} or null; bias beta {@code [C]} or null
+     */
+    public static Tensor batchNorm2d(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias, boolean training,
+                                     double momentum, double eps) {
+        if (x.dim() != 4) {
+            throw new IllegalArgumentException("batchNorm2d: input x must be 4-D [N, C, H, W], got " + Shapes.str(x.shape()));
+        }
+        long c = x.size(1);
+        for (Tensor t : new Tensor[] {runningMean, runningVar, weight, bias}) {
+            if (t != null && (t.dim() != 1 || t.size(0) != c)) {
+                throw new IllegalArgumentException("batchNorm2d: per-channel tensor " + Shapes.str(t.shape()) + " must be [" + c + "] for x "
+                        + Shapes.str(x.shape()));
+            }
+        }
+        long[] perChannel = {1, c, 1, 1};
+        int[] dims = {0, 2, 3};
+        Tensor mean;
+        Tensor var;
+        if (training) {
+            long count = x.numel() / c;
+            if (count < 2) {
+                throw new IllegalArgumentException("batchNorm2d: training needs more than one value per channel, x is " + Shapes.str(x.shape()));
+            }
+            mean = mean(x, dims, true);
+            Tensor centered = sub(x, mean);
+            var = mean(mul(centered, centered), dims, true);
+            if (runningMean != null && runningVar != null) {
+                try (GradMode.Scope g = GradMode.disabled()) {
+                    runningMean.data().muli(1 - momentum).addi(mean.data().reshape(c).mul(momentum));
+                    runningVar.data().muli(1 - momentum).addi(var.data().reshape(c).mul(momentum * count / (count - 1.0)));
+                }
+            }
+            Tensor y = div(centered, sqrt(add(var, eps)));
+            return affine(y, weight, bias, perChannel);
+        }
+        if (runningMean == null || runningVar == null) {
+            throw new IllegalArgumentException("batchNorm2d: evaluation mode needs running mean and variance");
+        }
+        mean = reshape(runningMean.detach(), perChannel);
+        var = reshape(runningVar.detach(), perChannel);
+        Tensor y = div(sub(x, mean), sqrt(add(var, eps)));
+        return affine(y, weight, bias, perChannel);
+    }
+
+    private static Tensor affine(Tensor y, Tensor weight, Tensor bias, long[] perChannel) {
+        if (weight != null) {
+            y = mul(y, reshape(weight, perChannel));
+        }
+        if (bias != null) {
+            y = add(y, reshape(bias, perChannel));
+        }
+        return y;
+    }
+
+    // ---------------------------------------------------------------- losses
+
+    /** Mean negative log-likelihood of class indices, for log-probabilities {@code [N, C]}. */
+    public static Tensor nllLoss(Tensor logProbs, int[] target) {
+        return new NllLoss(target).apply(logProbs);
+    }
+
+    /** Cross-entropy from logits {@code [N, C]} and class indices, mean over the batch. */
+    public static Tensor crossEntropy(Tensor logits, int[] target) {
+        return nllLoss(logSoftmax(logits, 1), target);
+    }
+
+    /** Mean squared error {@code mean((x - target)^2)}. */
+    public static Tensor mseLoss(Tensor x, Tensor target) {
+        checkSameShape("mseLoss", x, target);
+        Tensor d = sub(x, target);
+        return mean(mul(d, d));
+    }
+
+    /** Mean absolute error {@code mean(|x - target|)}. */
+    public static Tensor l1Loss(Tensor x, Tensor target) {
+        checkSameShape("l1Loss", x, target);
+        return mean(abs(sub(x, target)));
+    }
+
+    /**
+     * Binary cross-entropy on logits, mean, in the stable form
+     * {@code max(x, 0) - x * t + log(1 + e^-|x|)}.
+     */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor x, Tensor target) {
+        checkSameShape("binaryCrossEntropyWithLogits", x, target);
+        Tensor l = sub(relu(x), mul(x, target)).add(log(exp(neg(abs(x))).add(1)));
+        return mean(l);
+    }
+
+    private static void checkSameShape(String op, Tensor x, Tensor target) {
+        if (!Arrays.equals(x.shape(), target.shape())) {
+            throw new IllegalArgumentException(op + ": input " + Shapes.str(x.shape()) + " and target " + Shapes.str(target.shape())
+                    + " must have the same shape");
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package dev.adjoint.ops.conv;
+
+import dev.adjoint.Shapes;
+import java.util.Arrays;
+
+/**
+ * Sizes and arguments of one convolution or transposed convolution, 1-D or 2-D, validated.
+ *
+ * <p>This is the one place that computes output sizes and rejects bad arguments, before any
+ * computation, with an {@link IllegalArgumentException} that names the op, the argument, its value
+ * and the shapes. Output size of the convolution, per spatial dim:
+ * {@code (in + 2p - d(k-1) - 1) / s + 1}; of the transposed convolution:
+ * {@code (in - 1) s - 2p + d(k-1) + outputPadding + 1}.
+ */
+public final class ConvGeometry {
+    /** The op's name as the user called it ("conv2d", "convTranspose1d", ...), for messages. */
+    public final String op;
+    public final boolean transposed;
+    /** 1 or 2. */
+    public final int spatialDims;
+    public final int[] stride;
+    public final int[] padding;
+    public final int[] dilation;
+    /** All zeros for a plain convolution. */
+    public final int[] outputPadding;
+    public final int groups;
+    public final long batch;
+    public final long inChannels;
+    public final long outChannels;
+    public final long[] inputSize;
+    public final long[] kernelSize;
+    public final long[] outputSize;
+
+    private ConvGeometry(String op, boolean transposed, int spatialDims, int[] stride, int[] padding, int[] dilation,
+                         int[] outputPadding, int groups, long batch, long inChannels, long outChannels,
+                         long[] inputSize, long[] kernelSize, long[] outputSize) {
+        this.op = op;
+        this.transposed = transposed;
+        this.spatialDims = spatialDims;
+        this.stride = stride;
+        this.padding = padding;
+        this.dilation = dilation;
+        this.outputPadding = outputPadding;
+        this.groups = groups;
+        this.batch = batch;
+        this.inChannels = inChannels;
+        this.outChannels = outChannels;
+        this.inputSize = inputSize;
+        this.kernelSize = kernelSize;
+        this.outputSize = outputSize;
+    }
+
+    /**
+     * Geometry of {@code conv{1,2}d(x, w, b)} with PyTorch's weight layout {@code [C_out, C_in/groups, k...]}.
+     *
+     * @param bias the bias shape, or null when there is no bias
+     */
+    public static ConvGeometry conv(String op, long[] x, long[] w, long[] bias, int[] stride, int[] padding, int[] dilation, int groups) {
+        int sd = spatialDims(op, x, w);
+        checkArgs(op, sd, x, w, stride, padding, dilation, groups);
+        long cIn = x[1];
+        long cOut = w[0];
+        if (cIn % groups != 0) {
+            throw new IllegalArgumentException(op + ": groups=" + groups + " does not divide the " + cIn + " input channels of x "
+                    + Shapes.str(x));
+        }
+        if (cOut % groups != 0) {
+            throw new IllegalArgumentException(op + ": groups=" + groups + " does not divide the " + cOut + " output channels of weight w "
+                    + Shapes.str(w));
+        }
+        if (w[1] * groups != cIn) {
+            throw new IllegalArgumentException(op + ": input channels: weight w " + Shapes.str(w) + " with groups=" + groups + " expects "
+                    + (w[1] * groups) + " input channels, but x " + Shapes.str(x) + " has " + cIn);
+        }
+        checkBias(op, bias, cOut);
+        long[] in = Arrays.copyOfRange(x, 2, x.length);
+        long[] k = Arrays.copyOfRange(w, 2, w.length);
+        long[] out = new long[sd];
+        for (int i = 0; i < sd; i++) {
+            long padded = in[i] + 2L * padding[i];
+            long span = (long) dilation[i] * (k[i] - 1) + 1;
+            if (span > padded) {
+                throw new IllegalArgumentException(op + ": kernel size: the dilated kernel " + Shapes.str(k) + " (dilation "
+                        + Arrays.toString(dilation) + ", spans " + span + " in dim " + i + ") is larger than the padded input "
+                        + padded + " (x " + Shapes.str(x) + ", padding " + Arrays.toString(padding) + ")");
+            }
+            out[i] = (padded - span) / stride[i] + 1;
+        }
+        return new ConvGeometry(op, false, sd, stride.clone(), padding.clone(), dilation.clone(), new int[sd], groups,
+                x[0], cIn, cOut, in, k, out);
+    }
+
+    /**
+     * Geometry of {@code convTranspose{1,2}d(x, w, b)} with PyTorch's weight layout
+     * {@code [C_in, C_out/groups, k...]}. Output padding must be smaller than the stride or the
+     * dilation (as in PyTorch).
+     */
+    public static ConvGeometry convTranspose(String op, long[] x, long[] w, long[] bias, int[] stride, int[] padding, int[] outputPadding,
+                                             int[] dilation, int groups) {
+        ConvGeometry g = convTransposeUnchecked(op, x, w, bias, stride, padding, outputPadding, dilation, groups);
+        for (int i = 0; i < g.spatialDims; i++) {
+            if (outputPadding[i] >= stride[i] && outputPadding[i] >= dilation[i]) {
+                throw new IllegalArgumentException(op + ": outputPadding " + Arrays.toString(outputPadding) + " must be smaller than stride "
+                        + Arrays.toString(stride) + " or dilation " + Arrays.toString(dilation) + " (dim " + i + "); x " + Shapes.str(x)
+                        + ", w " + Shapes.str(w));
+            }
+        }
+        return g;
+    }
+
+    /**
+     * Like {@link #convTranspose} but without the outputPadding &lt; stride rule: used by the
+     * backward passes, whose output padding is computed (to restore an exact input size) rather
+     * than chosen by a user.
+     */
+    static ConvGeometry convTransposeUnchecked(String op, long[] x, long[] w, long[] bias, int[] stride, int[] padding, int[] outputPadding,
+                                               int[] dilation, int groups) {
+        int sd = spatialDims(op, x, w);
+        checkArgs(op, sd, x, w, stride, padding, dilation, groups);
+        if (outputPadding == null || outputPadding.length != sd) {
+            throw new IllegalArgumentException(op + ": outputPadding " + Arrays.toString(outputPadding) + " must have " + sd + " entries");
+        }
+        for (int i = 0; i < sd; i++) {
+            if (outputPadding[i] < 0) {
+                throw new IllegalArgumentException(op + ": outputPadding " + Arrays.toString(outputPadding) + " must not be negative");
+            }
+        }
+        long cIn = x[1];
+        if (w[0] != cIn) {
+            throw new IllegalArgumentException(op + ": input channels: weight w " + Shapes.str(w) + " (layout [C_in, C_out/groups, k...]) expects "
+                    + w[0] + " input channels, but x " + Shapes.str(x) + " has " + cIn);
+        }
+        if (cIn % groups != 0) {
+            throw new IllegalArgumentException(op + ": groups=" + groups + " does not divide the " + cIn + " input channels of x " + Shapes.str(x));
+        }
+        long cOut = w[1] * groups;
+        checkBias(op, bias, cOut);
+        long[] in = Arrays.copyOfRange(x, 2, x.length);
+        long[] k = Arrays.copyOfRange(w, 2, w.length);
+        long[] out = new long[sd];
+        for (int i = 0; i < sd; i++) {
+            out[i] = (in[i] - 1) * stride[i] - 2L * padding[i] + (long) dilation[i] * (k[i] - 1) + outputPadding[i] + 1;
+        }
+        for (int i = 0; i < sd; i++) {
+            if (out[i] <= 0) {
+                throw new IllegalArgumentException(op + ": padding " + Arrays.toString(padding) + " is too large: the output size would be "
+                        + Shapes.str(out) + " for x " + Shapes.str(x) + ", w " + Shapes.str(w) + ", stride " + Arrays.toString(stride)
+                        + ", dilation " + Arrays.toString(dilation) + ", outputPadding " + Arrays.toString(outputPadding));
+            }
+        }
+        return new ConvGeometry(op, true, sd, stride.clone(), padding.clone(), dilation.clone(), outputPadding.clone(), groups,
+                x[0], cIn, cOut, in, k, out);
+    }
+
+    private static int spatialDims(String op, long[] x, long[] w) {
+        int sd = op.endsWith("1d") ? 1 : 2;
+        String layout = sd == 1 ? "[N, C, L]" : "[N, C, H, W]";
+        if (x.length != sd + 2) {
+            throw new IllegalArgumentException(op + ": input x must be " + (sd + 2) + "-D " + layout + ", got " + Shapes.str(x));
+        }
+        if (w.length != sd + 2) {
+            throw new IllegalArgumentException(op + ": weight w must be " + (sd + 2) + "-D, got " + Shapes.str(w));
+        }
+        for (long d : x) {
+            if (d <= 0) {
+                throw new IllegalArgumentException(op + ": input x " + Shapes.str(x) + " has an empty dimension");
+            }
+        }
+        for (long d : w) {
+            if (d <= 0) {
+                throw new IllegalArgumentException(op + ": weight w " + Shapes.str(w) + " has an empty dimension");
+            }
+        }
+        return sd;
+    }
+
+    private static void checkArgs(String op, int sd, long[] x, long[] w, int[] stride, int[] padding, int[] dilation, int groups) {
+        String shapes = " (x " + Shapes.str(x) + ", w " + Shapes.str(w) + ")";
+        checkLength(op, "stride", stride, sd);
+        checkLength(op, "padding", padding, sd);
+        checkLength(op, "dilation", dilation, sd);
+        for (int i = 0; i < sd; i++) {
+            if (stride[i] <= 0) {
+                throw new IllegalArgumentException(op + ": stride " + Arrays.toString(stride) + " must be positive" + shapes);
+            }
+            if (dilation[i] <= 0) {
+                throw new IllegalArgumentException(op + ": dilation " + Arrays.toString(dilation) + " must be positive" + shapes);
+            }
+            if (padding[i] < 0) {
+                throw new IllegalArgumentException(op + ": padding " + Arrays.toString(padding) + " must not be negative" + shapes);
+            }
+        }
+        if (groups <= 0) {
+            throw new IllegalArgumentException(op + ": groups=" + groups + " must be positive" + shapes);
+        }
+    }
+
+    private static void checkLength(String op, String name, int[] v, int sd) {
+        if (v == null || v.length != sd) {
+            throw new IllegalArgumentException(op + ": " + name + " " + Arrays.toString(v) + " must have " + sd + " entr" + (sd == 1 ? "y" : "ies"));
+        }
+    }
+
+    private static void checkBias(String op, long[] bias, long cOut) {
+        if (bias != null && (bias.length != 1 || bias[0] != cOut)) {
+            throw new IllegalArgumentException(op + ": bias b " + Shapes.str(bias) + " must be [" + cOut + "], one value per output channel");
+        }
+    }
+
+    /** Shape of the output tensor: {@code [N, C_out, out...]}. */
+    public long[] outputShape() {
+        long[] s = new long[spatialDims + 2];
+        s[0] = batch;
+        s[1] = outChannels;
+        System.arraycopy(outputSize, 0, s, 2, spatialDims);
+        return s;
+    }
+
+    /** The arguments as a trace prints them. */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("stride=").append(Arrays.toString(stride)).append(", padding=").append(Arrays.toString(padding));
+        if (transposed) {
+            sb.append(", outputPadding=").append(Arrays.toString(outputPadding));
+        }
+        sb.append(", dilation=").append(Arrays.toString(dilation));
+        if (groups != 1) {
+            sb.append(", groups=").append(groups);
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return op + "(" + describe() + ") " + Shapes.str(inputSize) + " -> " + Shapes.str(outputSize);
+    }
+}

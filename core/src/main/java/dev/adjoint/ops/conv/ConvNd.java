@@ -1,0 +1,76 @@
+package dev.adjoint.ops.conv;
+
+import dev.adjoint.Tensor;
+import dev.adjoint.autograd.Function;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * {@code conv1d}/{@code conv2d}: inputs x, w, b (b may be null).
+ *
+ * <p>Backward, each gradient with the other operator of the pair:
+ * <ul>
+ *   <li>{@code gx = convTranspose(gy, w)}, same stride/padding/dilation/groups, output padding
+ *       chosen so that gx has x's exact size: the transposed convolution is the adjoint;</li>
+ *   <li>{@code gw = ConvWeightGrad(x, gy)}, the correlation of x with gy;</li>
+ *   <li>{@code gb = sum(gy)} over batch and space.</li>
+ * </ul>
+ */
+public final class ConvNd extends Function {
+    private final ConvGeometry geometry;
+
+    /** @param geometry made by {@link ConvGeometry#conv}, which has validated the shapes and arguments */
+    public ConvNd(ConvGeometry geometry) {
+        this.geometry = geometry;
+    }
+
+    @Override
+    protected INDArray forward(Tensor... in) {
+        save(in[0], in[1]);
+        ConvGeometry g = geometry;
+        long oh = g.spatialDims == 1 ? 1 : g.outputSize[0];
+        long ow = g.outputSize[g.spatialDims - 1];
+        INDArray b = in.length > 2 && in[2] != null ? in[2].data() : null;
+        INDArray y = ConvKernels.conv2d(ConvKernels.lift(in[0].data()), ConvKernels.lift(in[1].data()), b, oh, ow,
+                ConvKernels.Params.of(g));
+        return y.reshape('c', g.outputShape());
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor gy) {
+        Tensor x = saved(0);
+        Tensor w = saved(1);
+        Tensor gx = needsInputGrad(0) ? Conv.transposeTo(gy, w, geometry, Conv.spatial(x.shape())) : null;
+        Tensor gw = needsInputGrad(1) ? new ConvWeightGrad(geometry).apply(x, gy) : null;
+        Tensor gb = needsInputGrad(2) ? gy.sum(Conv.biasDims(geometry.spatialDims), false) : null;
+        return new Tensor[] {gx, gw, gb};
+    }
+
+    /** The geometry (sizes and arguments) of this call. */
+    public ConvGeometry geometry() {
+        return geometry;
+    }
+
+    @Override
+    public String name() {
+        return "Conv" + geometry.spatialDims + "d";
+    }
+
+    @Override
+    public String args() {
+        return geometry.describe();
+    }
+
+    @Override
+    public String[] inputNames() {
+        return new String[] {"x", "w", "b"};
+    }
+
+    @Override
+    public String gradientFormula(int i) {
+        switch (i) {
+            case 0: return Conv.name(true, geometry.spatialDims) + "(gy, w, " + geometry.describe() + ")";
+            case 1: return "convWeightGrad(x, gy)";
+            default: return "sum(gy, " + java.util.Arrays.toString(Conv.biasDims(geometry.spatialDims)) + ")";
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.adjoint.ops.pool;
+
+import dev.adjoint.Tensor;
+import dev.adjoint.autograd.Function;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The adjoint of {@link AvgPool2d}: {@code gx[in] += gy[out] / count(out)}. Backward: AvgPool2d. */
+public final class AvgPool2dBackward extends Function {
+    private final PoolGeometry g;
+    private final boolean countIncludePad;
+
+    public AvgPool2dBackward(PoolGeometry geometry, boolean countIncludePad) {
+        this.g = geometry;
+        this.countIncludePad = countIncludePad;
+    }
+
+    @Override
+    protected INDArray forward(Tensor... in) {
+        double[] gy = in[0].toDoubleArray();
+        double[] gx = new double[(int) (g.n * g.c * g.h * g.w)];
+        AvgPool2d.sweep(g, countIncludePad, (o, i, d) -> gx[i] += gy[o] / d);
+        return Nd4j.create(gx, g.inputShape(), in[0].data().dataType());
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor ggx) {
+        return new Tensor[] {new AvgPool2d(g, countIncludePad).apply(ggx)};
+    }
+}

@@ -1,0 +1,40 @@
+package dev.adjoint.ops.pool;
+
+import dev.adjoint.Tensor;
+import dev.adjoint.autograd.Function;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@code y.flat[i] = x.flat[index[i]]}: picks elements by flat position (max pooling's forward
+ * once the argmax is known). Backward: {@link IndexScatter}, its adjoint.
+ */
+public final class IndexGather extends Function {
+    private final int[] index;
+    private final long[] outShape;
+
+    public IndexGather(int[] index, long[] outShape) {
+        this.index = index;
+        this.outShape = outShape.clone();
+    }
+
+    @Override
+    protected INDArray forward(Tensor... in) {
+        double[] x = in[0].toDoubleArray();
+        double[] y = new double[index.length];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = x[index[i]];
+        }
+        return Nd4j.create(y, outShape, in[0].data().dataType());
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor gy) {
+        return new Tensor[] {new IndexScatter(index, inputShape(0)).apply(gy)};
+    }
+
+    @Override
+    public String gradientFormula(int i) {
+        return "scatter gy to the picked positions";
+    }
+}

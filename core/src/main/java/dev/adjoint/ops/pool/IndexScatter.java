@@ -1,0 +1,35 @@
+package dev.adjoint.ops.pool;
+
+import dev.adjoint.Tensor;
+import dev.adjoint.autograd.Function;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@code y = zeros(shape); y.flat[index[i]] += x.flat[i]}: max pooling's backward. Backward:
+ * {@link IndexGather}, its adjoint, which is what makes double backward through max pooling work.
+ */
+public final class IndexScatter extends Function {
+    private final int[] index;
+    private final long[] outShape;
+
+    public IndexScatter(int[] index, long[] outShape) {
+        this.index = index;
+        this.outShape = outShape.clone();
+    }
+
+    @Override
+    protected INDArray forward(Tensor... in) {
+        double[] x = in[0].toDoubleArray();
+        double[] y = new double[(int) dev.adjoint.Shapes.numel(outShape)];
+        for (int i = 0; i < x.length; i++) {
+            y[index[i]] += x[i];
+        }
+        return Nd4j.create(y, outShape, in[0].data().dataType());
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor gy) {
+        return new Tensor[] {new IndexGather(index, inputShape(0)).apply(gy)};
+    }
+}

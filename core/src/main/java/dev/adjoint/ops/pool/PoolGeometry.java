@@ -1,0 +1,78 @@
+package dev.adjoint.ops.pool;
+
+import dev.adjoint.Shapes;
+import java.util.Arrays;
+
+/** Sizes of a 2-D pooling window sweep (PyTorch semantics, floor mode), validated. */
+public final class PoolGeometry {
+    public final String op;
+    public final int[] kernel;
+    public final int[] stride;
+    public final int[] padding;
+    public final long n;
+    public final long c;
+    public final long h;
+    public final long w;
+    public final long oh;
+    public final long ow;
+
+    private PoolGeometry(String op, int[] kernel, int[] stride, int[] padding, long[] x, long oh, long ow) {
+        this.op = op;
+        this.kernel = kernel;
+        this.stride = stride;
+        this.padding = padding;
+        this.n = x[0];
+        this.c = x[1];
+        this.h = x[2];
+        this.w = x[3];
+        this.oh = oh;
+        this.ow = ow;
+    }
+
+    /** Validates and computes {@code out = (in + 2p - k) / s + 1} per dim. */
+    public static PoolGeometry of(String op, long[] x, int[] kernel, int[] stride, int[] padding) {
+        if (x.length != 4) {
+            throw new IllegalArgumentException(op + ": input x must be 4-D [N, C, H, W], got " + Shapes.str(x));
+        }
+        check(op, "kernelSize", kernel, 1);
+        check(op, "stride", stride, 1);
+        check(op, "padding", padding, 0);
+        long[] out = new long[2];
+        for (int i = 0; i < 2; i++) {
+            if (padding[i] * 2 > kernel[i]) {
+                throw new IllegalArgumentException(op + ": padding " + Arrays.toString(padding) + " must be at most half of kernelSize "
+                        + Arrays.toString(kernel));
+            }
+            long padded = x[2 + i] + 2L * padding[i];
+            if (kernel[i] > padded) {
+                throw new IllegalArgumentException(op + ": kernelSize " + Arrays.toString(kernel) + " is larger than the padded input "
+                        + padded + " in dim " + i + " (x " + Shapes.str(x) + ")");
+            }
+            out[i] = (padded - kernel[i]) / stride[i] + 1;
+        }
+        return new PoolGeometry(op, kernel.clone(), stride.clone(), padding.clone(), x, out[0], out[1]);
+    }
+
+    private static void check(String op, String name, int[] v, int min) {
+        if (v == null || v.length != 2) {
+            throw new IllegalArgumentException(op + ": " + name + " " + Arrays.toString(v) + " must have 2 entries");
+        }
+        for (int d : v) {
+            if (d < min) {
+                throw new IllegalArgumentException(op + ": " + name + " " + Arrays.toString(v) + " must be " + (min == 0 ? "non-negative" : "positive"));
+            }
+        }
+    }
+
+    public long[] inputShape() {
+        return new long[] {n, c, h, w};
+    }
+
+    public long[] outputShape() {
+        return new long[] {n, c, oh, ow};
+    }
+
+    public String describe() {
+        return "kernel=" + Arrays.toString(kernel) + ", stride=" + Arrays.toString(stride) + ", padding=" + Arrays.toString(padding);
+    }
+}

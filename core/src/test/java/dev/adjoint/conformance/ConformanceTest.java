@@ -1,0 +1,221 @@
+package dev.adjoint.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.adjoint.DType;
+import dev.adjoint.Shapes;
+import dev.adjoint.Tensor;
+import dev.adjoint.autograd.Autograd;
+import dev.adjoint.ops.F;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Runs reference cases computed with PyTorch (format: docs/CONFORMANCE.md): forward values,
+ * gradients, double-backward gradients and invalid configurations, in float64, relative error
+ * {@code max|got - want| / max(1, max|want|) <= 1e-9}. One dynamic test per case, named by file and index.
+ *
+ * <p>Folder: the system property {@code adjoint.conformance.dir}; when unset, the shared reference
+ * cases next to the checkout ({@code ../shared/conformance}) if present. The project's own cases in
+ * {@code src/test/resources/conformance} always run as well, so a fresh clone is covered.
+ */
+class ConformanceTest {
+    static final double TOLERANCE = 1e-9;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TestFactory
+    Stream<DynamicTest> configuredCases() throws IOException {
+        String prop = System.getProperty("adjoint.conformance.dir", "");
+        Path dir;
+        if (!prop.isBlank()) {
+            dir = Path.of(prop);
+            assertThat(dir).as("adjoint.conformance.dir").isDirectory();
+        } else {
+            dir = Path.of("..", "..", "shared", "conformance");
+            if (!Files.isDirectory(dir)) {
+                return Stream.empty();
+            }
+        }
+        return casesIn(dir);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> bundledCases() throws IOException {
+        Path dir = Path.of("src", "test", "resources", "conformance");
+        assertThat(dir).isDirectory();
+        return casesIn(dir);
+    }
+
+    static Stream<DynamicTest> casesIn(Path dir) throws IOException {
+        List<DynamicTest> tests = new ArrayList<>();
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+        assertThat(files).as("*.json cases in " + dir.toAbsolutePath()).isNotEmpty();
+        for (Path f : files) {
+            JsonNode cases = JSON.readTree(f.toFile());
+            for (int i = 0; i < cases.size(); i++) {
+                JsonNode c = cases.get(i);
+                String name = f.getFileName() + "#" + i + " " + c.get("op").asText() + " " + c.get("params");
+                tests.add(DynamicTest.dynamicTest(name, () -> run(c)));
+            }
+        }
+        return tests.stream();
+    }
+
+    // ---------------------------------------------------------------- one case
+
+    static void run(JsonNode c) {
+        String op = c.get("op").asText();
+        JsonNode params = c.get("params");
+        JsonNode inputs = c.get("inputs");
+        if (c.path("error").asBoolean(false)) {
+            Tensor x = tensor(inputs.get("x"), false);
+            Tensor w = tensor(inputs.get("w"), false);
+            Tensor b = tensor(inputs.get("b"), false);
+            assertThatThrownBy(() -> call(op, params, x, w, b, inputs))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .satisfies(e -> assertThat(e.getMessage()).as("message names the op")
+                            .containsIgnoringCase(op.replace("_", "").replace("transpose", "Transpose").substring(0, 4)))
+                    .satisfies(e -> assertThat(namesAnArgument(e.getMessage()))
+                            .as("message names the offending argument: " + e.getMessage()).isTrue());
+            return;
+        }
+        Tensor x = tensor(inputs.get("x"), true);
+        Tensor w = tensor(inputs.get("w"), true);
+        Tensor b = tensor(inputs.get("b"), true);
+        JsonNode expected = c.get("expected");
+        Tensor y = call(op, params, x, w, b, inputs);
+        assertClose("y", y, expected.get("y"));
+
+        Tensor go = tensor(c.get("grad_output"), false);
+        List<Tensor> wrt = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (String n : new String[] {"x", "w", "b"}) {
+            Tensor t = n.equals("x") ? x : n.equals("w") ? w : b;
+            if (t != null && expected.hasNonNull("grad_" + n)) {
+                wrt.add(t);
+                names.add(n);
+            }
+        }
+        Tensor scalar = go == null ? y : y.mul(go).sum();
+        Tensor[] grads = Autograd.grad(new Tensor[] {scalar}, wrt.toArray(new Tensor[0]), null, false, false);
+        for (int i = 0; i < grads.length; i++) {
+            assertThat(grads[i]).as("grad_" + names.get(i) + " reached").isNotNull();
+            assertClose("grad_" + names.get(i), grads[i], expected.get("grad_" + names.get(i)));
+        }
+
+        JsonNode db = c.get("double_backward");
+        if (db != null && !db.isNull()) {
+            Tensor go2 = tensor(c.get("grad_output"), true);
+            Tensor x2 = tensor(inputs.get("x"), true);
+            Tensor w2 = tensor(inputs.get("w"), true);
+            Tensor b2 = tensor(inputs.get("b"), true);
+            Tensor y2 = call(op, params, x2, w2, b2, inputs);
+            Tensor gx = Autograd.grad(new Tensor[] {y2.mul(go2).sum()}, new Tensor[] {x2}, null, true, true)[0];
+            Tensor v = tensor(db.get("v"), false);
+            Tensor[] second = Autograd.grad(new Tensor[] {gx.mul(v).sum()}, new Tensor[] {w2, go2}, null, false, false);
+            assertClose("double_backward grad_w", second[0], db.get("grad_w"));
+            assertClose("double_backward grad_grad_output", second[1], db.get("grad_grad_output"));
+        }
+    }
+
+    private static boolean namesAnArgument(String message) {
+        for (String a : new String[] {"stride", "padding", "outputPadding", "dilation", "groups", "channels", "kernel", "bias"}) {
+            if (message.contains(a)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static Tensor call(String op, JsonNode p, Tensor x, Tensor w, Tensor b, JsonNode inputs) {
+        switch (op) {
+            case "conv1d":
+                return F.conv1d(x, w, b, ints(p, "stride"), ints(p, "padding"), ints(p, "dilation"), p.get("groups").asInt());
+            case "conv2d":
+                return F.conv2d(x, w, b, ints(p, "stride"), ints(p, "padding"), ints(p, "dilation"), p.get("groups").asInt());
+            case "conv_transpose1d":
+                return F.convTranspose1d(x, w, b, ints(p, "stride"), ints(p, "padding"), ints(p, "output_padding"), ints(p, "dilation"),
+                        p.get("groups").asInt());
+            case "conv_transpose2d":
+                return F.convTranspose2d(x, w, b, ints(p, "stride"), ints(p, "padding"), ints(p, "output_padding"), ints(p, "dilation"),
+                        p.get("groups").asInt());
+            case "max_pool2d":
+                return F.maxPool2d(x, ints(p, "kernel_size"), ints(p, "stride"), ints(p, "padding"));
+            case "avg_pool2d":
+                return F.avgPool2d(x, ints(p, "kernel_size"), ints(p, "stride"), ints(p, "padding"), p.get("count_include_pad").asBoolean());
+            case "linear":
+                return F.linear(x, w, b);
+            case "cross_entropy":
+                return F.crossEntropy(x, ints(p, "target"));
+            case "log_softmax":
+                return F.logSoftmax(x, p.get("dim").asInt());
+            case "mse_loss":
+                return F.mseLoss(x, tensor(inputs.get("target"), false));
+            case "batch_norm2d":
+                return F.batchNorm2d(x, null, null, w, b, p.get("training").asBoolean(), 0.1, p.get("eps").asDouble());
+            default:
+                throw new AssertionError("unknown op in conformance case: " + op);
+        }
+    }
+
+    static int[] ints(JsonNode p, String name) {
+        JsonNode a = p.get(name);
+        if (a == null || a.isNull()) {
+            throw new AssertionError("case has no param " + name);
+        }
+        if (a.isNumber()) {
+            return new int[] {a.asInt()};
+        }
+        int[] out = new int[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a.get(i).asInt();
+        }
+        return out;
+    }
+
+    static Tensor tensor(JsonNode t, boolean requiresGrad) {
+        if (t == null || t.isNull()) {
+            return null;
+        }
+        JsonNode s = t.get("shape");
+        long[] shape = new long[s.size()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = s.get(i).asLong();
+        }
+        JsonNode d = t.get("data");
+        double[] data = new double[d.size()];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = d.get(i).asDouble();
+        }
+        return Tensor.of(DType.FLOAT64, data, shape).requiresGrad(requiresGrad);
+    }
+
+    static void assertClose(String what, Tensor got, JsonNode want) {
+        Tensor w = tensor(want, false);
+        assertThat(got.shape()).as(what + " shape").containsExactly(w.shape());
+        double[] g = got.toDoubleArray();
+        double[] e = w.toDoubleArray();
+        double maxDiff = 0;
+        double scale = 1;
+        for (int i = 0; i < e.length; i++) {
+            maxDiff = Math.max(maxDiff, Math.abs(g[i] - e[i]));
+            scale = Math.max(scale, Math.abs(e[i]));
+        }
+        assertThat(maxDiff / scale).as(what + " relative error (got " + Arrays.toString(Arrays.copyOf(g, Math.min(g.length, 8)))
+                + ", want " + Arrays.toString(Arrays.copyOf(e, Math.min(e.length, 8))) + ", shape " + Shapes.str(w.shape()) + ")")
+                .isLessThanOrEqualTo(TOLERANCE);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.adjoint.examples;
+
+import java.util.Arrays;
+
+/** Dispatches {@code java -jar adjoint-examples.jar NAME [options]} to an example program. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+            usage();
+            return;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            default:
+                System.err.println("unknown example: " + args[0]);
+                usage();
+                System.exit(2);
+        }
+    }
+
+    private static void usage() {
+        System.out.println("usage: java -jar examples/target/adjoint-examples.jar NAME [options]");
+        System.out.println("examples:");
+        System.out.println("  (none yet)");
+        System.out.println("NAME --help shows the options of one example.");
+    }
+}
