@@ -22,7 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Tensors are immutable from the user's point of view: every op returns a new tensor. Only
  * optimizers and checkpoint loading write into a tensor's data, under no-grad.
  */
-public final class Tensor {
+public class Tensor {
     private final INDArray data;
     private final Function creator;
     private boolean requiresGrad;
@@ -154,8 +154,9 @@ public final class Tensor {
         return data;
     }
 
+    /** The sizes of the dimensions (a copy: changing it does not change the tensor). */
     public long[] shape() {
-        return data.shape();
+        return data.shape().clone();
     }
 
     public int dim() {

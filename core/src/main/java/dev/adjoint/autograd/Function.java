@@ -241,7 +241,8 @@ public abstract class Function {
     private static String callSite() {
         for (StackTraceElement e : new Throwable().getStackTrace()) {
             String c = e.getClassName();
-            if (!c.startsWith("dev.adjoint.autograd") && !c.startsWith("dev.adjoint.ops") && !c.equals("dev.adjoint.Tensor")) {
+            boolean internal = c.equals(Function.class.getName()) || c.startsWith("dev.adjoint.ops.") || c.equals("dev.adjoint.Tensor");
+            if (!internal) {
                 return e.toString();
             }
         }

@@ -14,6 +14,9 @@ public final class Main {
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
+            case "lenet":
+                LeNet.main(rest);
+                break;
             default:
                 System.err.println("unknown example: " + args[0]);
                 usage();
@@ -24,7 +27,7 @@ public final class Main {
     private static void usage() {
         System.out.println("usage: java -jar examples/target/adjoint-examples.jar NAME [options]");
         System.out.println("examples:");
-        System.out.println("  (none yet)");
+        System.out.println("  lenet         LeNet-5 on MNIST (the README's example)");
         System.out.println("NAME --help shows the options of one example.");
     }
 }

@@ -153,7 +153,7 @@ public final class ConvGeometry {
     }
 
     private static int spatialDims(String op, long[] x, long[] w) {
-        int sd = op.endsWith("1d") ? 1 : 2;
+        int sd = op.contains("1d") ? 1 : 2;
         String layout = sd == 1 ? "[N, C, L]" : "[N, C, H, W]";
         if (x.length != sd + 2) {
             throw new IllegalArgumentException(op + ": input x must be " + (sd + 2) + "-D " + layout + ", got " + Shapes.str(x));

@@ -1,0 +1,102 @@
+package dev.adjoint.data;
+
+import dev.adjoint.Tensor;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Random;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Iterates a dataset in mini-batches, as PyTorch's DataLoader: batch size, optional shuffling
+ * (seeded: epoch {@code e} uses seed {@code seed + e}, so runs are reproducible), optional
+ * dropping of the last incomplete batch. Each {@code for (Batch b : loader)} loop is one epoch.
+ */
+public final class DataLoader implements Iterable<Batch> {
+    private final Dataset dataset;
+    private final int batchSize;
+    private final boolean shuffle;
+    private final long seed;
+    private final boolean dropLast;
+    private int epoch;
+
+    public DataLoader(Dataset dataset, int batchSize, boolean shuffle, long seed, boolean dropLast) {
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("DataLoader: batchSize must be positive, got " + batchSize);
+        }
+        this.dataset = dataset;
+        this.batchSize = batchSize;
+        this.shuffle = shuffle;
+        this.seed = seed;
+        this.dropLast = dropLast;
+    }
+
+    /** In order, keeping the last incomplete batch (an evaluation loader). */
+    public DataLoader(Dataset dataset, int batchSize) {
+        this(dataset, batchSize, false, 0, false);
+    }
+
+    /** Number of batches per epoch. */
+    public int batches() {
+        int n = dataset.size();
+        return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
+    }
+
+    public Dataset dataset() {
+        return dataset;
+    }
+
+    @Override
+    public Iterator<Batch> iterator() {
+        int n = dataset.size();
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        if (shuffle) {
+            Random r = new Random(seed + epoch);
+            for (int i = n - 1; i > 0; i--) {
+                int j = r.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+        }
+        epoch++;
+        int total = batches();
+        long[] shape = dataset.exampleShape();
+        int exampleSize = (int) dev.adjoint.Shapes.numel(shape);
+        return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < total;
+            }
+
+            @Override
+            public Batch next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                int from = next * batchSize;
+                int b = Math.min(batchSize, n - from);
+                next++;
+                float[] x = new float[b * exampleSize];
+                int[] y = new int[b];
+                for (int i = 0; i < b; i++) {
+                    dataset.copyInput(order[from + i], x, i * exampleSize);
+                    y[i] = dataset.label(order[from + i]);
+                }
+                long[] batchShape = new long[shape.length + 1];
+                batchShape[0] = b;
+                System.arraycopy(shape, 0, batchShape, 1, shape.length);
+                return new Batch(new Tensor(Nd4j.create(x, batchShape, 'c')), y);
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "DataLoader(" + dataset + ", batchSize=" + batchSize + ", shuffle=" + shuffle + ", dropLast=" + dropLast + ")";
+    }
+}

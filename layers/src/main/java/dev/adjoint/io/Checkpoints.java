@@ -1,0 +1,233 @@
+package dev.adjoint.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.adjoint.DType;
+import dev.adjoint.Shapes;
+import dev.adjoint.Tensor;
+import dev.adjoint.layers.Module;
+import dev.adjoint.optim.Optimizer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Saves and loads state dicts in the safetensors format: an 8-byte little-endian header length,
+ * a JSON header {@code {"name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}}},
+ * then the raw little-endian values. PyTorch reads these files with
+ * {@code safetensors.torch.load_file} and {@code model.load_state_dict} (names follow PyTorch's
+ * module naming), and adjoint reads what PyTorch writes.
+ *
+ * <p>Writes are atomic: the file is written to a temporary sibling, flushed to disk, then renamed
+ * over the target, so a crash mid-save leaves the previous checkpoint intact. Loading checks the
+ * whole file (lengths, offsets, dtypes, names, shapes) before it changes anything.
+ */
+public final class Checkpoints {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Checkpoints() {
+    }
+
+    /** Writes the module's state dict to {@code file}. */
+    public static void save(Module module, Path file) throws IOException {
+        write(module.stateDict(), file);
+    }
+
+    /** Loads {@code file} into the module; on any error the module is left unchanged. */
+    public static void load(Module module, Path file) throws IOException {
+        Map<String, Tensor> state = read(file);
+        try {
+            module.loadStateDict(state);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes an optimizer's state (momentum buffers, moments, step counts, learning rate). */
+    public static void save(Optimizer optimizer, Path file) throws IOException {
+        write(optimizer.stateDict(), file);
+    }
+
+    public static void load(Optimizer optimizer, Path file) throws IOException {
+        Map<String, Tensor> state = read(file);
+        try {
+            optimizer.loadStateDict(state);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes named tensors as a safetensors file, atomically. */
+    public static void write(Map<String, Tensor> tensors, Path file) throws IOException {
+        ObjectNode header = JSON.createObjectNode();
+        long offset = 0;
+        Map<String, byte[]> blobs = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            Tensor t = e.getValue();
+            boolean asInt = e.getKey().endsWith("num_batches_tracked");
+            byte[] bytes = encode(t, asInt);
+            ObjectNode entry = header.putObject(e.getKey());
+            entry.put("dtype", asInt ? "I64" : t.dtype() == DType.FLOAT64 ? "F64" : "F32");
+            ArrayNode shape = entry.putArray("shape");
+            for (long d : t.shape()) {
+                shape.add(d);
+            }
+            entry.putArray("data_offsets").add(offset).add(offset + bytes.length);
+            offset += bytes.length;
+            blobs.put(e.getKey(), bytes);
+        }
+        header.putObject("__metadata__").put("format", "pt").put("writer", "adjoint");
+        byte[] json = JSON.writeValueAsBytes(header);
+        int padded = (json.length + 7) / 8 * 8; // align the data section to 8 bytes
+        byte[] headerBytes = new byte[padded];
+        java.util.Arrays.fill(headerBytes, (byte) ' ');
+        System.arraycopy(json, 0, headerBytes, 0, json.length);
+
+        Path target = file.toAbsolutePath();
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+                len.flip();
+                writeAll(ch, len);
+                writeAll(ch, ByteBuffer.wrap(headerBytes));
+                for (byte[] b : blobs.values()) {
+                    writeAll(ch, ByteBuffer.wrap(b));
+                }
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void writeAll(FileChannel ch, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
+    }
+
+    private static byte[] encode(Tensor t, boolean asInt) {
+        double[] v = t.toDoubleArray();
+        if (asInt) {
+            ByteBuffer b = ByteBuffer.allocate(v.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+            for (double d : v) {
+                b.putLong((long) d);
+            }
+            return b.array();
+        }
+        if (t.dtype() == DType.FLOAT64) {
+            ByteBuffer b = ByteBuffer.allocate(v.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+            for (double d : v) {
+                b.putDouble(d);
+            }
+            return b.array();
+        }
+        float[] f = t.toFloatArray();
+        ByteBuffer b = ByteBuffer.allocate(f.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float d : f) {
+            b.putFloat(d);
+        }
+        return b.array();
+    }
+
+    /**
+     * Reads every tensor of a safetensors file (F32, F64 and I64; integers become float32).
+     *
+     * @throws IOException naming the file and the problem when it is truncated or malformed
+     */
+    public static Map<String, Tensor> read(Path file) throws IOException {
+        byte[] all = Files.readAllBytes(file);
+        if (all.length < 8) {
+            throw new IOException(file + ": not a safetensors file: " + all.length + " bytes, shorter than the 8-byte header length");
+        }
+        long headerLen = ByteBuffer.wrap(all, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        if (headerLen <= 0 || headerLen > all.length - 8) {
+            throw new IOException(file + ": corrupted or truncated: header length " + headerLen + " does not fit in " + all.length + " bytes");
+        }
+        JsonNode header;
+        try {
+            header = JSON.readTree(new String(all, 8, (int) headerLen, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IOException(file + ": corrupted header (not JSON): " + e.getMessage(), e);
+        }
+        if (header == null || !header.isObject()) {
+            throw new IOException(file + ": corrupted header: not a JSON object");
+        }
+        long dataStart = 8 + headerLen;
+        long dataLen = all.length - dataStart;
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> it = header.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().equals("__metadata__")) {
+                continue;
+            }
+            out.put(e.getKey(), tensor(file, e.getKey(), e.getValue(), all, dataStart, dataLen));
+        }
+        return out;
+    }
+
+    private static Tensor tensor(Path file, String name, JsonNode entry, byte[] all, long dataStart, long dataLen) throws IOException {
+        String where = file + ": tensor '" + name + "'";
+        JsonNode dtype = entry.get("dtype");
+        JsonNode shapeNode = entry.get("shape");
+        JsonNode offsets = entry.get("data_offsets");
+        if (dtype == null || shapeNode == null || offsets == null || !shapeNode.isArray() || offsets.size() != 2) {
+            throw new IOException(where + ": entry lacks dtype, shape or data_offsets");
+        }
+        int width;
+        switch (dtype.asText()) {
+            case "F32": width = 4; break;
+            case "F64": case "I64": width = 8; break;
+            default: throw new IOException(where + ": unsupported dtype " + dtype.asText() + " (adjoint reads F32, F64, I64)");
+        }
+        long[] shape = new long[shapeNode.size()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = shapeNode.get(i).asLong(-1);
+            if (shape[i] < 0) {
+                throw new IOException(where + ": bad shape " + shapeNode);
+            }
+        }
+        long begin = offsets.get(0).asLong(-1);
+        long end = offsets.get(1).asLong(-1);
+        long n = Shapes.numel(shape);
+        if (begin < 0 || end < begin || end > dataLen) {
+            throw new IOException(where + ": data offsets [" + begin + ", " + end + ") lie outside the " + dataLen
+                    + " data bytes: the file is truncated or corrupted");
+        }
+        if (end - begin != n * width) {
+            throw new IOException(where + ": " + (end - begin) + " bytes do not hold " + dtype.asText() + Shapes.str(shape));
+        }
+        ByteBuffer b = ByteBuffer.wrap(all, (int) (dataStart + begin), (int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
+        if (dtype.asText().equals("F64")) {
+            double[] v = new double[(int) n];
+            b.asDoubleBuffer().get(v);
+            return new Tensor(Nd4j.create(v, shape, DType.FLOAT64.nd4j()));
+        }
+        double[] v = new double[(int) n];
+        for (int i = 0; i < n; i++) {
+            v[i] = dtype.asText().equals("F32") ? b.getFloat() : b.getLong();
+        }
+        return new Tensor(Nd4j.create(v, shape, DType.FLOAT32.nd4j()));
+    }
+}

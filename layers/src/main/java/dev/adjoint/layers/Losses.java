@@ -1,0 +1,108 @@
+package dev.adjoint.layers;
+
+import dev.adjoint.Tensor;
+import dev.adjoint.ops.F;
+
+/**
+ * Loss functions as objects, as {@code torch.nn.CrossEntropyLoss()} etc. All reduce with the mean.
+ * Classification losses take class indices as {@code int[]} (or a tensor of whole numbers).
+ */
+public final class Losses {
+    private Losses() {
+    }
+
+    /** A loss of a prediction and a target. */
+    @FunctionalInterface
+    public interface Loss {
+        Tensor apply(Tensor input, Tensor target);
+    }
+
+    /** Cross-entropy from logits {@code [N, C]} and class indices. */
+    public static final class CrossEntropyLoss implements Loss {
+        public Tensor apply(Tensor logits, int[] target) {
+            return F.crossEntropy(logits, target);
+        }
+
+        @Override
+        public Tensor apply(Tensor logits, Tensor target) {
+            return F.crossEntropy(logits, classIndices(target));
+        }
+
+        @Override
+        public String toString() {
+            return "CrossEntropyLoss()";
+        }
+    }
+
+    /** Negative log-likelihood of log-probabilities {@code [N, C]} and class indices. */
+    public static final class NLLLoss implements Loss {
+        public Tensor apply(Tensor logProbs, int[] target) {
+            return F.nllLoss(logProbs, target);
+        }
+
+        @Override
+        public Tensor apply(Tensor logProbs, Tensor target) {
+            return F.nllLoss(logProbs, classIndices(target));
+        }
+
+        @Override
+        public String toString() {
+            return "NLLLoss()";
+        }
+    }
+
+    /** Mean squared error. */
+    public static final class MSELoss implements Loss {
+        @Override
+        public Tensor apply(Tensor input, Tensor target) {
+            return F.mseLoss(input, target);
+        }
+
+        @Override
+        public String toString() {
+            return "MSELoss()";
+        }
+    }
+
+    /** Mean absolute error. */
+    public static final class L1Loss implements Loss {
+        @Override
+        public Tensor apply(Tensor input, Tensor target) {
+            return F.l1Loss(input, target);
+        }
+
+        @Override
+        public String toString() {
+            return "L1Loss()";
+        }
+    }
+
+    /** Binary cross-entropy on logits, numerically stable. */
+    public static final class BCEWithLogitsLoss implements Loss {
+        @Override
+        public Tensor apply(Tensor logits, Tensor target) {
+            return F.binaryCrossEntropyWithLogits(logits, target);
+        }
+
+        @Override
+        public String toString() {
+            return "BCEWithLogitsLoss()";
+        }
+    }
+
+    /** Whole-number values of a 1-D tensor as class indices; rejects fractions. */
+    public static int[] classIndices(Tensor target) {
+        if (target.dim() != 1) {
+            throw new IllegalArgumentException("class indices must be a 1-D tensor, got shape " + java.util.Arrays.toString(target.shape()));
+        }
+        double[] v = target.toDoubleArray();
+        int[] out = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (int) v[i];
+            if (out[i] != v[i]) {
+                throw new IllegalArgumentException("class index " + i + " is " + v[i] + ", not a whole number");
+            }
+        }
+        return out;
+    }
+}

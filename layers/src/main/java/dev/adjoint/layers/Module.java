@@ -1,0 +1,210 @@
+package dev.adjoint.layers;
+
+import dev.adjoint.Shapes;
+import dev.adjoint.Tensor;
+import dev.adjoint.autograd.GradMode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A building block of a network, as PyTorch's {@code nn.Module}: it owns parameters, buffers
+ * (non-trained state such as BatchNorm's running statistics) and child modules, each registered
+ * under a name; {@link #forward} computes the output. Names compose with dots into the state-dict
+ * keys PyTorch uses ({@code 0.weight}, {@code bn.running_mean}).
+ *
+ * <p>Registration is explicit (no reflection): constructors call {@link #registerParameter},
+ * {@link #registerBuffer} and {@link #registerModule}.
+ */
+public abstract class Module {
+    private final Map<String, Parameter> parameters = new LinkedHashMap<>();
+    private final Map<String, Tensor> buffers = new LinkedHashMap<>();
+    private final Map<String, Module> children = new LinkedHashMap<>();
+    private boolean training = true;
+
+    /** Computes the module's output. */
+    public abstract Tensor forward(Tensor input);
+
+    /** Registers (or replaces) a parameter; returns it. The name is part of the state-dict key. */
+    protected final Parameter registerParameter(String name, Parameter p) {
+        checkName(name);
+        if (p != null) {
+            p.name(name);
+            parameters.put(name, p);
+        }
+        return p;
+    }
+
+    /** Registers a buffer: saved in the state dict, not trained. */
+    protected final Tensor registerBuffer(String name, Tensor t) {
+        checkName(name);
+        buffers.put(name, t);
+        return t;
+    }
+
+    /** Registers a child module. */
+    protected final <M extends Module> M registerModule(String name, M m) {
+        checkName(name);
+        children.put(name, m);
+        return m;
+    }
+
+    private static void checkName(String name) {
+        if (name == null || name.isEmpty() || name.contains(".")) {
+            throw new IllegalArgumentException("module member names must be non-empty and contain no '.': '" + name + "'");
+        }
+    }
+
+    /** The direct children, in registration order. */
+    public Map<String, Module> children() {
+        return Collections.unmodifiableMap(children);
+    }
+
+    /** Every parameter of this module and its descendants, in registration order. */
+    public List<Parameter> parameters() {
+        return new ArrayList<>(namedParameters().values());
+    }
+
+    /** Every parameter under its dotted name ({@code 0.weight}). */
+    public Map<String, Parameter> namedParameters() {
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        collect("", out, null);
+        return out;
+    }
+
+    /** Every buffer under its dotted name. */
+    public Map<String, Tensor> namedBuffers() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        collect("", null, out);
+        return out;
+    }
+
+    private void collect(String prefix, Map<String, Parameter> ps, Map<String, Tensor> bs) {
+        if (ps != null) {
+            parameters.forEach((n, p) -> ps.put(prefix + n, p));
+        }
+        if (bs != null) {
+            buffers.forEach((n, b) -> bs.put(prefix + n, b));
+        }
+        children.forEach((n, c) -> c.collect(prefix + n + ".", ps, bs));
+    }
+
+    /** Parameters and buffers by name, in PyTorch's order: each module's own, then its children's. */
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        stateDict("", out);
+        return out;
+    }
+
+    private void stateDict(String prefix, Map<String, Tensor> out) {
+        parameters.forEach((n, p) -> out.put(prefix + n, p));
+        buffers.forEach((n, b) -> out.put(prefix + n, b));
+        children.forEach((n, c) -> c.stateDict(prefix + n + ".", out));
+    }
+
+    /**
+     * Copies values into the parameters and buffers. Every name and shape is checked before
+     * anything is written, so on an exception the module is unchanged.
+     *
+     * @throws IllegalArgumentException listing missing, unexpected or mis-shaped entries
+     */
+    public void loadStateDict(Map<String, Tensor> state) {
+        Map<String, Tensor> own = stateDict();
+        List<String> problems = new ArrayList<>();
+        for (String k : own.keySet()) {
+            if (!state.containsKey(k)) {
+                problems.add("missing " + k);
+            } else if (!Arrays.equals(own.get(k).shape(), state.get(k).shape())) {
+                problems.add(k + ": shape " + Shapes.str(state.get(k).shape()) + " does not match the model's " + Shapes.str(own.get(k).shape()));
+            }
+        }
+        for (String k : state.keySet()) {
+            if (!own.containsKey(k)) {
+                problems.add("unexpected " + k);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("loadStateDict: the state does not fit " + getClass().getSimpleName() + ": " + String.join("; ", problems));
+        }
+        try (GradMode.Scope g = GradMode.disabled()) {
+            own.forEach((k, t) -> t.data().assign(state.get(k).data().castTo(t.data().dataType())));
+        }
+    }
+
+    /** Training mode (the default): dropout drops, batch norm uses batch statistics. */
+    public Module train() {
+        return setTraining(true);
+    }
+
+    /** Evaluation mode: dropout passes through, batch norm uses running statistics. */
+    public Module eval() {
+        return setTraining(false);
+    }
+
+    private Module setTraining(boolean on) {
+        training = on;
+        children.values().forEach(c -> c.setTraining(on));
+        return this;
+    }
+
+    public boolean isTraining() {
+        return training;
+    }
+
+    /** Forgets the gradients of all parameters. */
+    public void zeroGrad() {
+        parameters().forEach(Tensor::zeroGrad);
+    }
+
+    /** Total number of trainable values. */
+    public long parameterCount() {
+        long n = 0;
+        for (Parameter p : parameters()) {
+            n += p.numel();
+        }
+        return n;
+    }
+
+    /** The one-line description of this module alone: {@code Conv2d(1, 6, kernel=[5, 5], padding=[2, 2])}. */
+    protected String describe() {
+        return getClass().getSimpleName() + "()";
+    }
+
+    /**
+     * The module tree with parameter shapes and counts:
+     * <pre>
+     * Sequential (61,706 parameters)
+     *   (0) Conv2d(1, 6, kernel=[5, 5], padding=[2, 2])  weight[6, 1, 5, 5] bias[6]  156
+     * </pre>
+     */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        tree(sb, "", null);
+        return sb.toString().stripTrailing();
+    }
+
+    private void tree(StringBuilder sb, String indent, String name) {
+        sb.append(indent);
+        if (name != null) {
+            sb.append('(').append(name).append(") ");
+        }
+        sb.append(describe());
+        if (!parameters.isEmpty()) {
+            long n = 0;
+            for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+                sb.append("  ").append(e.getKey()).append(Shapes.str(e.getValue().shape()));
+                n += e.getValue().numel();
+            }
+            sb.append("  ").append(String.format("%,d", n));
+        }
+        if (!children.isEmpty()) {
+            sb.append(String.format("  (%,d parameters)", parameterCount()));
+        }
+        sb.append('\n');
+        children.forEach((n, c) -> c.tree(sb, indent + "  ", n));
+    }
+}

@@ -1,0 +1,127 @@
+package dev.adjoint.optim;
+
+import dev.adjoint.Tensor;
+import dev.adjoint.autograd.GradMode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Updates parameters from their gradients, in place, under no-grad. Subclasses implement
+ * {@link #update} for one parameter; per-parameter state (momentum, moments) lives in named
+ * buffers so that {@link #stateDict()} can save it and {@link #loadStateDict} restore it.
+ */
+public abstract class Optimizer {
+    protected final List<? extends Tensor> params;
+    protected double lr;
+    private final List<Map<String, INDArray>> state = new ArrayList<>();
+    protected long steps;
+
+    protected Optimizer(List<? extends Tensor> params, double lr) {
+        if (params.isEmpty()) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": no parameters to optimize");
+        }
+        if (!(lr >= 0)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": learning rate must be non-negative, got " + lr);
+        }
+        for (Tensor p : params) {
+            if (!p.isLeaf() || !p.requiresGrad()) {
+                throw new IllegalArgumentException(getClass().getSimpleName() + ": " + p + " is not a leaf that requires grad");
+            }
+            state.add(new LinkedHashMap<>());
+        }
+        this.params = params;
+        this.lr = lr;
+    }
+
+    /** Forgets the gradients of all parameters. */
+    public void zeroGrad() {
+        params.forEach(Tensor::zeroGrad);
+    }
+
+    /** One update of every parameter that has a gradient. */
+    public void step() {
+        steps++;
+        try (GradMode.Scope g = GradMode.disabled()) {
+            for (int i = 0; i < params.size(); i++) {
+                Tensor p = params.get(i);
+                if (p.grad() != null) {
+                    update(p.data(), p.grad().data(), state.get(i));
+                }
+            }
+        }
+    }
+
+    /** Updates one parameter in place. {@code state} holds its buffers between steps. */
+    protected abstract void update(INDArray param, INDArray grad, Map<String, INDArray> state);
+
+    public double lr() {
+        return lr;
+    }
+
+    public void setLr(double lr) {
+        this.lr = lr;
+    }
+
+    /** Number of {@link #step} calls so far. */
+    public long steps() {
+        return steps;
+    }
+
+    /** Buffers as {@code state.<param index>.<buffer>} plus {@code lr} and {@code steps}. */
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        out.put("lr", Tensor.scalar(lr, dev.adjoint.DType.FLOAT64));
+        out.put("steps", Tensor.scalar(steps, dev.adjoint.DType.FLOAT64));
+        for (int i = 0; i < state.size(); i++) {
+            for (Map.Entry<String, INDArray> e : state.get(i).entrySet()) {
+                out.put("state." + i + "." + e.getKey(), new Tensor(e.getValue().dup()));
+            }
+        }
+        return out;
+    }
+
+    /** Restores what {@link #stateDict()} returned; checks every entry before changing anything. */
+    public void loadStateDict(Map<String, Tensor> dict) {
+        List<Map<String, INDArray>> fresh = new ArrayList<>();
+        for (int i = 0; i < params.size(); i++) {
+            fresh.add(new LinkedHashMap<>());
+        }
+        for (Map.Entry<String, Tensor> e : dict.entrySet()) {
+            String k = e.getKey();
+            if (k.equals("lr") || k.equals("steps")) {
+                continue;
+            }
+            String[] parts = k.split("\\.", 3);
+            if (parts.length != 3 || !parts[0].equals("state")) {
+                throw new IllegalArgumentException("optimizer state: unexpected entry " + k);
+            }
+            int i;
+            try {
+                i = Integer.parseInt(parts[1]);
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException("optimizer state: unexpected entry " + k);
+            }
+            if (i < 0 || i >= params.size()) {
+                throw new IllegalArgumentException("optimizer state: entry " + k + " names parameter " + i + " but there are " + params.size());
+            }
+            INDArray v = e.getValue().data();
+            if (!parts[2].equals("step") && !java.util.Arrays.equals(v.shape(), params.get(i).shape())) {
+                throw new IllegalArgumentException("optimizer state: " + k + " has shape " + java.util.Arrays.toString(v.shape())
+                        + " but parameter " + i + " has " + java.util.Arrays.toString(params.get(i).shape()));
+            }
+            fresh.get(i).put(parts[2], v.castTo(params.get(i).data().dataType()).dup());
+        }
+        if (!dict.containsKey("lr") || !dict.containsKey("steps")) {
+            throw new IllegalArgumentException("optimizer state: lr and steps are missing");
+        }
+        lr = dict.get("lr").item();
+        steps = (long) dict.get("steps").item();
+        for (int i = 0; i < fresh.size(); i++) {
+            state.get(i).clear();
+            state.get(i).putAll(fresh.get(i));
+        }
+    }
+}
