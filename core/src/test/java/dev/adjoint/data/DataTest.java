@@ -1,0 +1,110 @@
+package dev.adjoint.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** IDX reading with small files written here (never the download), and DataLoader batching. */
+class DataTest {
+    @TempDir
+    Path dir;
+
+    void writeImages(Path p, int magic, int n, int rows, int cols, int bytes) throws IOException {
+        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(p))) {
+            out.writeInt(magic);
+            out.writeInt(n);
+            out.writeInt(rows);
+            out.writeInt(cols);
+            for (int i = 0; i < bytes; i++) {
+                out.writeByte(i % 256);
+            }
+        }
+    }
+
+    void writeLabels(Path p, int magic, int n, int... labels) throws IOException {
+        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(p))) {
+            out.writeInt(magic);
+            out.writeInt(n);
+            for (int l : labels) {
+                out.writeByte(l);
+            }
+        }
+    }
+
+    @Test
+    void readsIdxFilesAndScalesPixels() throws IOException {
+        writeImages(dir.resolve("i"), 0x803, 3, 2, 2, 12);
+        writeLabels(dir.resolve("l"), 0x801, 3, 7, 0, 9);
+        TensorDataset d = Mnist.read(dir.resolve("i"), dir.resolve("l"));
+        assertThat(d.size()).isEqualTo(3);
+        assertThat(d.exampleShape()).containsExactly(1, 2, 2);
+        float[] x = new float[4];
+        d.copyInput(2, x, 0);
+        assertThat(x[0]).isCloseTo(8 / 255f, within(1e-7f));
+        assertThat(d.label(0)).isEqualTo(7);
+    }
+
+    @Test
+    void rejectsWrongOrTruncatedFiles() throws IOException {
+        writeLabels(dir.resolve("l"), 0x801, 3, 7, 0, 9);
+        writeImages(dir.resolve("magic"), 0x801, 3, 2, 2, 12);
+        assertThatThrownBy(() -> Mnist.read(dir.resolve("magic"), dir.resolve("l"))).isInstanceOf(IOException.class).hasMessageContaining("magic");
+        writeImages(dir.resolve("short"), 0x803, 3, 2, 2, 11);
+        assertThatThrownBy(() -> Mnist.read(dir.resolve("short"), dir.resolve("l"))).isInstanceOf(IOException.class)
+                .hasMessageContaining("truncated");
+        writeImages(dir.resolve("i"), 0x803, 3, 2, 2, 12);
+        writeLabels(dir.resolve("few"), 0x801, 2, 1, 2);
+        assertThatThrownBy(() -> Mnist.read(dir.resolve("i"), dir.resolve("few"))).isInstanceOf(IOException.class)
+                .hasMessageContaining("2 labels");
+        writeLabels(dir.resolve("cut"), 0x801, 3, 1);
+        assertThatThrownBy(() -> Mnist.read(dir.resolve("i"), dir.resolve("cut"))).hasMessageContaining("truncated");
+        Files.write(dir.resolve("header"), new byte[] {0, 0, 8});
+        assertThatThrownBy(() -> Mnist.read(dir.resolve("header"), dir.resolve("l"))).hasMessageContaining("header");
+        assertThatThrownBy(() -> Mnist.read(dir.resolve("none"), dir.resolve("l"))).hasMessageContaining("not found");
+    }
+
+    @Test
+    void loaderBatchesShufflesWithSeedAndDropsLast() {
+        float[] x = new float[10];
+        int[] y = new int[10];
+        for (int i = 0; i < 10; i++) {
+            x[i] = i;
+            y[i] = i;
+        }
+        TensorDataset d = new TensorDataset(x, y, 1);
+        DataLoader inOrder = new DataLoader(d, 4);
+        List<int[]> batches = new ArrayList<>();
+        inOrder.forEach(b -> batches.add(b.labels()));
+        assertThat(batches).hasSize(3);
+        assertThat(batches.get(2)).containsExactly(8, 9);
+        DataLoader shuffled = new DataLoader(d, 4, true, 7, true);
+        assertThat(shuffled.batches()).isEqualTo(2);
+        Set<Integer> seen = new HashSet<>();
+        List<String> epoch1 = new ArrayList<>();
+        for (Batch b : shuffled) {
+            assertThat(b.inputs().shape()).containsExactly(4, 1);
+            assertThat(b.inputs().toDoubleArray()).containsExactly(Arrays.stream(b.labels()).asDoubleStream().toArray());
+            Arrays.stream(b.labels()).forEach(seen::add);
+            epoch1.add(Arrays.toString(b.labels()));
+        }
+        assertThat(seen).hasSize(8);
+        List<String> again = new ArrayList<>();
+        new DataLoader(d, 4, true, 7, true).forEach(b -> again.add(Arrays.toString(b.labels())));
+        assertThat(again).isEqualTo(epoch1);
+        List<String> epoch2 = new ArrayList<>();
+        shuffled.forEach(b -> epoch2.add(Arrays.toString(b.labels())));
+        assertThat(epoch2).isNotEqualTo(epoch1);
+    }
+}

@@ -1,0 +1,117 @@
+package dev.adjoint.layers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.adjoint.DType;
+import dev.adjoint.Tensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ModuleTest {
+    static Sequential lenet() {
+        return new Sequential(
+                new Conv2d(1, 6, 5, 1, 2), new ReLU(), new MaxPool2d(2),
+                new Conv2d(6, 16, 5), new ReLU(), new MaxPool2d(2), new Flatten(),
+                new Linear(400, 120), new ReLU(), new Linear(120, 84), new ReLU(), new Linear(84, 10));
+    }
+
+    @Test
+    void namesFollowPyTorchAndCountsMatch() {
+        Sequential m = lenet();
+        assertThat(m.namedParameters().keySet()).containsExactly("0.weight", "0.bias", "3.weight", "3.bias", "7.weight", "7.bias",
+                "9.weight", "9.bias", "11.weight", "11.bias");
+        assertThat(m.parameterCount()).isEqualTo(61_706); // torch: sum(p.numel() for p in lenet.parameters())
+        assertThat(m.toString()).contains("(0) Conv2d(1, 6, kernel=[5, 5], padding=[2, 2])  weight[6, 1, 5, 5]  bias[6]  156")
+                .contains("61,706 parameters");
+        Tensor y = m.forward(Tensor.zeros(2, 1, 28, 28));
+        assertThat(y.shape()).containsExactly(2, 10);
+    }
+
+    @Test
+    void batchNormBuffersAreInTheStateDictAndModesPropagate() {
+        BatchNorm2d bn = new BatchNorm2d(3);
+        Sequential m = new Sequential(new Conv2d(1, 3, 3), bn);
+        assertThat(m.stateDict().keySet()).containsExactly("0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var",
+                "1.num_batches_tracked");
+        m.eval();
+        assertThat(bn.isTraining()).isFalse();
+        m.train();
+        assertThat(bn.isTraining()).isTrue();
+    }
+
+    @Test
+    void defaultInitialisationIsKaimingUniformAndSeeded() {
+        Init.manualSeed(3);
+        Linear a = new Linear(400, 120);
+        Init.manualSeed(3);
+        Linear b = new Linear(400, 120);
+        assertThat(a.weight.toDoubleArray()).containsExactly(b.weight.toDoubleArray());
+        double bound = 1 / Math.sqrt(400);
+        double max = 0;
+        for (double v : a.weight.toDoubleArray()) {
+            max = Math.max(max, Math.abs(v));
+        }
+        assertThat(max).isLessThanOrEqualTo(bound).isGreaterThan(bound * 0.99);
+        assertThat(Init.fans(new long[] {16, 6, 5, 5})).containsExactly(150, 400);
+        Tensor t = Tensor.zeros(DType.FLOAT64, 200, 300);
+        Init.kaimingNormal(t);
+        double[] v = t.toDoubleArray();
+        double sq = 0;
+        for (double x : v) {
+            sq += x * x;
+        }
+        assertThat(Math.sqrt(sq / v.length)).isCloseTo(Math.sqrt(2.0 / 300), within(0.002));
+    }
+
+    @Test
+    void loadStateDictChecksEverythingBeforeWriting() {
+        Sequential m = lenet();
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        m.stateDict().forEach((k, v) -> state.put(k, v.copy()));
+        state.get("0.weight").data().assign(7);
+        state.put("9.bias", Tensor.zeros(83)); // wrong shape
+        double before = m.namedParameters().get("0.weight").toDoubleArray()[0];
+        assertThatThrownBy(() -> m.loadStateDict(state)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("9.bias").hasMessageContaining("[83]").hasMessageContaining("[84]");
+        assertThat(m.namedParameters().get("0.weight").toDoubleArray()[0]).isEqualTo(before);
+        state.put("9.bias", Tensor.zeros(84));
+        state.put("extra", Tensor.zeros(1));
+        assertThatThrownBy(() -> m.loadStateDict(state)).hasMessageContaining("unexpected extra");
+        state.remove("extra");
+        m.loadStateDict(state);
+        assertThat(m.namedParameters().get("0.weight").toDoubleArray()[0]).isEqualTo(7);
+    }
+
+    @Test
+    void dropoutIsSeededScalesAndIsIdentityInEval() {
+        Dropout d = new Dropout(0.5, 42);
+        Tensor x = Tensor.ones(1000);
+        double[] y = d.forward(x).toDoubleArray();
+        int zeros = 0;
+        for (double v : y) {
+            assertThat(v == 0 || v == 2).isTrue();
+            zeros += v == 0 ? 1 : 0;
+        }
+        assertThat(zeros).isBetween(430, 570);
+        assertThat(new Dropout(0.5, 42).forward(x).toDoubleArray()).containsExactly(y);
+        d.eval();
+        assertThat(d.forward(x)).isSameAs(x);
+    }
+
+    @Test
+    void batchNormTracksRunningStatisticsLikePyTorch() {
+        BatchNorm2d bn = new BatchNorm2d(1, 1e-5, 0.1, true);
+        // one channel, values 1, 2, 3, 4: mean 2.5, biased var 1.25, unbiased var 5/3
+        Tensor x = Tensor.of(new double[] {1, 2, 3, 4}, 4, 1, 1, 1);
+        Tensor y = bn.forward(x);
+        assertThat(bn.runningMean.item()).isCloseTo(0.25, within(1e-6));
+        assertThat(bn.runningVar.item()).isCloseTo(0.9 + 0.1 * 5 / 3.0, within(1e-6));
+        assertThat(y.toDoubleArray()[0]).isCloseTo(-1.5 / Math.sqrt(1.25 + 1e-5), within(1e-5));
+        bn.eval();
+        Tensor z = bn.forward(x);
+        assertThat(z.toDoubleArray()[0]).isCloseTo((1 - 0.25) / Math.sqrt(bn.runningVar.item() + 1e-5), within(1e-5));
+    }
+}

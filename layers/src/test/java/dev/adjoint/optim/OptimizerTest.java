@@ -1,0 +1,112 @@
+package dev.adjoint.optim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.adjoint.DType;
+import dev.adjoint.Tensor;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Optimizer steps against values computed by hand from the update rules. */
+class OptimizerTest {
+    static Tensor param(double v) {
+        return Tensor.of(DType.FLOAT64, new double[] {v}, 1).requiresGrad(true);
+    }
+
+    static void setGrad(Tensor p, double g) {
+        p.setGrad(Tensor.of(DType.FLOAT64, new double[] {g}, 1));
+    }
+
+    @Test
+    void sgdWithMomentumDampeningAndWeightDecay() {
+        Tensor p = param(1.0);
+        SGD sgd = new SGD(List.of(p), 0.1, 0.9, 0.5, false, 0.01);
+        setGrad(p, 2.0);
+        sgd.step();
+        // g = 2 + 0.01*1 = 2.01; buf = 2.01; p = 1 - 0.1*2.01 = 0.799
+        assertThat(p.item()).isCloseTo(0.799, within(1e-12));
+        setGrad(p, 1.0);
+        sgd.step();
+        // g = 1 + 0.00799 = 1.00799; buf = 0.9*2.01 + 0.5*1.00799 = 2.312995; p = 0.799 - 0.2312995
+        assertThat(p.item()).isCloseTo(0.799 - 0.2312995, within(1e-12));
+    }
+
+    @Test
+    void sgdNesterov() {
+        Tensor p = param(0.0);
+        SGD sgd = new SGD(List.of(p), 1.0, 0.5, 0, true, 0);
+        setGrad(p, 1.0);
+        sgd.step(); // buf = 1; g = 1 + 0.5 = 1.5
+        assertThat(p.item()).isCloseTo(-1.5, within(1e-12));
+        sgd.step(); // buf = 0.5 + 1 = 1.5; g = 1 + 0.75 = 1.75
+        assertThat(p.item()).isCloseTo(-3.25, within(1e-12));
+    }
+
+    @Test
+    void adamFirstTwoSteps() {
+        Tensor p = param(1.0);
+        Adam adam = new Adam(List.of(p), 0.1);
+        setGrad(p, 0.5);
+        adam.step();
+        // m = 0.05, v = 0.00025; mhat = 0.5, vhat = 0.25; p = 1 - 0.1 * 0.5 / (0.5 + 1e-8)
+        assertThat(p.item()).isCloseTo(1 - 0.1 * 0.5 / (0.5 + 1e-8), within(1e-12));
+        setGrad(p, -1.0);
+        adam.step();
+        double m = 0.9 * 0.05 + 0.1 * -1.0;
+        double v = 0.999 * 0.00025 + 0.001 * 1.0;
+        double mhat = m / (1 - 0.81);
+        double vhat = v / (1 - 0.999 * 0.999);
+        assertThat(p.item()).isCloseTo(1 - 0.1 * 0.5 / (0.5 + 1e-8) - 0.1 * mhat / (Math.sqrt(vhat) + 1e-8), within(1e-12));
+    }
+
+    @Test
+    void adamWDecaysTheWeightBeforeTheStep() {
+        Tensor p = param(2.0);
+        AdamW opt = new AdamW(List.of(p), 0.1, 0.9, 0.999, 1e-8, 0.5);
+        setGrad(p, 1.0);
+        opt.step();
+        assertThat(p.item()).isCloseTo(2.0 * (1 - 0.05) - 0.1 * 1.0 / (1.0 + 1e-8), within(1e-12));
+    }
+
+    @Test
+    void stateRoundTripContinuesIdentically() {
+        Tensor a = param(1.0);
+        Tensor b = param(1.0);
+        Adam first = new Adam(List.of(a), 0.05);
+        Adam second = new Adam(List.of(b), 0.05);
+        for (int i = 0; i < 3; i++) {
+            setGrad(a, 0.3 * (i + 1));
+            first.step();
+        }
+        Map<String, Tensor> state = first.stateDict();
+        b.data().assign(a.data());
+        second.loadStateDict(state);
+        setGrad(a, -0.7);
+        setGrad(b, -0.7);
+        first.step();
+        second.step();
+        assertThat(b.item()).isEqualTo(a.item());
+        assertThat(second.steps()).isEqualTo(4);
+    }
+
+    @Test
+    void schedulers() {
+        Tensor p = param(0);
+        SGD sgd = new SGD(List.of(p), 1.0);
+        StepLR step = new StepLR(sgd, 2, 0.1);
+        step.step();
+        assertThat(sgd.lr()).isCloseTo(1.0, within(1e-12));
+        step.step();
+        assertThat(sgd.lr()).isCloseTo(0.1, within(1e-12));
+        SGD other = new SGD(List.of(p), 1.0);
+        CosineAnnealingLR cos = new CosineAnnealingLR(other, 4, 0.0);
+        cos.step();
+        assertThat(other.lr()).isCloseTo((1 + Math.cos(Math.PI / 4)) / 2, within(1e-12));
+        cos.step();
+        cos.step();
+        cos.step();
+        assertThat(other.lr()).isCloseTo(0, within(1e-12));
+    }
+}
