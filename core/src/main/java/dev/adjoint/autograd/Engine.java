@@ -91,7 +91,11 @@ public final class Engine {
                     throw new IllegalStateException("backward: " + fn.label() + " was already freed by an earlier backward pass. "
                             + "Trying to backward through the graph a second time? Pass retainGraph=true to the first backward.");
                 }
+                long start = Profiler.isEnabled() ? System.nanoTime() : 0;
                 Tensor[] gxs = fn.backward(gy);
+                if (start != 0) {
+                    Profiler.record(fn.name() + " backward (incl. ops it calls)", System.nanoTime() - start);
+                }
                 if (trace != null) {
                     trace.println(traceLine(fn, gy, gxs));
                 }

@@ -71,7 +71,11 @@ public abstract class Function {
             throw new IllegalStateException(label() + " has been applied already; create one function object per call");
         }
         id = COUNTER.incrementAndGet();
+        long start = Profiler.isEnabled() ? System.nanoTime() : 0;
         INDArray out = forward(inputs);
+        if (start != 0) {
+            Profiler.record(name() + " forward", System.nanoTime() - start);
+        }
         boolean record = false;
         if (GradMode.isEnabled()) {
             for (Tensor t : inputs) {

@@ -18,7 +18,9 @@ import dev.adjoint.layers.ReLU;
 import dev.adjoint.layers.Sequential;
 import dev.adjoint.optim.SGD;
 import java.nio.file.Path;
+import dev.adjoint.autograd.Profiler;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -51,7 +53,8 @@ public final class LeNet {
                 .option("threads", "0", "ND4J/BLAS threads (0: ND4J's default)")
                 .option("save", null, "write the trained weights to this safetensors file")
                 .option("out", "out/lenet", "folder for the loss and accuracy plots")
-                .option("limit", "0", "train on only the first N images (0: all), for quick trials");
+                .option("limit", "0", "train on only the first N images (0: all), for quick trials")
+                .option("profile", "false", "print time per Function forward/backward, optimizer and data loading after each epoch");
         if (!o.parse(args)) {
             return;
         }
@@ -77,18 +80,29 @@ public final class LeNet {
         List<Double> accuracies = new ArrayList<>();
         double accuracy = 0;
         int epochs = o.getInt("epochs");
+        boolean profile = Boolean.parseBoolean(o.get("profile"));
         for (int epoch = 1; epoch <= epochs; epoch++) {
+            Profiler.Scope profiling = profile ? Profiler.enable() : null;
             model.train();
             double lossSum = 0;
             int seen = 0;
             long start = System.nanoTime();
             try (ProgressBar bar = new ProgressBarBuilder().setTaskName("epoch " + epoch).setInitialMax(loader.batches())
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().setUnit(" batches", 1).build()) {
-                for (Batch b : loader) {
+                Iterator<Batch> batches = loader.iterator();
+                while (batches.hasNext()) {
+                    Batch b;
+                    try (Profiler.Section s = Profiler.section("data loading")) {
+                        b = batches.next();
+                    }
                     Tensor loss = lossFn.apply(model.forward(b.inputs()), b.labels());
                     optimizer.zeroGrad();
-                    loss.backward();
-                    optimizer.step();
+                    try (Profiler.Section s = Profiler.section("backward (engine, total)")) {
+                        loss.backward();
+                    }
+                    try (Profiler.Section s = Profiler.section("optimizer step")) {
+                        optimizer.step();
+                    }
                     double l = loss.item();
                     lossSum += l * b.size();
                     seen += b.size();
@@ -100,6 +114,10 @@ public final class LeNet {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            if (profiling != null) {
+                System.out.print(Profiler.table());
+                profiling.close();
+            }
             accuracy = accuracy(model, test);
             epochsAxis.add((double) epoch);
             accuracies.add(accuracy);

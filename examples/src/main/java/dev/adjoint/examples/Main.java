@@ -17,6 +17,9 @@ public final class Main {
             case "lenet":
                 LeNet.main(rest);
                 break;
+            case "autoencoder":
+                Autoencoder.main(rest);
+                break;
             default:
                 System.err.println("unknown example: " + args[0]);
                 usage();
@@ -28,6 +31,7 @@ public final class Main {
         System.out.println("usage: java -jar examples/target/adjoint-examples.jar NAME [options]");
         System.out.println("examples:");
         System.out.println("  lenet         LeNet-5 on MNIST (the README's example)");
+        System.out.println("  autoencoder   convolutional autoencoder on MNIST, decoder of ConvTranspose2d");
         System.out.println("NAME --help shows the options of one example.");
     }
 }
