@@ -17,6 +17,9 @@ public final class Main {
             case "lenet":
                 LeNet.main(rest);
                 break;
+            case "tour":
+                Tour.main(rest);
+                break;
             case "autoencoder":
                 Autoencoder.main(rest);
                 break;
@@ -31,6 +34,7 @@ public final class Main {
         System.out.println("usage: java -jar examples/target/adjoint-examples.jar NAME [options]");
         System.out.println("examples:");
         System.out.println("  lenet         LeNet-5 on MNIST (the README's example)");
+        System.out.println("  tour          a guided, self-checking tour of conv and its adjoint, convTranspose");
         System.out.println("  autoencoder   convolutional autoencoder on MNIST, decoder of ConvTranspose2d");
         System.out.println("NAME --help shows the options of one example.");
     }

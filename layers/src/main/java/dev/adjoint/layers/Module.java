@@ -49,6 +49,8 @@ public abstract class Module {
     protected final <M extends Module> M registerModule(String name, M m) {
         checkName(name);
         children.put(name, m);
+        // Parameters print under their state-dict name ("0.weight") in graphs and traces.
+        m.namedParameters().forEach((n, p) -> p.name(name + "." + n));
         return m;
     }
 
