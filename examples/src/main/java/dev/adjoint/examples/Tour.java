@@ -31,7 +31,12 @@ public final class Tour {
         if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
             System.out.println("usage: java -jar examples/target/adjoint-examples.jar tour");
             System.out.println("Prints a step-by-step tour of the conv / transposed-conv pair; every step is computed and checked.");
+            System.out.println("  --step   only part 5: one training step of a tiny CNN with the backward trace (docs/debug-demo.sh uses it)");
             return;
+        }
+        if (args.length > 0 && args[0].equals("--step")) {
+            oneTrainingStep();
+            System.exit(failures > 0 ? 1 : 0);
         }
         matrixAndTranspose();
         kernelOneOneThree();
