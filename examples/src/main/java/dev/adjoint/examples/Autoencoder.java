@@ -4,7 +4,6 @@ import dev.adjoint.Tensor;
 import dev.adjoint.autograd.GradMode;
 import dev.adjoint.data.Batch;
 import dev.adjoint.data.DataLoader;
-import dev.adjoint.data.Mnist;
 import dev.adjoint.data.TensorDataset;
 import dev.adjoint.io.Checkpoints;
 import dev.adjoint.layers.Conv2d;
@@ -47,23 +46,14 @@ public final class Autoencoder {
                 .option("epochs", "1", "passes over the training images")
                 .option("batch-size", "64", "examples per step")
                 .option("lr", "0.001", "Adam learning rate")
-                .option("data", "data/mnist", "folder of the MNIST IDX files")
-                .option("seed", "0", "seed for initialisation and shuffling")
-                .option("threads", "0", "ND4J/BLAS threads (0: ND4J's default)")
-                .option("save", null, "write the trained weights to this safetensors file")
-                .option("out", "out/autoencoder", "folder for the loss plot and the reconstruction grid")
-                .option("limit", "0", "train on only the first N images (0: all)");
+                .mnistOptions("out/autoencoder");
         if (!o.parse(args)) {
             return;
         }
-        Threads.set(o.getInt("threads"));
         long seed = o.getInt("seed");
-        Path dataDir = MnistFiles.ensure(Path.of(o.get("data")));
-        TensorDataset train = Mnist.train(dataDir);
-        TensorDataset test = Mnist.test(dataDir);
-        if (o.getInt("limit") > 0) {
-            train = train.head(o.getInt("limit"));
-        }
+        TensorDataset[] data = MnistFiles.load(o);
+        TensorDataset train = data[0];
+        TensorDataset test = data[1];
         Init.manualSeed(seed);
         Sequential model = model();
         System.out.println(model);

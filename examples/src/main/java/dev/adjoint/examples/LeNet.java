@@ -4,7 +4,6 @@ import dev.adjoint.Tensor;
 import dev.adjoint.autograd.GradMode;
 import dev.adjoint.data.Batch;
 import dev.adjoint.data.DataLoader;
-import dev.adjoint.data.Mnist;
 import dev.adjoint.data.TensorDataset;
 import dev.adjoint.io.Checkpoints;
 import dev.adjoint.layers.Conv2d;
@@ -48,27 +47,23 @@ public final class LeNet {
                 .option("batch-size", "64", "examples per step")
                 .option("lr", "0.01", "SGD learning rate")
                 .option("momentum", "0.9", "SGD momentum")
-                .option("data", "data/mnist", "folder of the MNIST IDX files")
-                .option("seed", "0", "seed for initialisation and shuffling")
-                .option("threads", "0", "ND4J/BLAS threads (0: ND4J's default)")
-                .option("save", null, "write the trained weights to this safetensors file")
-                .option("out", "out/lenet", "folder for the loss and accuracy plots")
-                .option("limit", "0", "train on only the first N images (0: all), for quick trials")
+                .option("load", null, "start from the weights in this safetensors file (e.g. written by PyTorch); --epochs 0 only evaluates")
+                .mnistOptions("out/lenet")
                 .option("profile", "false", "print time per Function forward/backward, optimizer and data loading after each epoch");
         if (!o.parse(args)) {
             return;
         }
-        Threads.set(o.getInt("threads"));
         long seed = o.getInt("seed");
-        Path dataDir = MnistFiles.ensure(Path.of(o.get("data")));
-        TensorDataset train = Mnist.train(dataDir);
-        TensorDataset test = Mnist.test(dataDir);
-        if (o.getInt("limit") > 0) {
-            train = train.head(o.getInt("limit"));
-        }
+        TensorDataset[] data = MnistFiles.load(o);
+        TensorDataset train = data[0];
+        TensorDataset test = data[1];
 
         Init.manualSeed(seed);
         Sequential model = model();
+        if (o.get("load") != null) {
+            Checkpoints.load(model, Path.of(o.get("load")));
+            System.out.println("loaded: " + o.get("load"));
+        }
         System.out.println(model);
         SGD optimizer = new SGD(model.parameters(), o.getDouble("lr"), o.getDouble("momentum"));
         Losses.CrossEntropyLoss lossFn = new Losses.CrossEntropyLoss();
@@ -78,8 +73,8 @@ public final class LeNet {
         List<Double> losses = new ArrayList<>();
         List<Double> epochsAxis = new ArrayList<>();
         List<Double> accuracies = new ArrayList<>();
-        double accuracy = 0;
         int epochs = o.getInt("epochs");
+        double accuracy = epochs == 0 ? accuracy(model, test) : 0;
         boolean profile = Boolean.parseBoolean(o.get("profile"));
         for (int epoch = 1; epoch <= epochs; epoch++) {
             Profiler.Scope profiling = profile ? Profiler.enable() : null;

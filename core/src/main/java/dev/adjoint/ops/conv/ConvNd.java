@@ -1,7 +1,6 @@
 package dev.adjoint.ops.conv;
 
 import dev.adjoint.Tensor;
-import dev.adjoint.autograd.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -15,24 +14,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   <li>{@code gb = sum(gy)} over batch and space.</li>
  * </ul>
  */
-public final class ConvNd extends Function {
-    private final ConvGeometry geometry;
+public final class ConvNd extends ConvFunction {
 
     /** @param geometry made by {@link ConvGeometry#conv}, which has validated the shapes and arguments */
     public ConvNd(ConvGeometry geometry) {
-        this.geometry = geometry;
+        super(geometry);
     }
 
     @Override
     protected INDArray forward(Tensor... in) {
         save(in[0], in[1]);
-        ConvGeometry g = geometry;
-        long oh = g.spatialDims == 1 ? 1 : g.outputSize[0];
-        long ow = g.outputSize[g.spatialDims - 1];
-        INDArray b = in.length > 2 && in[2] != null ? in[2].data() : null;
-        INDArray y = ConvKernels.conv2d(ConvKernels.lift(in[0].data()), ConvKernels.lift(in[1].data()), b, oh, ow,
-                ConvKernels.Params.of(g));
-        return y.reshape('c', g.outputShape());
+        INDArray y = ConvKernels.conv2d(ConvKernels.lift(in[0].data()), ConvKernels.lift(in[1].data()), bias(in), outH(), outW(),
+                ConvKernels.Params.of(geometry));
+        return y.reshape('c', geometry.outputShape());
     }
 
     @Override
@@ -41,13 +35,8 @@ public final class ConvNd extends Function {
         Tensor w = saved(1);
         Tensor gx = needsInputGrad(0) ? Conv.transposeTo(gy, w, geometry, Conv.spatial(x.shape())) : null;
         Tensor gw = needsInputGrad(1) ? new ConvWeightGrad(geometry).apply(x, gy) : null;
-        Tensor gb = needsInputGrad(2) ? gy.sum(Conv.biasDims(geometry.spatialDims), false) : null;
+        Tensor gb = needsInputGrad(2) ? biasGradient(gy) : null;
         return new Tensor[] {gx, gw, gb};
-    }
-
-    /** The geometry (sizes and arguments) of this call. */
-    public ConvGeometry geometry() {
-        return geometry;
     }
 
     @Override
@@ -56,21 +45,11 @@ public final class ConvNd extends Function {
     }
 
     @Override
-    public String args() {
-        return geometry.describe();
-    }
-
-    @Override
-    public String[] inputNames() {
-        return new String[] {"x", "w", "b"};
-    }
-
-    @Override
     public String gradientFormula(int i) {
         switch (i) {
             case 0: return Conv.name(true, geometry.spatialDims) + "(gy, w, " + geometry.describe() + ")";
             case 1: return "convWeightGrad(x, gy)";
-            default: return "sum(gy, " + java.util.Arrays.toString(Conv.biasDims(geometry.spatialDims)) + ")";
+            default: return biasFormula();
         }
     }
 }

@@ -1,0 +1,124 @@
+package dev.adjoint.examples;
+
+import dev.adjoint.DType;
+import dev.adjoint.Tensor;
+import dev.adjoint.layers.Init;
+import dev.adjoint.layers.Sequential;
+import dev.adjoint.ops.F;
+import dev.adjoint.optim.Adam;
+import dev.adjoint.optim.SGD;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Speed figures: median milliseconds per training step (LeNet-5 and the autoencoder, batch 64,
+ * random data of MNIST's shape), and forward+backward GFLOP/s of three convolutions next to the
+ * GFLOP/s ND4J's sgemm reaches for a gemm of the same size in the same run.
+ */
+public final class Bench {
+    private Bench() {
+    }
+
+    public static void main(String[] args) {
+        Options o = new Options("bench", "Median ms per training step, and conv forward+backward GFLOP/s against sgemm.")
+                .option("steps", "30", "timed steps per measurement")
+                .option("warmup", "5", "untimed steps first")
+                .option("threads", "0", "ND4J/BLAS threads (0: ND4J's default)");
+        if (!o.parse(args)) {
+            return;
+        }
+        Threads.set(o.getInt("threads"));
+        int steps = o.getInt("steps");
+        int warmup = o.getInt("warmup");
+        System.out.printf("threads: ND4J %d, BLAS %d%n", Nd4j.getEnvironment().maxThreads(), Nd4j.factory().blas().getMaxThreads());
+
+        Init.manualSeed(0);
+        Sequential lenet = LeNet.model();
+        SGD sgd = new SGD(lenet.parameters(), 0.01, 0.9);
+        Tensor x = Tensor.rand(1, DType.FLOAT32, 64, 1, 28, 28);
+        int[] labels = new int[64];
+        for (int i = 0; i < 64; i++) {
+            labels[i] = i % 10;
+        }
+        double lenetMs = median(timeMs(() -> {
+            Tensor loss = F.crossEntropy(lenet.forward(x), labels);
+            sgd.zeroGrad();
+            loss.backward();
+            sgd.step();
+            return loss;
+        }, warmup, steps));
+        System.out.printf("lenet        median %.1f ms per training step (batch 64)%n", lenetMs);
+
+        Sequential ae = Autoencoder.model();
+        Adam adam = new Adam(ae.parameters(), 1e-3);
+        double aeMs = median(timeMs(() -> {
+            Tensor loss = F.mseLoss(ae.forward(x), x);
+            adam.zeroGrad();
+            loss.backward();
+            adam.step();
+            return loss;
+        }, warmup, steps));
+        System.out.printf("autoencoder  median %.1f ms per training step (batch 64)%n", aeMs);
+
+        int convSteps = Math.max(3, steps / 5);
+        conv("conv2d 64->64 3x3 pad 1, 32x32, batch 32", false, 32, 64, 32, 64, 3, 1, 1, 0, warmup / 2 + 1, convSteps);
+        conv("conv2d 64->128 3x3 stride 2 pad 1, 32x32, batch 32", false, 32, 64, 32, 128, 3, 2, 1, 0, warmup / 2 + 1, convSteps);
+        conv("convTranspose2d 128->64 3x3 s2 p1 op1, 16x16, batch 32", true, 32, 128, 16, 64, 3, 2, 1, 1, warmup / 2 + 1, convSteps);
+    }
+
+    /** Forward+backward of one conv (input grad, weight grad, bias grad), and sgemm of the forward's gemm size. */
+    static void conv(String name, boolean transposed, int n, int cin, int size, int cout, int k, int s, int p, int op, int warmup, int steps) {
+        Tensor x = Tensor.rand(2, DType.FLOAT32, n, cin, size, size).requiresGrad(true);
+        Tensor w = Tensor.rand(3, DType.FLOAT32, transposed ? new long[] {cin, cout, k, k} : new long[] {cout, cin, k, k}).requiresGrad(true);
+        Tensor b = Tensor.zeros(cout).requiresGrad(true);
+        Supplier<Tensor> f = () -> transposed ? F.convTranspose2d(x, w, b, s, p, op) : F.conv2d(x, w, b, s, p);
+        long[] yShape = f.get().shape();
+        Tensor gy = Tensor.rand(4, DType.FLOAT32, yShape);
+        double ms = median(timeMs(() -> {
+            x.zeroGrad();
+            w.zeroGrad();
+            b.zeroGrad();
+            f.get().backward(gy);
+            return null;
+        }, warmup, steps));
+        // The gemm of the im2col formulation: rows = pixels of the "small" side, inner = C*k*k, cols = other channels.
+        long pixels = transposed ? (long) n * size * size : yShape[0] * yShape[2] * yShape[3];
+        long inner = (long) (transposed ? cout : cin) * k * k;
+        long other = transposed ? cin : cout;
+        double flops = 3 * 2.0 * pixels * inner * other; // forward, input gradient, weight gradient
+        INDArray a = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, pixels, inner);
+        INDArray bm = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, inner, other);
+        INDArray c = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, pixels, other);
+        double gemmMs = median(timeMs(() -> {
+            Nd4j.gemm(a, bm, c, false, false, 1.0, 0.0);
+            return null;
+        }, warmup, steps * 3));
+        double convGflops = flops / (ms * 1e6);
+        double gemmGflops = 2.0 * pixels * inner * other / (gemmMs * 1e6);
+        System.out.printf("%-56s fwd+bwd %8.1f ms  %6.2f GFLOP/s | sgemm [%d x %d] x [%d x %d] %6.2f GFLOP/s | ratio %.0f%%%n",
+                name, ms, convGflops, pixels, inner, inner, other, gemmGflops, 100 * convGflops / gemmGflops);
+    }
+
+    static List<Double> timeMs(Supplier<Object> step, int warmup, int steps) {
+        for (int i = 0; i < warmup; i++) {
+            step.get();
+        }
+        List<Double> times = new ArrayList<>();
+        for (int i = 0; i < steps; i++) {
+            long t = System.nanoTime();
+            step.get();
+            times.add((System.nanoTime() - t) / 1e6);
+        }
+        return times;
+    }
+
+    static double median(List<Double> xs) {
+        double[] v = xs.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+}
