@@ -27,11 +27,16 @@ public final class Bench {
         Options o = new Options("bench", "Median ms per training step, and conv forward+backward GFLOP/s against sgemm.")
                 .option("steps", "30", "timed steps per measurement")
                 .option("warmup", "5", "untimed steps first")
-                .option("threads", "0", "ND4J/BLAS threads (0: ND4J's default)");
+                .option("threads", "0", "ND4J/BLAS threads (0: ND4J's default)")
+                .option("memory-steps", "0", "instead: run this many LeNet steps and report resident and off-heap memory every 200");
         if (!o.parse(args)) {
             return;
         }
         Threads.set(o.getInt("threads"));
+        if (o.getInt("memory-steps") > 0) {
+            memory(o.getInt("memory-steps"));
+            return;
+        }
         int steps = o.getInt("steps");
         int warmup = o.getInt("warmup");
         System.out.printf("threads: ND4J %d, BLAS %d%n", Nd4j.getEnvironment().maxThreads(), Nd4j.factory().blas().getMaxThreads());
@@ -101,6 +106,42 @@ public final class Bench {
         double gemmGflops = 2.0 * pixels * inner * other / (gemmMs * 1e6);
         System.out.printf("%-56s fwd+bwd %8.1f ms  %6.2f GFLOP/s | sgemm [%d x %d] x [%d x %d] %6.2f GFLOP/s | ratio %.0f%%%n",
                 name, ms, convGflops, pixels, inner, inner, other, gemmGflops, 100 * convGflops / gemmGflops);
+    }
+
+    /** LeNet training steps on random data, printing resident set size and JavaCPP's off-heap bytes. */
+    static void memory(int total) {
+        Init.manualSeed(0);
+        Sequential lenet = LeNet.model();
+        SGD sgd = new SGD(lenet.parameters(), 0.01, 0.9);
+        int[] labels = new int[64];
+        for (int i = 0; i < 64; i++) {
+            labels[i] = i % 10;
+        }
+        for (int step = 1; step <= total; step++) {
+            Tensor x = Tensor.rand(step, DType.FLOAT32, 64, 1, 28, 28);
+            Tensor loss = F.crossEntropy(lenet.forward(x), labels);
+            sgd.zeroGrad();
+            loss.backward();
+            sgd.step();
+            if (step % 200 == 0) {
+                System.out.printf("step %5d: resident %7.1f MB, off-heap (JavaCPP physical) %7.1f MB, off-heap (JavaCPP tracked) %7.1f MB%n",
+                        step, rssKb() / 1024.0, org.bytedeco.javacpp.Pointer.physicalBytes() / 1048576.0,
+                        org.bytedeco.javacpp.Pointer.totalBytes() / 1048576.0);
+            }
+        }
+    }
+
+    static long rssKb() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+        return -1;
     }
 
     static List<Double> timeMs(Supplier<Object> step, int warmup, int steps) {

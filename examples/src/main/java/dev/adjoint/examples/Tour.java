@@ -38,17 +38,24 @@ public final class Tour {
             oneTrainingStep();
             System.exit(failures > 0 ? 1 : 0);
         }
-        matrixAndTranspose();
-        kernelOneOneThree();
-        explainedSteps();
-        nineByNine();
-        oneTrainingStep();
+        run();
         System.out.println();
         if (failures > 0) {
             System.out.println("TOUR FAILED: " + failures + " check(s) did not hold");
             System.exit(1);
         }
         System.out.println("All checks held.");
+    }
+
+    /** Runs every part of the tour; returns how many checks failed. */
+    static int run() {
+        failures = 0;
+        matrixAndTranspose();
+        kernelOneOneThree();
+        explainedSteps();
+        nineByNine();
+        oneTrainingStep();
+        return failures;
     }
 
     // ------------------------------------------------------------------ 1
