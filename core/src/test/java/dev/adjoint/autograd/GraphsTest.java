@@ -32,7 +32,7 @@ class GraphsTest {
     void textTreeShowsFunctionsArgumentsLeavesAndSharedNodes() {
         String text = Graphs.toText(smallGraph());
         assertThat(text).startsWith("Tensor[] float64\n  Sum#")
-                .contains("x: Relu#").contains("Conv2d#").contains("stride=[1, 1], padding=[1, 1]").contains("-> [1, 2, 5, 5]")
+                .contains("a: Relu#").contains("Conv2d#").contains("stride=[1, 1], padding=[1, 1]").contains("-> [1, 2, 5, 5]")
                 .contains("w: 'conv.weight' [2, 1, 3, 3] float64").contains("x: constant [1, 1, 5, 5]")
                 .contains("(shown above)");
     }
