@@ -27,9 +27,7 @@ public final class ConvWeightGrad extends Function {
         int sd = g.spatialDims;
         long kh = sd == 1 ? 1 : g.kernelSize[0];
         long kw = g.kernelSize[sd - 1];
-        long oh = sd == 1 ? 1 : g.outputSize[0];
-        long ow = g.outputSize[sd - 1];
-        INDArray gw = ConvKernels.convWeightGrad(ConvKernels.lift(in[0].data()), ConvKernels.lift(in[1].data()), kh, kw, oh, ow,
+        INDArray gw = ConvKernels.convWeightGrad(ConvKernels.lift(in[0].data()), ConvKernels.lift(in[1].data()), kh, kw,
                 ConvKernels.Params.of(g));
         long[] wShape = new long[sd + 2];
         wShape[0] = g.outChannels;
