@@ -147,6 +147,11 @@ public final class F {
 
     // ---------------------------------------------------------------- linear algebra
 
+    /** {@code op(a) @ op(b)} for 2-D tensors, {@code op} transposing when its flag is set (no copy is made). */
+    public static Tensor matmul(Tensor a, boolean transposeA, Tensor b, boolean transposeB) {
+        return new MatMul(transposeA, transposeB).apply(a, b);
+    }
+
     /** Matrix product: [m,k]@[k,n], batched [...,m,k]@[...,k,n], or [...,m,k]@[k,n]. */
     public static Tensor matmul(Tensor a, Tensor b) {
         return new MatMul().apply(a, b);
@@ -161,7 +166,8 @@ public final class F {
         if (b != null && (b.dim() != 1 || b.size(0) != w.size(0))) {
             throw new IllegalArgumentException("linear: bias " + Shapes.str(b.shape()) + " does not match weight " + Shapes.str(w.shape()));
         }
-        Tensor y = matmul(x, w.t());
+        // x @ w^T through gemm's transpose flag: no copy of the weight
+        Tensor y = x.dim() == 2 ? new MatMul(false, true).apply(x, w) : matmul(x, w.t());
         return b == null ? y : add(y, b);
     }
 

@@ -68,6 +68,8 @@ class OpsForwardTest {
         assertValues(batch.matmul(b), new long[] {2, 2, 2}, new double[] {4, 5, 10, 11, 8, 10, 20, 22}, 0);
         Tensor bb = F.stack(0, b, b.mul(-1));
         assertValues(batch.matmul(bb), new long[] {2, 2, 2}, new double[] {4, 5, 10, 11, -8, -10, -20, -22}, 0);
+        assertValues(F.matmul(a, true, a, false), new long[] {3, 3}, new double[] {17, 22, 27, 22, 29, 36, 27, 36, 45}, 0);
+        assertValues(F.matmul(a, false, a, true), new long[] {2, 2}, new double[] {14, 32, 32, 77}, 0);
         Tensor w = f64(new double[] {1, 1, 1, 0, 1, 0}, 2, 3);
         Tensor bias = f64(new double[] {0.5, -0.5}, 2);
         assertValues(F.linear(a, w, bias), new long[] {2, 2}, new double[] {6.5, 1.5, 15.5, 4.5}, 0);

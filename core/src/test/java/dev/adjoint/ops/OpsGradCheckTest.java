@@ -50,6 +50,15 @@ class OpsGradCheckTest {
         assertGradients(t -> t[0].matmul(t[1]), input(9, 2, 2, 3), input(10, 2, 3, 4));
         assertGradients(t -> t[0].matmul(t[1]), input(11, 2, 2, 3), input(12, 3, 4));
         assertGradients(t -> F.linear(t[0], t[1], t[2]), input(13, 5, 3), input(14, 2, 3), input(15, 2));
+        assertGradients(t -> F.linear(t[0], t[1], null), input(30, 2, 5, 3), input(31, 2, 3));
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                Tensor a = ta ? input(32, 3, 2) : input(32, 2, 3);
+                Tensor b = tb ? input(33, 4, 3) : input(33, 3, 4);
+                assertGradients(t -> F.matmul(t[0], ta, t[1], tb), a, b);
+                assertSecondOrder(t -> F.matmul(t[0], ta, t[1], tb).tanh(), a, b);
+            }
+        }
     }
 
     @Test

@@ -8,11 +8,27 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Matrix product {@code a @ b}: 2-D by 2-D, batched (same leading dims), or batched by 2-D (the
- * matrix is shared across the batch). Backward: {@code ga = gy @ b^T}, {@code gb = a^T @ gy}
- * (summed over the batch when {@code b} was shared).
+ * Matrix product {@code op(a) @ op(b)}: 2-D by 2-D, where {@code op} may transpose either operand
+ * (as gemm does, without copying), batched (same leading dims), or batched by a shared 2-D matrix.
+ *
+ * <p>Backward, for {@code C = A B}: {@code gA = gy B^T}, {@code gB = A^T gy}; with the transposed
+ * forms the same identities, written with the flags so no transpose is ever materialised
+ * (e.g. {@code C = A B^T}: {@code gA = gy B}, {@code gB = gy^T A}).
  */
 public final class MatMul extends Function {
+    private final boolean transA;
+    private final boolean transB;
+
+    public MatMul() {
+        this(false, false);
+    }
+
+    /** Transposed operands are supported for 2-D inputs only. */
+    public MatMul(boolean transA, boolean transB) {
+        this.transA = transA;
+        this.transB = transB;
+    }
+
     @Override
     protected INDArray forward(Tensor... in) {
         long[] a = in[0].shape();
@@ -22,26 +38,37 @@ public final class MatMul extends Function {
         INDArray x = in[0].data();
         INDArray y = in[1].data();
         if (a.length == 2) {
-            return x.mmul(y);
+            long m = transA ? a[1] : a[0];
+            long n = transB ? b[0] : b[1];
+            INDArray out = Nd4j.create(x.dataType(), m, n);
+            Nd4j.gemm(x, y, out, transA, transB, 1.0, 0.0);
+            return out;
         }
         if (b.length == 2) {
             long k = a[a.length - 1];
             long[] out = a.clone();
             out[out.length - 1] = b[1];
-            return x.reshape('c', Shapes.numel(a) / k, k).mmul(y).reshape('c', out);
+            INDArray flat = Nd4j.create(x.dataType(), Shapes.numel(a) / k, b[1]);
+            Nd4j.gemm(x.reshape('c', Shapes.numel(a) / k, k), y, flat, false, false, 1.0, 0.0);
+            return flat.reshape('c', out);
         }
         return Nd4j.matmul(x, y);
     }
 
-    private static void check(long[] a, long[] b, Tensor ta, Tensor tb) {
+    private void check(long[] a, long[] b, Tensor ta, Tensor tb) {
         if (ta.dtype() != tb.dtype()) {
             throw new IllegalArgumentException("matmul: dtypes differ: " + ta.dtype() + " and " + tb.dtype());
         }
+        if ((transA || transB) && (a.length != 2 || b.length != 2)) {
+            throw new IllegalArgumentException("matmul: transposed operands need 2-D inputs, got " + Shapes.str(a) + " and " + Shapes.str(b));
+        }
         boolean ranksOk = a.length >= 2 && (b.length == 2 || b.length == a.length);
         boolean batchOk = b.length == 2 || Arrays.equals(Arrays.copyOf(a, a.length - 2), Arrays.copyOf(b, b.length - 2));
-        if (!ranksOk || !batchOk || a[a.length - 1] != b[b.length - 2]) {
-            throw new IllegalArgumentException("matmul: cannot multiply " + Shapes.str(a) + " by " + Shapes.str(b)
-                    + " (need [..., m, k] @ [k, n] or [..., m, k] @ [..., k, n] with equal batch dims and matching k)");
+        long ka = ranksOk ? (transA ? a[a.length - 2] : a[a.length - 1]) : -1;
+        long kb = ranksOk ? (transB ? b[b.length - 1] : b[b.length - 2]) : -2;
+        if (!ranksOk || !batchOk || ka != kb) {
+            throw new IllegalArgumentException("matmul: cannot multiply " + Shapes.str(a) + (transA ? "^T" : "") + " by " + Shapes.str(b)
+                    + (transB ? "^T" : "") + " (need [..., m, k] @ [k, n] or [..., m, k] @ [..., k, n] with equal batch dims and matching k)");
         }
     }
 
@@ -49,19 +76,33 @@ public final class MatMul extends Function {
     protected Tensor[] backward(Tensor gy) {
         Tensor a = saved(0);
         Tensor b = saved(1);
-        int r = a.dim();
+        if (a.dim() == 2) {
+            return new Tensor[] {
+                needsInputGrad(0) ? (transA ? mm(b, transB, gy, true) : mm(gy, false, b, !transB)) : null,
+                needsInputGrad(1) ? (transB ? mm(gy, true, a, transA) : mm(a, !transA, gy, false)) : null
+            };
+        }
         Tensor ga = needsInputGrad(0) ? gy.matmul(b.transpose(-2, -1)) : null;
         Tensor gb = null;
         if (needsInputGrad(1)) {
-            if (b.dim() == 2 && r > 2) {
+            if (b.dim() == 2) {
                 long k = a.size(-1);
                 long n = b.size(-1);
-                gb = a.reshape(-1, k).t().matmul(gy.reshape(-1, n));
+                gb = mm(a.reshape(-1, k), true, gy.reshape(-1, n), false);
             } else {
                 gb = a.transpose(-2, -1).matmul(gy);
             }
         }
         return new Tensor[] {ga, gb};
+    }
+
+    private static Tensor mm(Tensor x, boolean tx, Tensor y, boolean ty) {
+        return new MatMul(tx, ty).apply(x, y);
+    }
+
+    @Override
+    public String args() {
+        return transA || transB ? (transA ? "a^T" : "a") + " @ " + (transB ? "b^T" : "b") : "";
     }
 
     @Override
@@ -71,6 +112,12 @@ public final class MatMul extends Function {
 
     @Override
     public String gradientFormula(int i) {
-        return i == 0 ? "gy @ b^T" : "a^T @ gy";
+        if (!transA && !transB) {
+            return i == 0 ? "gy @ b^T" : "a^T @ gy";
+        }
+        if (!transA) {
+            return i == 0 ? "gy @ b" : "gy^T @ a";
+        }
+        return i == 0 ? "b @ gy^T" : "a @ gy";
     }
 }
