@@ -189,7 +189,7 @@ public class Tensor {
         if (data.length() == 0) {
             return new double[0];
         }
-        return data.dup('c').reshape(data.length()).toDoubleVector();
+        return dev.adjoint.ops.Host.doubles(data);
     }
 
     /** All values, row-major, as floats (a copy). */
@@ -197,7 +197,8 @@ public class Tensor {
         if (data.length() == 0) {
             return new float[0];
         }
-        return data.dup('c').reshape(data.length()).toFloatVector();
+        return data.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT ? dev.adjoint.ops.Host.floats(data)
+                : data.dup('c').reshape(data.length()).toFloatVector();
     }
 
     /** The function that produced this tensor, or null for a leaf. */

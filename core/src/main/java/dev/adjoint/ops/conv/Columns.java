@@ -1,11 +1,11 @@
 package dev.adjoint.ops.conv;
 
+import dev.adjoint.ops.Host;
 import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -166,24 +166,11 @@ final class Columns {
         return img;
     }
 
-    /** A contiguous row-major array owning its whole buffer (a copy when the array is a view). */
-    private static INDArray dense(INDArray a) {
-        boolean plain = a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length()
-                && Shape.hasDefaultStridesForShape(a);
-        return plain ? a : a.dup('c');
-    }
-
     static float[] readFloats(INDArray a) {
-        INDArray d = dense(a);
-        float[] out = new float[(int) d.length()];
-        d.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().get(out);
-        return out;
+        return Host.floats(a);
     }
 
     static double[] readDoubles(INDArray a) {
-        INDArray d = dense(a);
-        double[] out = new double[(int) d.length()];
-        d.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().get(out);
-        return out;
+        return Host.doubles(a);
     }
 }

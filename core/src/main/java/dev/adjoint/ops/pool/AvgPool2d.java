@@ -3,7 +3,7 @@ package dev.adjoint.ops.pool;
 import dev.adjoint.Tensor;
 import dev.adjoint.autograd.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import dev.adjoint.ops.Host;
 
 /**
  * 2-D average pooling. A linear map, so its backward is its adjoint {@link AvgPool2dBackward}
@@ -53,10 +53,10 @@ public final class AvgPool2d extends Function {
 
     @Override
     protected INDArray forward(Tensor... in) {
-        double[] x = in[0].toDoubleArray();
+        double[] x = Host.doubles(in[0].data());
         double[] y = new double[(int) (g.n * g.c * g.oh * g.ow)];
         sweep(g, countIncludePad, (o, i, d) -> y[o] += x[i] / d);
-        return Nd4j.create(y, g.outputShape(), in[0].data().dataType());
+        return Host.array(y, g.outputShape(), in[0].data().dataType());
     }
 
     @Override

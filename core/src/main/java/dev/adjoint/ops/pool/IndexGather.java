@@ -3,7 +3,7 @@ package dev.adjoint.ops.pool;
 import dev.adjoint.Tensor;
 import dev.adjoint.autograd.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import dev.adjoint.ops.Host;
 
 /**
  * {@code y.flat[i] = x.flat[index[i]]}: picks elements by flat position (max pooling's forward
@@ -20,12 +20,12 @@ public final class IndexGather extends Function {
 
     @Override
     protected INDArray forward(Tensor... in) {
-        double[] x = in[0].toDoubleArray();
+        double[] x = Host.doubles(in[0].data());
         double[] y = new double[index.length];
         for (int i = 0; i < y.length; i++) {
             y[i] = x[index[i]];
         }
-        return Nd4j.create(y, outShape, in[0].data().dataType());
+        return Host.array(y, outShape, in[0].data().dataType());
     }
 
     @Override

@@ -3,7 +3,7 @@ package dev.adjoint.ops.pool;
 import dev.adjoint.Tensor;
 import dev.adjoint.autograd.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import dev.adjoint.ops.Host;
 
 /**
  * {@code y = zeros(shape); y.flat[index[i]] += x.flat[i]}: max pooling's backward. Backward:
@@ -20,12 +20,12 @@ public final class IndexScatter extends Function {
 
     @Override
     protected INDArray forward(Tensor... in) {
-        double[] x = in[0].toDoubleArray();
+        double[] x = Host.doubles(in[0].data());
         double[] y = new double[(int) dev.adjoint.Shapes.numel(outShape)];
         for (int i = 0; i < x.length; i++) {
             y[index[i]] += x[i];
         }
-        return Nd4j.create(y, outShape, in[0].data().dataType());
+        return Host.array(y, outShape, in[0].data().dataType());
     }
 
     @Override

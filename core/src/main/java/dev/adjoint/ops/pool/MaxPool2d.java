@@ -3,7 +3,7 @@ package dev.adjoint.ops.pool;
 import dev.adjoint.Tensor;
 import dev.adjoint.autograd.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import dev.adjoint.ops.Host;
 
 /**
  * 2-D max pooling (padding counts as minus infinity). Forward remembers, for each output, the
@@ -20,7 +20,7 @@ public final class MaxPool2d extends Function {
 
     @Override
     protected INDArray forward(Tensor... in) {
-        double[] x = in[0].toDoubleArray();
+        double[] x = Host.doubles(in[0].data());
         int planes = (int) (g.n * g.c);
         int h = (int) g.h;
         int w = (int) g.w;
@@ -60,7 +60,7 @@ public final class MaxPool2d extends Function {
                 }
             }
         }
-        return Nd4j.create(y, g.outputShape(), in[0].data().dataType());
+        return Host.array(y, g.outputShape(), in[0].data().dataType());
     }
 
     @Override

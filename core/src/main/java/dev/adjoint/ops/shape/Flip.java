@@ -5,7 +5,7 @@ import dev.adjoint.Tensor;
 import dev.adjoint.autograd.Function;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import dev.adjoint.ops.Host;
 
 /** Reverses the order of elements along the given dims. Its own adjoint: backward flips gy the same way. */
 public final class Flip extends Function {
@@ -29,7 +29,7 @@ public final class Flip extends Function {
             stride[i] = s;
             s *= shape[i];
         }
-        double[] src = in[0].toDoubleArray();
+        double[] src = Host.doubles(in[0].data());
         double[] dst = new double[src.length];
         for (int i = 0; i < dst.length; i++) {
             long j = 0;
@@ -39,7 +39,7 @@ public final class Flip extends Function {
             }
             dst[i] = src[(int) j];
         }
-        return Nd4j.create(dst, shape, in[0].data().dataType());
+        return Host.array(dst, shape, in[0].data().dataType());
     }
 
     @Override

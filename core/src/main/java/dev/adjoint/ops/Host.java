@@ -1,0 +1,71 @@
+package dev.adjoint.ops;
+
+import java.nio.ByteOrder;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Moves array contents between ND4J's off-heap buffers and Java arrays with bulk NIO copies,
+ * for the kernels written as plain Java loops (pooling, im2col). ND4J's element-wise accessors
+ * and {@code Nd4j.create(double[])} are several times slower for this (docs/PERFORMANCE.md).
+ */
+public final class Host {
+    private Host() {
+    }
+
+    /** A contiguous row-major array owning its whole buffer (a copy when the array is a view). */
+    public static INDArray dense(INDArray a) {
+        boolean plain = a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length() && Shape.hasDefaultStridesForShape(a);
+        return plain ? a : a.dup('c');
+    }
+
+    /** All values, row-major, as doubles. */
+    public static double[] doubles(INDArray a) {
+        INDArray d = dense(a);
+        double[] out = new double[(int) d.length()];
+        if (d.dataType() == DataType.DOUBLE) {
+            d.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().get(out);
+        } else {
+            float[] f = floats(d);
+            for (int i = 0; i < f.length; i++) {
+                out[i] = f[i];
+            }
+        }
+        return out;
+    }
+
+    /** All values of a float32 array, row-major. */
+    public static float[] floats(INDArray a) {
+        INDArray d = dense(a);
+        if (d.dataType() != DataType.FLOAT) {
+            throw new IllegalArgumentException("Host.floats: expected a float32 array, got " + d.dataType());
+        }
+        float[] out = new float[(int) d.length()];
+        d.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().get(out);
+        return out;
+    }
+
+    /** A new array of the given type and shape holding the values (rounded to float for float32). */
+    public static INDArray array(double[] values, long[] shape, DataType type) {
+        INDArray out = Nd4j.create(type, shape);
+        if (type == DataType.DOUBLE) {
+            out.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().put(values);
+        } else {
+            float[] f = new float[values.length];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (float) values[i];
+            }
+            out.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put(f);
+        }
+        return out;
+    }
+
+    /** A new float32 array of the given shape holding the values. */
+    public static INDArray array(float[] values, long[] shape) {
+        INDArray out = Nd4j.create(DataType.FLOAT, shape);
+        out.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put(values);
+        return out;
+    }
+}
