@@ -94,11 +94,8 @@ public final class Tour {
         Tensor k = t(new double[] {1, 1, 3}, 1, 1, 3);
         show("input [1]", F.convTranspose1d(t(new double[] {1}, 1, 1, 1), k, null, 1, 0, 0), 1, 1, 3);
         show("input [1, 1], stride 1", F.convTranspose1d(t(new double[] {1, 1}, 1, 1, 2), k, null, 1, 0, 0), 1, 2, 4, 3);
-        System.out.println("  where each copy lands at stride 4 (kernel output picture):");
-        System.out.println("    input[0] = 1  ->  1 1 3 . . . .");
-        System.out.println("    input[1] = 1  ->  . . . . 1 1 3");
-        System.out.println("    sum           ->  1 1 3 0 1 1 3");
         Tensor s4 = F.convTranspose1d(t(new double[] {1, 1}, 1, 1, 2), k, null, 4, 0, 0);
+        kernelPicture(new double[] {1, 1}, k, 4, s4);
         show("input [1, 1], stride 4", s4, 1, 1, 3, 0, 1, 1, 3);
         Tensor z = F.convTranspose1d(t(new double[] {1, 0, 0, 0, 1}, 1, 1, 5), k, null, 1, 0, 0);
         show("input [1, 0, 0, 0, 1], stride 1 (the zero-inserted input)", z, 1, 1, 3, 0, 1, 1, 3);
@@ -109,6 +106,32 @@ public final class Tour {
                 F.convTranspose1d(t(new double[] {1, 1}, 1, 1, 2), k, null, 4, 1, 1), 1, 3, 0, 1, 1, 3);
         show("stride 4, padding 1, outputPadding 3",
                 F.convTranspose1d(t(new double[] {1, 1}, 1, 1, 2), k, null, 4, 1, 3), 1, 3, 0, 1, 1, 3, 0, 0);
+    }
+
+    /**
+     * Where each input element's copy of the kernel lands: the transposed convolution of the
+     * one-hot input keeping only element i, one row per element, and their sum.
+     */
+    static void kernelPicture(double[] input, Tensor k, int stride, Tensor whole) {
+        System.out.println("  where each copy of the kernel lands at stride " + stride + " (kernel output picture):");
+        double[] sum = new double[(int) whole.numel()];
+        for (int i = 0; i < input.length; i++) {
+            double[] one = new double[input.length];
+            one[i] = input[i];
+            double[] row = F.convTranspose1d(t(one, 1, 1, one.length), k, null, stride, 0, 0).toDoubleArray();
+            StringBuilder sb = new StringBuilder(String.format("    input[%d] = %s  -> ", i, num(input[i])));
+            for (int j = 0; j < row.length; j++) {
+                sb.append(' ').append(row[j] == 0 ? "." : num(row[j]));
+                sum[j] += row[j];
+            }
+            System.out.println(sb);
+        }
+        StringBuilder sb = new StringBuilder("    sum           -> ");
+        for (double v : sum) {
+            sb.append(' ').append(num(v));
+        }
+        System.out.println(sb);
+        check("the copies add up to the transposed convolution", Arrays.equals(sum, whole.toDoubleArray()));
     }
 
     // ------------------------------------------------------------------ 3
