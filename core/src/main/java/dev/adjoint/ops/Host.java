@@ -62,6 +62,54 @@ public final class Host {
         return out;
     }
 
+    /**
+     * Swaps the two leading axes: {@code [A, B, rest...] -> [B, A, rest...]}, as block copies of
+     * the contiguous {@code rest} parts, adding {@code bias[a]} to every element that came from
+     * index a of the first input axis when a bias (length A) is given. The conv kernels use it to move between {@code [N, C, H*W]} and
+     * {@code [C, N*H*W]}.
+     */
+    public static INDArray swapLeadingAxes(INDArray a, long[] outShape, INDArray bias) {
+        long dimA = a.size(0);
+        long dimB = a.size(1);
+        int block = (int) (a.length() / (dimA * dimB));
+        if (a.dataType() == DataType.DOUBLE) {
+            double[] src = doubles(a);
+            double[] dst = new double[src.length];
+            double[] add = bias == null ? null : doubles(bias);
+            for (int i = 0; i < dimA; i++) {
+                for (int j = 0; j < dimB; j++) {
+                    int from = (int) ((i * dimB + j) * block);
+                    int to = (int) ((j * dimA + i) * block);
+                    if (add == null) {
+                        System.arraycopy(src, from, dst, to, block);
+                    } else {
+                        for (int q = 0; q < block; q++) {
+                            dst[to + q] = src[from + q] + add[i];
+                        }
+                    }
+                }
+            }
+            return array(dst, outShape, DataType.DOUBLE);
+        }
+        float[] src = floats(a);
+        float[] dst = new float[src.length];
+        float[] add = bias == null ? null : floats(bias);
+        for (int i = 0; i < dimA; i++) {
+            for (int j = 0; j < dimB; j++) {
+                int from = (int) ((i * dimB + j) * block);
+                int to = (int) ((j * dimA + i) * block);
+                if (add == null) {
+                    System.arraycopy(src, from, dst, to, block);
+                } else {
+                    for (int q = 0; q < block; q++) {
+                        dst[to + q] = src[from + q] + add[i];
+                    }
+                }
+            }
+        }
+        return array(dst, outShape);
+    }
+
     /** A new float32 array of the given shape holding the values. */
     public static INDArray array(float[] values, long[] shape) {
         INDArray out = Nd4j.create(DataType.FLOAT, shape);

@@ -4,6 +4,7 @@ import dev.adjoint.Tensor;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Stochastic gradient descent as PyTorch's {@code torch.optim.SGD}:
@@ -41,18 +42,21 @@ public final class SGD extends Optimizer {
 
     @Override
     protected void update(INDArray p, INDArray grad, Map<String, INDArray> state) {
+        // In place where possible: every temporary is an off-heap allocation.
         INDArray g = weightDecay != 0 ? grad.add(p.mul(weightDecay)) : grad;
         if (momentum != 0) {
             INDArray buf = state.get("momentum_buffer");
             if (buf == null) {
                 buf = g.dup();
                 state.put("momentum_buffer", buf);
+            } else if (dampening == 0) {
+                buf.muli(momentum).addi(g);
             } else {
                 buf.muli(momentum).addi(g.mul(1 - dampening));
             }
             g = nesterov ? g.add(buf.mul(momentum)) : buf;
         }
-        p.subi(g.mul(lr));
+        Nd4j.getBlasWrapper().level1().axpy(p.length(), -lr, g, p);
     }
 
     @Override

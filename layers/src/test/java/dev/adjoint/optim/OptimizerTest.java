@@ -34,6 +34,20 @@ class OptimizerTest {
     }
 
     @Test
+    void sgdUpdatesEveryElementOfAMatrixParameter() {
+        Tensor p = Tensor.of(DType.FLOAT32, new double[] {1, 2, 3, 4, 5, 6}, 2, 3).requiresGrad(true);
+        SGD sgd = new SGD(List.of(p), 0.5, 0.9);
+        p.setGrad(Tensor.of(DType.FLOAT32, new double[] {1, 0, -1, 2, 0, 4}, 2, 3));
+        sgd.step();
+        sgd.step(); // same gradient: buf = 0.9 g + g = 1.9 g; total change 0.5 * 2.9 g
+        double[] got = p.toDoubleArray();
+        double[] g = {1, 0, -1, 2, 0, 4};
+        for (int i = 0; i < 6; i++) {
+            assertThat(got[i]).isCloseTo(i + 1 - 0.5 * 2.9 * g[i], within(1e-5));
+        }
+    }
+
+    @Test
     void sgdNesterov() {
         Tensor p = param(0.0);
         SGD sgd = new SGD(List.of(p), 1.0, 0.5, 0, true, 0);

@@ -1,5 +1,6 @@
 package dev.adjoint.ops.conv;
 
+import dev.adjoint.ops.Host;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -33,12 +34,15 @@ public final class ConvKernels {
 
     /** {@code [N, C, H, W] -> [C, N*H*W]}, contiguous. */
     static INDArray channelsOuter(INDArray a) {
-        return a.permute(1, 0, 2, 3).dup('c').reshape('c', a.size(1), a.size(0) * a.size(2) * a.size(3));
+        long n = a.size(0);
+        long c = a.size(1);
+        return Host.swapLeadingAxes(a.reshape('c', n, c, a.length() / (n * c)), new long[] {c, a.length() / c}, null);
     }
 
-    /** {@code [C, N*H*W] -> [N, C, H, W]}, contiguous. */
-    static INDArray batchOuter(INDArray m, long n, long h, long w) {
-        return m.reshape('c', m.size(0), n, h, w).permute(1, 0, 2, 3).dup('c');
+    /** {@code [C, N*H*W] -> [N, C, H, W]} plus an optional per-channel bias, contiguous. */
+    static INDArray batchOuter(INDArray m, long n, long h, long w, INDArray bias) {
+        long c = m.size(0);
+        return Host.swapLeadingAxes(m.reshape('c', c, n, h * w), new long[] {n, c, h, w}, bias);
     }
 
     /** {@code out = a x b} (optionally transposed), per group of rows when {@code groups > 1}. */
@@ -72,11 +76,7 @@ public final class ConvKernels {
         INDArray col = Columns.im2col(x, kh, kw, oh, ow, p);
         INDArray wm = w.reshape('c', o, w.size(1) * kh * kw);
         INDArray out = groupedGemm(wm, false, col, false, o, n * oh * ow, p.groups());
-        INDArray y = batchOuter(out, n, oh, ow);
-        if (b != null) {
-            y.addi(b.reshape(1, o, 1, 1));
-        }
-        return y;
+        return batchOuter(out, n, oh, ow, b);
     }
 
     /**
