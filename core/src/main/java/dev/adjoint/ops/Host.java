@@ -12,7 +12,64 @@ import org.nd4j.linalg.factory.Nd4j;
  * and {@code Nd4j.create(double[])} are several times slower for this (docs/PERFORMANCE.md).
  */
 public final class Host {
+    /** Per-thread work arrays by purpose: large temporaries the kernels reuse instead of allocating. */
+    private static final ThreadLocal<java.util.Map<String, Object>> SCRATCH = ThreadLocal.withInitial(java.util.HashMap::new);
+
     private Host() {
+    }
+
+    /**
+     * A work array of at least {@code n} floats for {@code purpose}, reused by later calls on this
+     * thread (contents undefined). Kernels use these for temporaries that never leave the call, so
+     * a training loop stops allocating megabytes per op (docs/PERFORMANCE.md, memory).
+     */
+    public static float[] floatScratch(String purpose, int n) {
+        Object a = SCRATCH.get().get(purpose);
+        if (!(a instanceof float[] f) || f.length < n) {
+            float[] f = new float[n];
+            SCRATCH.get().put(purpose, f);
+            return f;
+        }
+        return (float[]) a;
+    }
+
+    /** As {@link #floatScratch}, for doubles. */
+    public static double[] doubleScratch(String purpose, int n) {
+        Object a = SCRATCH.get().get(purpose);
+        if (!(a instanceof double[] d) || d.length < n) {
+            double[] d = new double[n];
+            SCRATCH.get().put(purpose, d);
+            return d;
+        }
+        return (double[]) a;
+    }
+
+    /** Reads all values of a float32 array into {@code out} (at least as long), returning it. */
+    public static float[] floatsInto(INDArray a, float[] out) {
+        INDArray d = dense(a);
+        d.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().get(out, 0, (int) d.length());
+        return out;
+    }
+
+    /** Reads all values of a float64 array into {@code out} (at least as long), returning it. */
+    public static double[] doublesInto(INDArray a, double[] out) {
+        INDArray d = dense(a);
+        d.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().get(out, 0, (int) d.length());
+        return out;
+    }
+
+    /** A new array of the given type and shape holding the first {@code prod(shape)} values. */
+    public static INDArray arrayFrom(float[] values, long[] shape) {
+        INDArray out = Nd4j.create(DataType.FLOAT, shape);
+        out.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put(values, 0, (int) out.length());
+        return out;
+    }
+
+    /** As {@link #arrayFrom(float[], long[])}, for doubles. */
+    public static INDArray arrayFrom(double[] values, long[] shape) {
+        INDArray out = Nd4j.create(DataType.DOUBLE, shape);
+        out.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().put(values, 0, (int) out.length());
+        return out;
     }
 
     /** A contiguous row-major array owning its whole buffer (a copy when the array is a view). */
@@ -72,9 +129,10 @@ public final class Host {
         long dimA = a.size(0);
         long dimB = a.size(1);
         int block = (int) (a.length() / (dimA * dimB));
+        int n = (int) a.length();
         if (a.dataType() == DataType.DOUBLE) {
-            double[] src = doubles(a);
-            double[] dst = new double[src.length];
+            double[] src = doublesInto(a, doubleScratch("swap.src", n));
+            double[] dst = doubleScratch("swap.dst", n);
             double[] add = bias == null ? null : doubles(bias);
             for (int i = 0; i < dimA; i++) {
                 for (int j = 0; j < dimB; j++) {
@@ -89,10 +147,10 @@ public final class Host {
                     }
                 }
             }
-            return array(dst, outShape, DataType.DOUBLE);
+            return arrayFrom(dst, outShape);
         }
-        float[] src = floats(a);
-        float[] dst = new float[src.length];
+        float[] src = floatsInto(a, floatScratch("swap.src", n));
+        float[] dst = floatScratch("swap.dst", n);
         float[] add = bias == null ? null : floats(bias);
         for (int i = 0; i < dimA; i++) {
             for (int j = 0; j < dimB; j++) {
@@ -107,7 +165,7 @@ public final class Host {
                 }
             }
         }
-        return array(dst, outShape);
+        return arrayFrom(dst, outShape);
     }
 
     /** A new float32 array of the given shape holding the values. */

@@ -26,7 +26,7 @@ public final class Bench {
     public static void main(String[] args) {
         Options o = new Options("bench", "Median ms per training step, and conv forward+backward GFLOP/s against sgemm.")
                 .option("steps", "30", "timed steps per measurement")
-                .option("warmup", "5", "untimed steps first")
+                .option("warmup", "30", "untimed steps first (the Java kernels need a few dozen steps of JIT compilation)")
                 .option("threads", "0", "ND4J/BLAS threads (0: ND4J's default)")
                 .option("memory-steps", "0", "instead: run this many LeNet steps and report resident and off-heap memory every 200");
         if (!o.parse(args)) {
@@ -70,9 +70,10 @@ public final class Bench {
         System.out.printf("autoencoder  median %.1f ms per training step (batch 64)%n", aeMs);
 
         int convSteps = Math.max(3, steps / 5);
-        conv("conv2d 64->64 3x3 pad 1, 32x32, batch 32", false, 32, 64, 32, 64, 3, 1, 1, 0, warmup / 2 + 1, convSteps);
-        conv("conv2d 64->128 3x3 stride 2 pad 1, 32x32, batch 32", false, 32, 64, 32, 128, 3, 2, 1, 0, warmup / 2 + 1, convSteps);
-        conv("convTranspose2d 128->64 3x3 s2 p1 op1, 16x16, batch 32", true, 32, 128, 16, 64, 3, 2, 1, 1, warmup / 2 + 1, convSteps);
+        int convWarmup = Math.min(warmup, 5);
+        conv("conv2d 64->64 3x3 pad 1, 32x32, batch 32", false, 32, 64, 32, 64, 3, 1, 1, 0, convWarmup, convSteps);
+        conv("conv2d 64->128 3x3 stride 2 pad 1, 32x32, batch 32", false, 32, 64, 32, 128, 3, 2, 1, 0, convWarmup, convSteps);
+        conv("convTranspose2d 128->64 3x3 s2 p1 op1, 16x16, batch 32", true, 32, 128, 16, 64, 3, 2, 1, 1, convWarmup, convSteps);
     }
 
     /** Forward+backward of one conv (input grad, weight grad, bias grad), and sgemm of the forward's gemm size. */

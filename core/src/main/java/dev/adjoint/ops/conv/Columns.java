@@ -91,8 +91,8 @@ final class Columns {
         int cols = (int) n * ohw;
         INDArray col = scratch(x.dataType(), rows, cols);
         if (x.dataType() == DataType.DOUBLE) {
-            double[] src = readDoubles(x);
-            double[] dst = new double[rows * cols];
+            double[] src = Host.doublesInto(x, Host.doubleScratch("im2col.src", (int) x.length()));
+            double[] dst = Host.doubleScratch("im2col.dst", rows * cols);
             for (int r = 0; r < rows; r++) {
                 for (int b = 0; b < n; b++) {
                     int from = b * chw;
@@ -103,10 +103,10 @@ final class Columns {
                     }
                 }
             }
-            col.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().put(dst);
+            col.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().put(dst, 0, rows * cols);
         } else {
-            float[] src = readFloats(x);
-            float[] dst = new float[rows * cols];
+            float[] src = Host.floatsInto(x, Host.floatScratch("im2col.src", (int) x.length()));
+            float[] dst = Host.floatScratch("im2col.dst", rows * cols);
             for (int r = 0; r < rows; r++) {
                 for (int b = 0; b < n; b++) {
                     int from = b * chw;
@@ -117,7 +117,7 @@ final class Columns {
                     }
                 }
             }
-            col.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put(dst);
+            col.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put(dst, 0, rows * cols);
         }
         return col;
     }
@@ -129,10 +129,12 @@ final class Columns {
         int ohw = (int) (oh * ow);
         int chw = (int) (c * h * w);
         int cols = (int) n * ohw;
-        INDArray img = Nd4j.create(col.dataType(), n, c, h, w);
+        long[] shape = {n, c, h, w};
+        int size = (int) n * chw;
         if (col.dataType() == DataType.DOUBLE) {
-            double[] src = readDoubles(col);
-            double[] dst = new double[(int) n * chw];
+            double[] src = Host.doublesInto(col, Host.doubleScratch("col2im.src", rows * cols));
+            double[] dst = Host.doubleScratch("col2im.dst", size);
+            java.util.Arrays.fill(dst, 0, size, 0);
             for (int r = 0; r < rows; r++) {
                 for (int b = 0; b < n; b++) {
                     int to = b * chw;
@@ -145,10 +147,11 @@ final class Columns {
                     }
                 }
             }
-            img.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().put(dst);
+            return Host.arrayFrom(dst, shape);
         } else {
-            float[] src = readFloats(col);
-            float[] dst = new float[(int) n * chw];
+            float[] src = Host.floatsInto(col, Host.floatScratch("col2im.src", rows * cols));
+            float[] dst = Host.floatScratch("col2im.dst", size);
+            java.util.Arrays.fill(dst, 0, size, 0f);
             for (int r = 0; r < rows; r++) {
                 for (int b = 0; b < n; b++) {
                     int to = b * chw;
@@ -161,16 +164,8 @@ final class Columns {
                     }
                 }
             }
-            img.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put(dst);
+            return Host.arrayFrom(dst, shape);
         }
-        return img;
     }
 
-    static float[] readFloats(INDArray a) {
-        return Host.floats(a);
-    }
-
-    static double[] readDoubles(INDArray a) {
-        return Host.doubles(a);
-    }
 }
