@@ -168,10 +168,4 @@ public final class Host {
         return arrayFrom(dst, outShape);
     }
 
-    /** A new float32 array of the given shape holding the values. */
-    public static INDArray array(float[] values, long[] shape) {
-        INDArray out = Nd4j.create(DataType.FLOAT, shape);
-        out.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put(values);
-        return out;
-    }
 }
