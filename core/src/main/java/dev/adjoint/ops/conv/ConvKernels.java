@@ -1,5 +1,6 @@
 package dev.adjoint.ops.conv;
 
+import dev.adjoint.Arena;
 import dev.adjoint.ops.Host;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -47,7 +48,7 @@ public final class ConvKernels {
 
     /** {@code out = a x b} (optionally transposed), per group of rows when {@code groups > 1}. */
     private static INDArray groupedGemm(INDArray a, boolean transA, INDArray b, boolean transB, long outRows, long outCols, int groups) {
-        INDArray out = Nd4j.create(b.dataType(), outRows, outCols);
+        INDArray out = Arena.allocate(b.dataType(), outRows, outCols);
         if (groups == 1) {
             Nd4j.gemm(a, b, out, transA, transB, 1.0, 0.0);
             return out;

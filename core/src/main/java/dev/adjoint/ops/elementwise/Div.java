@@ -12,8 +12,7 @@ public final class Div extends Function {
     protected INDArray forward(Tensor... in) {
         long[] shape = Broadcast.check("div", in[0], in[1]);
         save(in[0], in[1]);
-        INDArray[] ab = Broadcast.operands(in[0].data(), in[1].data(), shape);
-        return ab[0].div(ab[1]);
+        return Broadcast.apply(in[0].data(), in[1].data(), shape, INDArray::div);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.adjoint.ops.linalg;
 
+import dev.adjoint.Arena;
 import dev.adjoint.Shapes;
 import dev.adjoint.Tensor;
 import dev.adjoint.autograd.Function;
@@ -40,7 +41,7 @@ public final class MatMul extends Function {
         if (a.length == 2) {
             long m = transA ? a[1] : a[0];
             long n = transB ? b[0] : b[1];
-            INDArray out = Nd4j.create(x.dataType(), m, n);
+            INDArray out = Arena.allocate(x.dataType(), m, n);
             Nd4j.gemm(x, y, out, transA, transB, 1.0, 0.0);
             return out;
         }
@@ -48,7 +49,7 @@ public final class MatMul extends Function {
             long k = a[a.length - 1];
             long[] out = a.clone();
             out[out.length - 1] = b[1];
-            INDArray flat = Nd4j.create(x.dataType(), Shapes.numel(a) / k, b[1]);
+            INDArray flat = Arena.allocate(x.dataType(), Shapes.numel(a) / k, b[1]);
             Nd4j.gemm(x.reshape('c', Shapes.numel(a) / k, k), y, flat, false, false, 1.0, 0.0);
             return flat.reshape('c', out);
         }

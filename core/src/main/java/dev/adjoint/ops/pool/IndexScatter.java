@@ -2,6 +2,7 @@ package dev.adjoint.ops.pool;
 
 import dev.adjoint.Tensor;
 import dev.adjoint.autograd.Function;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import dev.adjoint.ops.Host;
 
@@ -20,12 +21,23 @@ public final class IndexScatter extends Function {
 
     @Override
     protected INDArray forward(Tensor... in) {
-        double[] x = Host.doubles(in[0].data());
-        double[] y = new double[(int) dev.adjoint.Shapes.numel(outShape)];
+        INDArray a = in[0].data();
+        int size = (int) dev.adjoint.Shapes.numel(outShape);
+        if (a.dataType() == DataType.FLOAT) {
+            float[] x = Host.floatsInto(a, Host.floatScratch("scatter.src", (int) a.length()));
+            float[] y = Host.floatScratch("scatter.dst", size);
+            java.util.Arrays.fill(y, 0, size, 0f);
+            for (int i = 0; i < index.length; i++) {
+                y[index[i]] += x[i];
+            }
+            return Host.arrayFrom(y, outShape);
+        }
+        double[] x = Host.doubles(a);
+        double[] y = new double[size];
         for (int i = 0; i < x.length; i++) {
             y[index[i]] += x[i];
         }
-        return Host.array(y, outShape, in[0].data().dataType());
+        return Host.arrayFrom(y, outShape);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.adjoint.ops.pool;
 
 import dev.adjoint.Tensor;
 import dev.adjoint.autograd.Function;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import dev.adjoint.ops.Host;
 
@@ -20,14 +21,35 @@ public final class MaxPool2d extends Function {
 
     @Override
     protected INDArray forward(Tensor... in) {
-        double[] x = Host.doubles(in[0].data());
+        INDArray a = in[0].data();
+        int size = (int) (g.n * g.c * g.oh * g.ow);
+        argmax = new int[size];
+        if (a.dataType() == DataType.FLOAT) {
+            // float32 compared as float: the same argmax as PyTorch, and no double copy of the input
+            float[] x = Host.floatsInto(a, Host.floatScratch("maxpool.src", (int) a.length()));
+            float[] y = Host.floatScratch("maxpool.dst", size);
+            findArgmax(i -> x[i]);
+            for (int o = 0; o < size; o++) {
+                y[o] = argmax[o] < 0 ? Float.NEGATIVE_INFINITY : x[argmax[o]];
+            }
+            return Host.arrayFrom(y, g.outputShape());
+        }
+        double[] x = Host.doubles(a);
+        double[] y = new double[size];
+        findArgmax(i -> x[i]);
+        for (int o = 0; o < size; o++) {
+            y[o] = argmax[o] < 0 ? Double.NEGATIVE_INFINITY : x[argmax[o]];
+        }
+        return Host.arrayFrom(y, g.outputShape());
+    }
+
+    /** Fills {@link #argmax}: per output, the flat input index of its window's maximum (NaN wins, first of ties). */
+    private void findArgmax(java.util.function.IntToDoubleFunction x) {
         int planes = (int) (g.n * g.c);
         int h = (int) g.h;
         int w = (int) g.w;
         int oh = (int) g.oh;
         int ow = (int) g.ow;
-        double[] y = new double[planes * oh * ow];
-        argmax = new int[y.length];
         for (int p = 0; p < planes; p++) {
             int base = p * h * w;
             for (int oy = 0; oy < oh; oy++) {
@@ -44,7 +66,7 @@ public final class MaxPool2d extends Function {
                             if (ix < 0 || ix >= w) {
                                 continue;
                             }
-                            double v = x[base + iy * w + ix];
+                            double v = x.applyAsDouble(base + iy * w + ix);
                             if (at < 0 || v > best || Double.isNaN(v)) {
                                 best = v;
                                 at = base + iy * w + ix;
@@ -54,13 +76,10 @@ public final class MaxPool2d extends Function {
                             }
                         }
                     }
-                    int o = (p * oh + oy) * ow + ox;
-                    y[o] = best;
-                    argmax[o] = at;
+                    argmax[(p * oh + oy) * ow + ox] = at;
                 }
             }
         }
-        return Host.array(y, g.outputShape(), in[0].data().dataType());
     }
 
     @Override

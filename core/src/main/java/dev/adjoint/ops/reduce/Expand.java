@@ -24,7 +24,7 @@ public final class Expand extends Function {
         if (!java.util.Arrays.equals(result, shape)) {
             throw new IllegalArgumentException("expand: shape " + Shapes.str(from) + " cannot be expanded to " + Shapes.str(shape));
         }
-        return Broadcast.to(in[0].data(), shape).dup('c');
+        return Broadcast.expand(in[0].data(), shape);
     }
 
     @Override

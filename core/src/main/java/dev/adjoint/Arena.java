@@ -1,0 +1,174 @@
+package dev.adjoint;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Memory for one training step, reused by the next one.
+ *
+ * <p>Without an arena every op's output is a fresh off-heap ND4J array that is freed only when the
+ * garbage collector happens to collect its Java wrapper. That makes each op pay for new memory
+ * (page faults, zeroing) and lets resident memory drift with GC timing. Inside an arena the kernels
+ * take their output arrays from a per-thread pool instead; closing the arena gives every array it
+ * lent back to the pool, so the next step finds the same buffers, already mapped and warm:
+ *
+ * <pre>{@code
+ * for (Batch b : loader) {
+ *     try (Arena step = Arena.open()) {
+ *         Tensor loss = lossFn.apply(model.forward(b.inputs()), b.labels());
+ *         optimizer.zeroGrad();
+ *         loss.backward();
+ *         optimizer.step();
+ *         total += loss.item();      // read what you need before the arena closes
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>The rule: a tensor whose memory came from the arena is valid until the arena closes. After
+ * that its {@link Tensor#data()} throws {@link IllegalStateException} instead of showing values that
+ * the next step has overwritten; {@link Tensor#copy()} (made inside) survives. Parameters,
+ * their gradients (the engine accumulates them into memory of their own), optimizer state and
+ * tensors made by the user live outside the pool and are unaffected.
+ *
+ * <p>Arenas are per thread and do not nest. Code that never opens one behaves exactly as before.
+ */
+public final class Arena implements AutoCloseable {
+    private static final ThreadLocal<Arena> CURRENT = new ThreadLocal<>();
+    private static final ThreadLocal<Pool> POOL = ThreadLocal.withInitial(Pool::new);
+
+    private final Pool pool;
+    private final List<Lent> lent = new ArrayList<>();
+    private final Set<DataBuffer> lentBuffers = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final long step;
+    private boolean closed;
+
+    private Arena(Pool pool) {
+        this.pool = pool;
+        this.step = ++pool.arenas;
+    }
+
+    /** Opens an arena on this thread; close it (try-with-resources) at the end of the step. */
+    public static Arena open() {
+        Arena current = CURRENT.get();
+        if (current != null) {
+            throw new IllegalStateException("Arena.open: " + current + " is still open on this thread; arenas do not nest");
+        }
+        Arena a = new Arena(POOL.get());
+        CURRENT.set(a);
+        return a;
+    }
+
+    /** The open arena of this thread, or null. */
+    public static Arena current() {
+        return CURRENT.get();
+    }
+
+    /**
+     * An array of the given type and shape whose contents are undefined: from the pool when an
+     * arena is open on this thread, else a new ND4J array. For kernels that write every element.
+     */
+    public static INDArray allocate(DataType type, long... shape) {
+        Arena a = CURRENT.get();
+        return a == null ? Nd4j.create(type, shape) : a.take(type, shape);
+    }
+
+    /** As {@link #allocate}, filled with zeros. */
+    public static INDArray zeros(DataType type, long... shape) {
+        Arena a = CURRENT.get();
+        return a == null ? Nd4j.create(type, shape) : a.take(type, shape).assign(0);
+    }
+
+    /** Drops this thread's pooled arrays so the garbage collector can free them (e.g. after training). */
+    public static void clearPool() {
+        if (CURRENT.get() != null) {
+            throw new IllegalStateException("Arena.clearPool: an arena is open on this thread");
+        }
+        POOL.get().free.clear();
+        POOL.get().bytes = 0;
+    }
+
+    /** Bytes held by this thread's pool, lent or free: flat from the second step of a training loop on. */
+    public static long pooledBytes() {
+        return POOL.get().bytes;
+    }
+
+    private INDArray take(DataType type, long[] shape) {
+        if (closed) {
+            throw new IllegalStateException(this + " is closed");
+        }
+        String key = type + Arrays.toString(shape);
+        ArrayDeque<INDArray> free = pool.free.get(key);
+        INDArray a = free == null ? null : free.poll();
+        if (a == null) {
+            a = Nd4j.create(type, shape);
+            pool.bytes += a.length() * type.width();
+        }
+        lent.add(new Lent(key, a));
+        lentBuffers.add(a.data());
+        return a;
+    }
+
+    /** Whether {@code array} uses memory this arena lent (views included). */
+    boolean owns(INDArray array) {
+        if (lentBuffers.isEmpty() || array.isEmpty()) {
+            return false;
+        }
+        DataBuffer b = array.data();
+        while (b != null) {
+            if (lentBuffers.contains(b)) {
+                return true;
+            }
+            DataBuffer up = b.underlyingDataBuffer();
+            b = up == b ? null : up;
+        }
+        return false;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Gives every lent array back to the pool; tensors on them become invalid. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (CURRENT.get() == this) {
+            CURRENT.remove();
+        }
+        for (Lent l : lent) {
+            pool.free.computeIfAbsent(l.key, k -> new ArrayDeque<>()).push(l.array);
+        }
+        lent.clear();
+        lentBuffers.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "Arena(step " + step + (closed ? ", closed" : ", open, " + lent.size() + " arrays lent") + ", pool "
+                + String.format("%.1f MB", pool.bytes / 1e6) + ")";
+    }
+
+    private record Lent(String key, INDArray array) {
+    }
+
+    /** Free arrays by type and shape; outlives arenas so each step reuses the previous step's arrays. */
+    private static final class Pool {
+        final Map<String, ArrayDeque<INDArray>> free = new HashMap<>();
+        long bytes;
+        long arenas;
+    }
+}
