@@ -2,6 +2,7 @@ package dev.adjoint.examples;
 
 import dev.adjoint.Arena;
 import dev.adjoint.DType;
+import dev.adjoint.autograd.Profiler;
 import dev.adjoint.Tensor;
 import dev.adjoint.layers.Init;
 import dev.adjoint.layers.Sequential;
@@ -29,6 +30,7 @@ public final class Bench {
                 .option("steps", "30", "timed steps per measurement")
                 .option("warmup", "30", "untimed steps first (the Java kernels need a few dozen steps of JIT compilation)")
                 .option("threads", "1", "ND4J/BLAS threads (0: ND4J's default, one per core; 1 is faster for LeNet-sized ops, docs/PERFORMANCE.md)")
+                .option("profile", "false", "print the profiler's table of the timed LeNet and autoencoder steps (after the warm-up)")
                 .option("arena", "true", "run every step in an Arena (false: plain allocation, for comparison)")
                 .option("memory-steps", "0", "instead: run this many LeNet steps and report resident and off-heap memory every 200");
         if (!o.parse(args)) {
@@ -36,6 +38,7 @@ public final class Bench {
         }
         Threads.set(o.getInt("threads"));
         useArena = Boolean.parseBoolean(o.get("arena"));
+        profile = Boolean.parseBoolean(o.get("profile"));
         if (o.getInt("memory-steps") > 0) {
             memory(o.getInt("memory-steps"));
             return;
@@ -72,6 +75,7 @@ public final class Bench {
         }, warmup, steps));
         System.out.printf("autoencoder  median %.1f ms per training step (batch 64)%n", aeMs);
 
+        profile = false; // the profiler's table is for the training steps
         int convSteps = Math.max(3, steps / 5);
         int convWarmup = Math.min(warmup, 5);
         conv("conv2d 64->64 3x3 pad 1, 32x32, batch 32", false, 32, 64, 32, 64, 3, 1, 1, 0, convWarmup, convSteps);
@@ -152,6 +156,8 @@ public final class Bench {
 
     /** Whether each timed step runs in its own {@link Arena} (--arena). */
     static boolean useArena = true;
+    /** Whether the timed steps (not the warm-up) are profiled (--profile). */
+    static boolean profile;
 
     static List<Double> timeMs(Supplier<Object> step, int warmup, int steps) {
         for (int i = 0; i < warmup; i++) {
@@ -160,12 +166,17 @@ public final class Bench {
             }
         }
         List<Double> times = new ArrayList<>();
+        Profiler.Scope profiling = profile ? Profiler.enable() : null;
         for (int i = 0; i < steps; i++) {
             long t = System.nanoTime();
             try (Arena a = useArena ? Arena.open() : null) {
                 step.get();
             }
             times.add((System.nanoTime() - t) / 1e6);
+        }
+        if (profiling != null) {
+            System.out.print(Profiler.table());
+            profiling.close();
         }
         return times;
     }

@@ -72,6 +72,60 @@ final class Columns {
         return m;
     }
 
+    /**
+     * The map of {@link #map} cut into runs, per column row: each run is a stretch of consecutive
+     * input indices (or of padding) that one {@code System.arraycopy} (or fill) can move. For stride
+     * 1 a run is most of an output row, so a gather becomes a handful of block copies instead of
+     * one lookup per element.
+     */
+    record Runs(int[] rowStart, int[] dst, int[] src, int[] len) {
+        /** Worth using when runs are on average at least 4 elements long (stride 2 gives runs of 1). */
+        boolean worthIt(int entries) {
+            return len.length * 4 <= entries;
+        }
+    }
+
+    private static final Map<int[], Runs> RUNS = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /** Runs of a map with {@code rows} rows of {@code rowLength} entries (cached per map). */
+    static Runs runs(int[] map, int rows, int rowLength) {
+        Runs cached = RUNS.get(map);
+        if (cached != null) {
+            return cached;
+        }
+        int[] rowStart = new int[rows + 1];
+        java.util.List<int[]> all = new java.util.ArrayList<>();
+        for (int r = 0; r < rows; r++) {
+            rowStart[r] = all.size();
+            int q = 0;
+            while (q < rowLength) {
+                int first = map[r * rowLength + q];
+                int n = 1;
+                while (q + n < rowLength) {
+                    int next = map[r * rowLength + q + n];
+                    if (first < 0 ? next >= 0 : next != first + n) {
+                        break;
+                    }
+                    n++;
+                }
+                all.add(new int[] {q, first < 0 ? -1 : first, n});
+                q += n;
+            }
+        }
+        rowStart[rows] = all.size();
+        int[] dst = new int[all.size()];
+        int[] src = new int[all.size()];
+        int[] len = new int[all.size()];
+        for (int i = 0; i < dst.length; i++) {
+            dst[i] = all.get(i)[0];
+            src[i] = all.get(i)[1];
+            len[i] = all.get(i)[2];
+        }
+        Runs runs = new Runs(rowStart, dst, src, len);
+        RUNS.put(map, runs);
+        return runs;
+    }
+
     /** A scratch array of the given shape, reused by later calls on this thread; callers overwrite all of it. */
     static INDArray scratch(DataType type, long rows, long cols) {
         String key = type + ":" + rows + "x" + cols;

@@ -70,6 +70,9 @@ public final class ConvKernels {
      * x {@code [N, C, H, W]}, w {@code [O, C/g, kh, kw]}, b {@code [O]} or null; output {@code [N, O, oh, ow]}.
      */
     public static INDArray conv2d(INDArray x, INDArray w, INDArray b, long oh, long ow, Params p) {
+        if (DirectKernels.suits(x, w.length(), p)) {
+            return DirectKernels.conv2d(x, w, b, oh, ow, p);
+        }
         long n = x.size(0);
         long o = w.size(0);
         long kh = w.size(2);
@@ -87,6 +90,9 @@ public final class ConvKernels {
      * x {@code [N, Cin, H, W]}, w {@code [Cin, O/g, kh, kw]}; output {@code [N, O, outH, outW]}.
      */
     public static INDArray convTranspose2d(INDArray x, INDArray w, INDArray b, long outH, long outW, Params p) {
+        if (DirectKernels.suits(x, w.length(), p)) {
+            return DirectKernels.convTranspose2d(x, w, b, outH, outW, p);
+        }
         long n = x.size(0);
         long cin = x.size(1);
         long h = x.size(2);
@@ -111,6 +117,9 @@ public final class ConvKernels {
      * only the windows gy has are visited.
      */
     public static INDArray convWeightGrad(INDArray x, INDArray gy, long kh, long kw, Params p) {
+        if (DirectKernels.suits(x, gy.size(1) * x.size(1) * kh * kw, p)) {
+            return DirectKernels.convWeightGrad(x, gy, kh, kw, p);
+        }
         long oh = gy.size(2);
         long ow = gy.size(3);
         long o = gy.size(1);

@@ -1,0 +1,104 @@
+package dev.adjoint.ops.conv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.adjoint.DType;
+import dev.adjoint.Tensor;
+import dev.adjoint.ops.F;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The per-sample Java kernels for float32 against the im2col + BLAS kernels, whose float64 results
+ * the PyTorch conformance cases check: forward values and all three gradients, on random geometries
+ * (odd batch sizes split unevenly over the two cores, channel counts that are not multiples of 4,
+ * strides, padding, dilation, output padding; column heights on both sides of the weight-gradient
+ * switch at 64).
+ */
+class DirectKernelsTest {
+    @AfterEach
+    void restore() {
+        DirectKernels.enabled = true;
+    }
+
+    private record Result(double[] y, double[] gx, double[] gw, double[] gb) {
+    }
+
+    private static Result run(boolean transposed, Tensor x, Tensor w, Tensor b, int s, int p, int op, int d, boolean direct) {
+        DirectKernels.enabled = direct;
+        Tensor xs = x.detach().requiresGrad(true);
+        Tensor ws = w.detach().requiresGrad(true);
+        Tensor bs = b.detach().requiresGrad(true);
+        int[] st = {s, s};
+        int[] pa = {p, p};
+        int[] di = {d, d};
+        Tensor y = transposed ? F.convTranspose2d(xs, ws, bs, st, pa, new int[] {op, op}, di, 1) : F.conv2d(xs, ws, bs, st, pa, di, 1);
+        Tensor gy = Tensor.randn(99, DType.FLOAT32, y.shape());
+        y.backward(gy);
+        return new Result(y.toDoubleArray(), xs.grad().toDoubleArray(), ws.grad().toDoubleArray(), bs.grad().toDoubleArray());
+    }
+
+    private static void assertClose(double[] actual, double[] expected, String what) {
+        assertThat(actual).as(what).hasSameSizeAs(expected);
+        double scale = 1e-6;
+        for (double v : expected) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(Math.abs(actual[i] - expected[i])).as(what + "[" + i + "]").isLessThanOrEqualTo(2e-5 * scale);
+        }
+    }
+
+    @Test
+    void directKernelsAgreeWithTheBlasKernelsOnRandomGeometries() {
+        Random r = new Random(2026);
+        int checked = 0;
+        while (checked < 60) {
+            boolean transposed = r.nextInt(3) == 0;
+            int n = 1 + r.nextInt(5);
+            int cin = 1 + r.nextInt(r.nextBoolean() ? 3 : 8);
+            int cout = 1 + r.nextInt(9);
+            int k = 1 + r.nextInt(5);
+            int s = 1 + r.nextInt(3);
+            int p = r.nextInt(3);
+            int d = 1 + r.nextInt(2);
+            int op = r.nextInt(Math.max(s, d));
+            int size = 3 + r.nextInt(12);
+            long[] wShape = transposed ? new long[] {cin, cout, k, k} : new long[] {cout, cin, k, k};
+            try {
+                if (transposed) {
+                    ConvGeometry.convTranspose("convTranspose2d", new long[] {n, cin, size, size}, wShape, null, new int[] {s, s},
+                            new int[] {p, p}, new int[] {op, op}, new int[] {d, d}, 1);
+                } else {
+                    ConvGeometry.conv("conv2d", new long[] {n, cin, size, size}, wShape, null, new int[] {s, s}, new int[] {p, p},
+                            new int[] {d, d}, 1);
+                }
+            } catch (IllegalArgumentException invalid) {
+                continue;
+            }
+            Tensor x = Tensor.randn(r.nextLong(), DType.FLOAT32, n, cin, size, size);
+            Tensor w = Tensor.randn(r.nextLong(), DType.FLOAT32, wShape);
+            Tensor b = Tensor.randn(r.nextLong(), DType.FLOAT32, cout);
+            Result blas = run(transposed, x, w, b, s, p, op, d, false);
+            Result direct = run(transposed, x, w, b, s, p, op, d, true);
+            String what = (transposed ? "convTranspose2d" : "conv2d") + " n=" + n + " cin=" + cin + " cout=" + cout + " k=" + k + " s=" + s
+                    + " p=" + p + " d=" + d + " op=" + op + " size=" + size + ": ";
+            assertClose(direct.y, blas.y, what + "y");
+            assertClose(direct.gx, blas.gx, what + "gx");
+            assertClose(direct.gw, blas.gw, what + "gw");
+            assertClose(direct.gb, blas.gb, what + "gb");
+            checked++;
+        }
+    }
+
+    @Test
+    void lenetSizedLayersTakeTheDirectPathAndWideOnesDoNot() {
+        ConvKernels.Params p = new ConvKernels.Params(1, 1, 0, 0, 1, 1, 0, 0, 1);
+        Tensor x = Tensor.zeros(1, 6, 14, 14);
+        assertThat(DirectKernels.suits(x.data(), 16 * 6 * 5 * 5, p)).isTrue();
+        assertThat(DirectKernels.suits(x.data(), 64 * 64 * 3 * 3, p)).isFalse();
+        assertThat(DirectKernels.suits(Tensor.zeros(DType.FLOAT64, 1, 6, 14, 14).data(), 16 * 6 * 5 * 5, p)).isFalse();
+        assertThat(DirectKernels.suits(x.data(), 16 * 6 * 5 * 5, new ConvKernels.Params(1, 1, 0, 0, 1, 1, 0, 0, 2))).isFalse();
+    }
+}
