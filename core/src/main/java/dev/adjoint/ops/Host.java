@@ -76,6 +76,16 @@ public final class Host {
         return out;
     }
 
+    /**
+     * A float view of a float32 array's memory for reading and writing in place, or null when the
+     * array is not plain (a strided view, an offset, another dtype).
+     */
+    public static java.nio.FloatBuffer floatView(INDArray a) {
+        boolean plain = a.dataType() == DataType.FLOAT && a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length()
+                && Shape.hasDefaultStridesForShape(a);
+        return plain ? a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer() : null;
+    }
+
     /** A contiguous row-major array owning its whole buffer (a copy when the array is a view). */
     public static INDArray dense(INDArray a) {
         boolean plain = a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length() && Shape.hasDefaultStridesForShape(a);

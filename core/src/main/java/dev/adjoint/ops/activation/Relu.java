@@ -5,10 +5,9 @@ import dev.adjoint.autograd.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import dev.adjoint.Arena;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
-import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** {@code max(x, 0)}. Backward: {@code gy} where {@code x > 0}, 0 elsewhere (the mask is step(y): 1 where y > 0, as PyTorch's threshold_backward). */
+/** {@code max(x, 0)}. Backward: {@code gy} where {@code x > 0}, 0 elsewhere (one function, {@link ReluBackward}, as PyTorch's threshold_backward). */
 public final class Relu extends Function {
     @Override
     protected INDArray forward(Tensor... in) {
@@ -21,9 +20,11 @@ public final class Relu extends Function {
 
     @Override
     protected Tensor[] backward(Tensor gy) {
-        INDArray y = output().data();
-        INDArray step = Arena.allocate(y.dataType(), y.shape());
-        Nd4j.getExecutioner().exec(new Step(y, step));
-        return new Tensor[] {gy.mul(new Tensor(step))};
+        return new Tensor[] {new ReluBackward().apply(gy, output())};
+    }
+
+    @Override
+    public String gradientFormula(int i) {
+        return "reluBackward(gy, y): gy where y > 0";
     }
 }

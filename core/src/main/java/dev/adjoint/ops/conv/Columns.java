@@ -126,6 +126,23 @@ final class Columns {
         return runs;
     }
 
+    private static final Map<int[], int[]> TRANSPOSED = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /** The map with rows and columns swapped ({@code [oh*ow, rows]}), for gathering the column matrix transposed (cached per map). */
+    static int[] transposed(int[] map, int rows, int rowLength) {
+        int[] t = TRANSPOSED.get(map);
+        if (t == null) {
+            t = new int[map.length];
+            for (int r = 0; r < rows; r++) {
+                for (int q = 0; q < rowLength; q++) {
+                    t[q * rows + r] = map[r * rowLength + q];
+                }
+            }
+            TRANSPOSED.put(map, t);
+        }
+        return t;
+    }
+
     /** A scratch array of the given shape, reused by later calls on this thread; callers overwrite all of it. */
     static INDArray scratch(DataType type, long rows, long cols) {
         String key = type + ":" + rows + "x" + cols;
