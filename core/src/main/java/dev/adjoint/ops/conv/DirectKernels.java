@@ -92,6 +92,7 @@ final class DirectKernels {
         int pix = h * wd;
         int outPix = (int) (outH * outW);
         int[] map = Columns.map(o, outH, outW, w.size(2), w.size(3), h, wd, p);
+        Columns.Runs runs = runsIfWorthIt(map, k, pix);
         float[] xs = Host.floatsInto(x, Host.floatScratch("direct.x", n * cin * pix));
         float[] ws = Host.floats(w);
         float[] bs = b == null ? null : Host.floats(b);
@@ -123,6 +124,17 @@ final class DirectKernels {
                 }
                 for (int r = 0; r < k; r++) {
                     float[] row = col[r];
+                    if (runs != null) {
+                        for (int i = runs.rowStart()[r]; i < runs.rowStart()[r + 1]; i++) {
+                            int t = runs.src()[i];
+                            if (t >= 0) {
+                                for (int j = 0, at = runs.dst()[i], out = y0 + t, len = runs.len()[i]; j < len; j++) {
+                                    ys[out + j] += row[at + j];
+                                }
+                            }
+                        }
+                        continue;
+                    }
                     for (int q = 0; q < pix; q++) {
                         int t = map[r * pix + q];
                         if (t >= 0) {
