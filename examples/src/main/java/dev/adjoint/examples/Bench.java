@@ -32,7 +32,7 @@ public final class Bench {
                 .option("threads", "1", "ND4J/BLAS threads (0: ND4J's default, one per core; 1 is faster for LeNet-sized ops, docs/PERFORMANCE.md)")
                 .option("profile", "false", "print the profiler's table of the timed LeNet and autoencoder steps (after the warm-up)")
                 .option("arena", "true", "run every step in an Arena (false: plain allocation, for comparison)")
-                .option("memory-steps", "0", "instead: run this many LeNet steps and report resident and off-heap memory every 200");
+                .option("memory-steps", "0", "instead: run this many LeNet steps and report resident memory and the Java heap every 200");
         if (!o.parse(args)) {
             return;
         }
@@ -116,7 +116,7 @@ public final class Bench {
                 name, ms, convGflops, pixels, inner, inner, other, gemmGflops, 100 * convGflops / gemmGflops);
     }
 
-    /** LeNet training steps on random data, printing resident set size and JavaCPP's off-heap bytes. */
+    /** LeNet training steps on random data, printing resident set size and how much of it is the Java heap. */
     static void memory(int total) {
         Init.manualSeed(0);
         Sequential lenet = LeNet.model();
@@ -134,9 +134,9 @@ public final class Bench {
                 sgd.step();
             }
             if (step % 200 == 0) {
-                System.out.printf("step %5d: resident %7.1f MB, off-heap (JavaCPP physical) %7.1f MB, off-heap (JavaCPP tracked) %7.1f MB%n",
-                        step, rssKb() / 1024.0, org.bytedeco.javacpp.Pointer.physicalBytes() / 1048576.0,
-                        org.bytedeco.javacpp.Pointer.totalBytes() / 1048576.0);
+                System.out.printf("step %5d: resident %7.1f MB (Java heap committed %5.1f MB, used %5.1f MB)%n", step, rssKb() / 1024.0,
+                        Runtime.getRuntime().totalMemory() / 1048576.0,
+                        (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0);
             }
         }
     }

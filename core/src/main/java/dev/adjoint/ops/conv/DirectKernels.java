@@ -183,58 +183,28 @@ final class DirectKernels {
                 for (int oc = 0; oc < o; oc++) {
                     System.arraycopy(gys, (s * o + oc) * pix, g[oc], 0, pix);
                 }
-                // Every inner loop keeps four independent sums: one sum alone waits on each add.
+                // Every inner loop keeps four independent sums (dots4): one sum alone waits on each add.
+                float[] sums = new float[4];
                 int blocked = o - o % 4;
                 for (int r = 0; r < k; r++) {
-                    float[] v = col[r];
                     for (int oc = 0; oc < blocked; oc += 4) {
-                        float[] g0 = g[oc];
-                        float[] g1 = g[oc + 1];
-                        float[] g2 = g[oc + 2];
-                        float[] g3 = g[oc + 3];
-                        float s0 = 0f;
-                        float s1 = 0f;
-                        float s2 = 0f;
-                        float s3 = 0f;
-                        for (int q = 0; q < pix; q++) {
-                            float a = v[q];
-                            s0 += g0[q] * a;
-                            s1 += g1[q] * a;
-                            s2 += g2[q] * a;
-                            s3 += g3[q] * a;
+                        dots4(col[r], g[oc], g[oc + 1], g[oc + 2], g[oc + 3], pix, sums);
+                        for (int j = 0; j < 4; j++) {
+                            gw[(oc + j) * k + r] += sums[j];
                         }
-                        gw[oc * k + r] += s0;
-                        gw[(oc + 1) * k + r] += s1;
-                        gw[(oc + 2) * k + r] += s2;
-                        gw[(oc + 3) * k + r] += s3;
                     }
                 }
                 for (int oc = blocked; oc < o; oc++) {
-                    float[] g0 = g[oc];
                     int r = 0;
                     for (; r + 4 <= k; r += 4) {
-                        float[] v0 = col[r];
-                        float[] v1 = col[r + 1];
-                        float[] v2 = col[r + 2];
-                        float[] v3 = col[r + 3];
-                        float s0 = 0f;
-                        float s1 = 0f;
-                        float s2 = 0f;
-                        float s3 = 0f;
-                        for (int q = 0; q < pix; q++) {
-                            float a = g0[q];
-                            s0 += v0[q] * a;
-                            s1 += v1[q] * a;
-                            s2 += v2[q] * a;
-                            s3 += v3[q] * a;
+                        dots4(g[oc], col[r], col[r + 1], col[r + 2], col[r + 3], pix, sums);
+                        for (int j = 0; j < 4; j++) {
+                            gw[oc * k + r + j] += sums[j];
                         }
-                        gw[oc * k + r] += s0;
-                        gw[oc * k + r + 1] += s1;
-                        gw[oc * k + r + 2] += s2;
-                        gw[oc * k + r + 3] += s3;
                     }
                     for (; r < k; r++) {
                         float[] v0 = col[r];
+                        float[] g0 = g[oc];
                         float s0 = 0f;
                         for (int q = 0; q < pix; q++) {
                             s0 += v0[q] * g0[q];
@@ -323,6 +293,25 @@ final class DirectKernels {
     private static Columns.Runs runsIfWorthIt(int[] map, int rows, int rowLength) {
         Columns.Runs runs = Columns.runs(map, rows, rowLength);
         return runs.worthIt(map.length) ? runs : null;
+    }
+
+    /** {@code sums[j] = sum_q a[q] * bj[q]} for four vectors b0..b3 in one pass over a. */
+    private static void dots4(float[] a, float[] b0, float[] b1, float[] b2, float[] b3, int len, float[] sums) {
+        float s0 = 0f;
+        float s1 = 0f;
+        float s2 = 0f;
+        float s3 = 0f;
+        for (int q = 0; q < len; q++) {
+            float v = a[q];
+            s0 += b0[q] * v;
+            s1 += b1[q] * v;
+            s2 += b2[q] * v;
+            s3 += b3[q] * v;
+        }
+        sums[0] = s0;
+        sums[1] = s1;
+        sums[2] = s2;
+        sums[3] = s3;
     }
 
     // The two loops below are where the arithmetic happens. Both index every array from 0 with the
