@@ -1,0 +1,46 @@
+package dev.adjoint.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.adjoint.DType;
+import dev.adjoint.Tensor;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Ops with a float32 loop of their own (for speed) against the same op in float64, which the
+ * gradient checks and PyTorch conformance cases cover.
+ */
+class Float32PathsTest {
+    private static void assertCloseToFloat64(Tensor f32, Tensor f64, double tolerance) {
+        assertThat(f32.shape()).isEqualTo(f64.shape());
+        assertThat(f32.dtype()).isEqualTo(DType.FLOAT32);
+        double[] a = f32.toDoubleArray();
+        double[] b = f64.toDoubleArray();
+        for (int i = 0; i < a.length; i++) {
+            assertThat(a[i]).as("element " + i).isCloseTo(b[i], within(tolerance * Math.max(1, Math.abs(b[i]))));
+        }
+    }
+
+    @Test
+    void sumOverAllButOneDimension() {
+        Tensor x64 = Tensor.randn(3, DType.FLOAT64, 5, 3, 7, 6);
+        Tensor x32 = Tensor.randn(3, DType.FLOAT32, 5, 3, 7, 6);
+        int[][] dimsList = {{0, 2, 3}, {3, 0, 1}, {1, 2, 3}, {0, 1, 2}};
+        for (int[] dims : dimsList) {
+            for (boolean keep : new boolean[] {false, true}) {
+                assertCloseToFloat64(F.sum(x32, dims, keep), F.sum(x64, dims, keep), 1e-5);
+            }
+        }
+        assertCloseToFloat64(F.sum(Tensor.randn(4, DType.FLOAT32, 4, 9), new int[] {1}, false),
+                F.sum(Tensor.randn(4, DType.FLOAT64, 4, 9), new int[] {1}, false), 1e-5);
+    }
+
+    @Test
+    void logSoftmaxOfRows() {
+        Tensor x64 = Tensor.randn(5, DType.FLOAT64, 6, 10).mul(20);
+        Tensor x32 = Tensor.randn(5, DType.FLOAT32, 6, 10).mul(20);
+        assertCloseToFloat64(F.logSoftmax(x32, 1), F.logSoftmax(x64, 1), 1e-5);
+        assertCloseToFloat64(F.logSoftmax(x32, -1), F.logSoftmax(x64, -1), 1e-5);
+    }
+}
