@@ -3,16 +3,15 @@ package dev.adjoint.ops.activation;
 import dev.adjoint.Arena;
 import dev.adjoint.Tensor;
 import dev.adjoint.autograd.Function;
-import dev.adjoint.ops.Host;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * ReLU's backward as a function of its own, as PyTorch's {@code threshold_backward}: inputs gy and
- * the ReLU's output y, result {@code gy} where {@code y > 0}, 0 elsewhere. One pass over memory
- * instead of a mask op and a multiply (float32 in a Java loop; float64 through ND4J).
+ * the ReLU's output y, result {@code gy} where {@code y > 0}, 0 elsewhere: a step mask times gy,
+ * two ND4J loops into one pooled array. (A Java loop was 10x slower here: with half the
+ * activations at zero, its branch mispredicts on every other element.)
  *
  * <p>Backward (for second derivatives): linear in gy with the same mask, so
  * {@code ggy = ReluBackward(ggx, y)}; y gets no gradient (ReLU's second derivative is 0 almost everywhere).
@@ -23,15 +22,6 @@ public final class ReluBackward extends Function {
         save(in[1]);
         INDArray gy = in[0].data();
         INDArray y = in[1].data();
-        if (gy.dataType() == DataType.FLOAT) {
-            int n = (int) gy.length();
-            float[] g = Host.floatsInto(gy, Host.floatScratch("reluBackward.gy", n));
-            float[] v = Host.floatsInto(y, Host.floatScratch("reluBackward.y", n));
-            for (int i = 0; i < n; i++) {
-                g[i] = v[i] > 0 ? g[i] : 0f;
-            }
-            return Host.arrayFrom(g, gy.shape());
-        }
         INDArray mask = Arena.allocate(y.dataType(), y.shape());
         Nd4j.getExecutioner().exec(new Step(y, mask)); // 1 where y > 0
         return mask.muli(gy);
