@@ -178,10 +178,22 @@ final class Columns {
         } else {
             float[] src = Host.floatsInto(x, Host.floatScratch("im2col.src", (int) x.length()));
             float[] dst = Host.floatScratch("im2col.dst", rows * cols);
+            Runs runs = runs(m, rows, ohw);
+            boolean blocks = runs.worthIt(m.length);
             for (int r = 0; r < rows; r++) {
                 for (int b = 0; b < n; b++) {
                     int from = b * chw;
                     int to = r * cols + b * ohw;
+                    if (blocks) { // stride 1: most of an output row is one block copy
+                        for (int i = runs.rowStart()[r]; i < runs.rowStart()[r + 1]; i++) {
+                            if (runs.src()[i] < 0) {
+                                java.util.Arrays.fill(dst, to + runs.dst()[i], to + runs.dst()[i] + runs.len()[i], 0f);
+                            } else {
+                                System.arraycopy(src, from + runs.src()[i], dst, to + runs.dst()[i], runs.len()[i]);
+                            }
+                        }
+                        continue;
+                    }
                     for (int q = 0; q < ohw; q++) {
                         int s = m[r * ohw + q];
                         dst[to + q] = s >= 0 ? src[from + s] : 0f;
