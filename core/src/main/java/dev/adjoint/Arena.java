@@ -37,7 +37,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>The rule: a tensor whose memory came from the arena is valid until the arena closes. After
  * that its {@link Tensor#data()} throws {@link IllegalStateException} instead of showing values that
- * the next step has overwritten; {@link Tensor#copy()} (made inside) survives. Parameters,
+ * the next step has overwritten; {@link Tensor#copy()} (made inside) survives. A batch a
+ * {@code DataLoader} makes inside the arena lives in it too. Parameters,
  * their gradients (the engine accumulates them into memory of their own), optimizer state and
  * tensors made by the user live outside the pool and are unaffected.
  *

@@ -4,7 +4,6 @@ import dev.adjoint.Tensor;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Random;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Iterates a dataset in mini-batches, as PyTorch's DataLoader: batch size, optional shuffling
@@ -90,7 +89,8 @@ public final class DataLoader implements Iterable<Batch> {
                 long[] batchShape = new long[shape.length + 1];
                 batchShape[0] = b;
                 System.arraycopy(shape, 0, batchShape, 1, shape.length);
-                return new Batch(new Tensor(Nd4j.create(x, batchShape, 'c')), y);
+                // bulk copy (Nd4j.create(float[]) writes element by element); pooled inside an Arena
+                return new Batch(new Tensor(dev.adjoint.ops.Host.arrayFrom(x, batchShape)), y);
             }
         };
     }
