@@ -140,46 +140,40 @@ public final class Host {
      * {@code [C, N*H*W]}.
      */
     public static INDArray swapLeadingAxes(INDArray a, long[] outShape, INDArray bias) {
-        long dimA = a.size(0);
-        long dimB = a.size(1);
-        int block = (int) (a.length() / (dimA * dimB));
+        int dimA = (int) a.size(0);
+        int dimB = (int) a.size(1);
         int n = (int) a.length();
-        if (a.dataType() == DataType.DOUBLE) {
-            double[] src = doublesInto(a, doubleScratch("swap.src", n));
-            double[] dst = doubleScratch("swap.dst", n);
-            double[] add = bias == null ? null : doubles(bias);
-            for (int i = 0; i < dimA; i++) {
-                for (int j = 0; j < dimB; j++) {
-                    int from = (int) ((i * dimB + j) * block);
-                    int to = (int) ((j * dimA + i) * block);
-                    if (add == null) {
-                        System.arraycopy(src, from, dst, to, block);
-                    } else {
+        int block = n / (dimA * dimB);
+        boolean f64 = a.dataType() == DataType.DOUBLE;
+        Object src = f64 ? doublesInto(a, doubleScratch("swap.src", n)) : floatsInto(a, floatScratch("swap.src", n));
+        Object dst = f64 ? doubleScratch("swap.dst", n) : floatScratch("swap.dst", n);
+        for (int i = 0; i < dimA; i++) {
+            for (int j = 0; j < dimB; j++) {
+                System.arraycopy(src, (i * dimB + j) * block, dst, (j * dimA + i) * block, block);
+            }
+        }
+        if (bias != null) {
+            // every block that came from index i of the first axis gets bias[i]
+            double[] add = doubles(bias);
+            for (int j = 0; j < dimB; j++) {
+                for (int i = 0; i < dimA; i++) {
+                    int to = (j * dimA + i) * block;
+                    if (f64) {
+                        double[] d = (double[]) dst;
                         for (int q = 0; q < block; q++) {
-                            dst[to + q] = src[from + q] + add[i];
+                            d[to + q] += add[i];
+                        }
+                    } else {
+                        float[] d = (float[]) dst;
+                        float b = (float) add[i];
+                        for (int q = 0; q < block; q++) {
+                            d[to + q] += b;
                         }
                     }
                 }
             }
-            return arrayFrom(dst, outShape);
         }
-        float[] src = floatsInto(a, floatScratch("swap.src", n));
-        float[] dst = floatScratch("swap.dst", n);
-        float[] add = bias == null ? null : floats(bias);
-        for (int i = 0; i < dimA; i++) {
-            for (int j = 0; j < dimB; j++) {
-                int from = (int) ((i * dimB + j) * block);
-                int to = (int) ((j * dimA + i) * block);
-                if (add == null) {
-                    System.arraycopy(src, from, dst, to, block);
-                } else {
-                    for (int q = 0; q < block; q++) {
-                        dst[to + q] = src[from + q] + add[i];
-                    }
-                }
-            }
-        }
-        return arrayFrom(dst, outShape);
+        return f64 ? arrayFrom((double[]) dst, outShape) : arrayFrom((float[]) dst, outShape);
     }
 
 }

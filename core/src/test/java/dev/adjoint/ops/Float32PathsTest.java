@@ -42,5 +42,17 @@ class Float32PathsTest {
         Tensor x32 = Tensor.randn(5, DType.FLOAT32, 6, 10).mul(20);
         assertCloseToFloat64(F.logSoftmax(x32, 1), F.logSoftmax(x64, 1), 1e-5);
         assertCloseToFloat64(F.logSoftmax(x32, -1), F.logSoftmax(x64, -1), 1e-5);
+        Tensor y64 = Tensor.randn(6, DType.FLOAT64, 2, 3, 5).mul(20);
+        Tensor y32 = Tensor.randn(6, DType.FLOAT32, 2, 3, 5).mul(20);
+        assertCloseToFloat64(F.logSoftmax(y32, 2), F.logSoftmax(y64, 2), 1e-5);
+        assertCloseToFloat64(F.logSoftmax(y32, 1), F.logSoftmax(y64, 1), 1e-5);
+    }
+
+    @Test
+    void reluBackwardNamesMismatchedShapes() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new dev.adjoint.ops.activation.ReluBackward()
+                .apply(Tensor.zeros(2, 3), Tensor.zeros(3, 2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reluBackward").hasMessageContaining("[2, 3]")
+                .hasMessageContaining("[3, 2]");
     }
 }

@@ -23,7 +23,7 @@ public final class LogSoftmax extends Function {
         INDArray x = in[0].data();
         int d = Shapes.dim("logSoftmax", dim, x.rank());
         saveOutput();
-        if (x.rank() == 2 && d == 1 && x.length() > 0) {
+        if (d == x.rank() - 1 && x.length() > 0) {
             return rows(x);
         }
         INDArray shifted = x.sub(x.max(true, d));
@@ -32,12 +32,12 @@ public final class LogSoftmax extends Function {
     }
 
     /**
-     * The classifier case, {@code [N, C]} along C, as one Java pass per row in double (C is small:
-     * five ND4J ops cost ~0.5 ms for LeNet's [64, 10], dispatch rather than arithmetic).
+     * Along the last dimension (the classifier's {@code [N, C]}), as one Java pass per row in
+     * double: five ND4J ops cost ~0.5 ms for LeNet's [64, 10], dispatch rather than arithmetic.
      */
     private static INDArray rows(INDArray x) {
-        int n = (int) x.size(0);
-        int c = (int) x.size(1);
+        int c = (int) x.size(x.rank() - 1);
+        int n = (int) (x.length() / c);
         double[] v = Host.doubles(x);
         for (int i = 0; i < n; i++) {
             double m = Double.NEGATIVE_INFINITY;

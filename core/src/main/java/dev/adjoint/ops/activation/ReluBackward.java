@@ -22,6 +22,10 @@ public final class ReluBackward extends Function {
         save(in[1]);
         INDArray gy = in[0].data();
         INDArray y = in[1].data();
+        if (!java.util.Arrays.equals(gy.shape(), y.shape())) {
+            throw new IllegalArgumentException("reluBackward: gy " + dev.adjoint.Shapes.str(gy.shape()) + " and y "
+                    + dev.adjoint.Shapes.str(y.shape()) + " must have the same shape");
+        }
         INDArray mask = Arena.allocate(y.dataType(), y.shape());
         Nd4j.getExecutioner().exec(new Step(y, mask)); // 1 where y > 0
         return mask.muli(gy);

@@ -153,54 +153,26 @@ final class Columns {
     static INDArray im2col(INDArray x, long kh, long kw, long oh, long ow, ConvKernels.Params p) {
         long n = x.size(0);
         long c = x.size(1);
-        long h = x.size(2);
-        long w = x.size(3);
-        int[] m = map(c, h, w, kh, kw, oh, ow, p);
+        int[] m = map(c, x.size(2), x.size(3), kh, kw, oh, ow, p);
         int rows = (int) (c * kh * kw);
         int ohw = (int) (oh * ow);
-        int chw = (int) (c * h * w);
+        int chw = (int) (x.length() / n);
         int cols = (int) n * ohw;
+        boolean f64 = x.dataType() == DataType.DOUBLE;
+        Object src = f64 ? Host.doublesInto(x, Host.doubleScratch("im2col.src", (int) x.length()))
+                : Host.floatsInto(x, Host.floatScratch("im2col.src", (int) x.length()));
+        Object dst = f64 ? Host.doubleScratch("im2col.dst", rows * cols) : Host.floatScratch("im2col.dst", rows * cols);
+        Runs runs = runsIfWorthIt(m, rows, ohw);
+        for (int r = 0; r < rows; r++) {
+            for (int b = 0; b < n; b++) {
+                gatherRow(src, b * chw, m, runs, r, dst, r * cols + b * ohw, ohw);
+            }
+        }
         INDArray col = scratch(x.dataType(), rows, cols);
-        if (x.dataType() == DataType.DOUBLE) {
-            double[] src = Host.doublesInto(x, Host.doubleScratch("im2col.src", (int) x.length()));
-            double[] dst = Host.doubleScratch("im2col.dst", rows * cols);
-            for (int r = 0; r < rows; r++) {
-                for (int b = 0; b < n; b++) {
-                    int from = b * chw;
-                    int to = r * cols + b * ohw;
-                    for (int q = 0; q < ohw; q++) {
-                        int s = m[r * ohw + q];
-                        dst[to + q] = s >= 0 ? src[from + s] : 0;
-                    }
-                }
-            }
-            col.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().put(dst, 0, rows * cols);
+        if (f64) {
+            col.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().put((double[]) dst, 0, rows * cols);
         } else {
-            float[] src = Host.floatsInto(x, Host.floatScratch("im2col.src", (int) x.length()));
-            float[] dst = Host.floatScratch("im2col.dst", rows * cols);
-            Runs runs = runs(m, rows, ohw);
-            boolean blocks = runs.worthIt(m.length);
-            for (int r = 0; r < rows; r++) {
-                for (int b = 0; b < n; b++) {
-                    int from = b * chw;
-                    int to = r * cols + b * ohw;
-                    if (blocks) { // stride 1: most of an output row is one block copy
-                        for (int i = runs.rowStart()[r]; i < runs.rowStart()[r + 1]; i++) {
-                            if (runs.src()[i] < 0) {
-                                java.util.Arrays.fill(dst, to + runs.dst()[i], to + runs.dst()[i] + runs.len()[i], 0f);
-                            } else {
-                                System.arraycopy(src, from + runs.src()[i], dst, to + runs.dst()[i], runs.len()[i]);
-                            }
-                        }
-                        continue;
-                    }
-                    for (int q = 0; q < ohw; q++) {
-                        int s = m[r * ohw + q];
-                        dst[to + q] = s >= 0 ? src[from + s] : 0f;
-                    }
-                }
-            }
-            col.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put(dst, 0, rows * cols);
+            col.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put((float[]) dst, 0, rows * cols);
         }
         return col;
     }
@@ -212,43 +184,110 @@ final class Columns {
         int ohw = (int) (oh * ow);
         int chw = (int) (c * h * w);
         int cols = (int) n * ohw;
-        long[] shape = {n, c, h, w};
         int size = (int) n * chw;
-        if (col.dataType() == DataType.DOUBLE) {
-            double[] src = Host.doublesInto(col, Host.doubleScratch("col2im.src", rows * cols));
-            double[] dst = Host.doubleScratch("col2im.dst", size);
-            java.util.Arrays.fill(dst, 0, size, 0);
-            for (int r = 0; r < rows; r++) {
-                for (int b = 0; b < n; b++) {
-                    int to = b * chw;
-                    int from = r * cols + b * ohw;
-                    for (int q = 0; q < ohw; q++) {
-                        int s = m[r * ohw + q];
-                        if (s >= 0) {
-                            dst[to + s] += src[from + q];
-                        }
-                    }
+        boolean f64 = col.dataType() == DataType.DOUBLE;
+        Object src = f64 ? Host.doublesInto(col, Host.doubleScratch("col2im.src", rows * cols))
+                : Host.floatsInto(col, Host.floatScratch("col2im.src", rows * cols));
+        Object dst = f64 ? Host.doubleScratch("col2im.dst", size) : Host.floatScratch("col2im.dst", size);
+        zero(dst, 0, size);
+        Runs runs = runsIfWorthIt(m, rows, ohw);
+        for (int r = 0; r < rows; r++) {
+            for (int b = 0; b < n; b++) {
+                scatterAddRow(src, r * cols + b * ohw, m, runs, r, dst, b * chw, ohw);
+            }
+        }
+        long[] shape = {n, c, h, w};
+        return f64 ? Host.arrayFrom((double[]) dst, shape) : Host.arrayFrom((float[]) dst, shape);
+    }
+
+    /** The runs of a map when block copies beat per-element lookups for it (stride 1), else null. */
+    static Runs runsIfWorthIt(int[] map, int rows, int rowLength) {
+        Runs runs = runs(map, rows, rowLength);
+        return runs.worthIt(map.length) ? runs : null;
+    }
+
+    /**
+     * Column row r of one sample: {@code dst[to + q] = x[base + map[r*len + q]]}, 0 where the map
+     * says padding; along the runs (block copies) when given. x and dst are both float[] or both
+     * double[]; the im2col here and the per-sample kernels share this.
+     */
+    static void gatherRow(Object x, int base, int[] map, Runs runs, int r, Object dst, int to, int len) {
+        if (runs != null) {
+            for (int i = runs.rowStart()[r]; i < runs.rowStart()[r + 1]; i++) {
+                int at = to + runs.dst()[i];
+                if (runs.src()[i] < 0) {
+                    zero(dst, at, at + runs.len()[i]);
+                } else {
+                    System.arraycopy(x, base + runs.src()[i], dst, at, runs.len()[i]);
                 }
             }
-            return Host.arrayFrom(dst, shape);
+        } else if (x instanceof float[] xf) {
+            float[] d = (float[]) dst;
+            for (int q = 0; q < len; q++) {
+                int s = map[r * len + q];
+                d[to + q] = s >= 0 ? xf[base + s] : 0f;
+            }
         } else {
-            float[] src = Host.floatsInto(col, Host.floatScratch("col2im.src", rows * cols));
-            float[] dst = Host.floatScratch("col2im.dst", size);
-            java.util.Arrays.fill(dst, 0, size, 0f);
-            for (int r = 0; r < rows; r++) {
-                for (int b = 0; b < n; b++) {
-                    int to = b * chw;
-                    int from = r * cols + b * ohw;
-                    for (int q = 0; q < ohw; q++) {
-                        int s = m[r * ohw + q];
-                        if (s >= 0) {
-                            dst[to + s] += src[from + q];
-                        }
-                    }
-                }
+            double[] xd = (double[]) x;
+            double[] d = (double[]) dst;
+            for (int q = 0; q < len; q++) {
+                int s = map[r * len + q];
+                d[to + q] = s >= 0 ? xd[base + s] : 0;
             }
-            return Host.arrayFrom(dst, shape);
         }
     }
 
+    /**
+     * The adjoint of {@link #gatherRow}: {@code dst[base + map[r*len + q]] += col[from + q]} where
+     * the map is not padding; along the runs when given.
+     */
+    static void scatterAddRow(Object col, int from, int[] map, Runs runs, int r, Object dst, int base, int len) {
+        if (runs != null) {
+            for (int i = runs.rowStart()[r]; i < runs.rowStart()[r + 1]; i++) {
+                if (runs.src()[i] >= 0) {
+                    addBlock(col, from + runs.dst()[i], dst, base + runs.src()[i], runs.len()[i]);
+                }
+            }
+        } else if (col instanceof float[] cf) {
+            float[] d = (float[]) dst;
+            for (int q = 0; q < len; q++) {
+                int s = map[r * len + q];
+                if (s >= 0) {
+                    d[base + s] += cf[from + q];
+                }
+            }
+        } else {
+            double[] cd = (double[]) col;
+            double[] d = (double[]) dst;
+            for (int q = 0; q < len; q++) {
+                int s = map[r * len + q];
+                if (s >= 0) {
+                    d[base + s] += cd[from + q];
+                }
+            }
+        }
+    }
+
+    private static void addBlock(Object src, int from, Object dst, int to, int n) {
+        if (src instanceof float[] sf) {
+            float[] d = (float[]) dst;
+            for (int j = 0; j < n; j++) {
+                d[to + j] += sf[from + j];
+            }
+        } else {
+            double[] sd = (double[]) src;
+            double[] d = (double[]) dst;
+            for (int j = 0; j < n; j++) {
+                d[to + j] += sd[from + j];
+            }
+        }
+    }
+
+    private static void zero(Object a, int from, int to) {
+        if (a instanceof float[] f) {
+            java.util.Arrays.fill(f, from, to, 0f);
+        } else {
+            java.util.Arrays.fill((double[]) a, from, to, 0);
+        }
+    }
 }

@@ -45,7 +45,7 @@ final class DirectKernels {
         int pix = (int) (oh * ow);
         int chw = c * h * wd;
         int[] map = Columns.map(c, h, wd, w.size(2), w.size(3), oh, ow, p);
-        Columns.Runs runs = runsIfWorthIt(map, k, pix);
+        Columns.Runs runs = Columns.runsIfWorthIt(map, k, pix);
         float[] xs = Host.floatsInto(x, Host.floatScratch("direct.x", n * chw));
         float[] ws = Host.floats(w);
         float[] bs = b == null ? null : Host.floats(b);
@@ -55,7 +55,7 @@ final class DirectKernels {
             float[][] acc = rows("acc", o, pix);
             for (int s = from; s < to; s++) {
                 for (int r = 0; r < k; r++) {
-                    gather(xs, s * chw, map, runs, r, col[r], pix);
+                    Columns.gatherRow(xs, s * chw, map, runs, r, col[r], 0, pix);
                 }
                 for (int oc = 0; oc < o; oc++) {
                     Arrays.fill(acc[oc], 0, pix, bs == null ? 0f : bs[oc]);
@@ -92,7 +92,7 @@ final class DirectKernels {
         int pix = h * wd;
         int outPix = (int) (outH * outW);
         int[] map = Columns.map(o, outH, outW, w.size(2), w.size(3), h, wd, p);
-        Columns.Runs runs = runsIfWorthIt(map, k, pix);
+        Columns.Runs runs = Columns.runsIfWorthIt(map, k, pix);
         float[] xs = Host.floatsInto(x, Host.floatScratch("direct.x", n * cin * pix));
         float[] ws = Host.floats(w);
         float[] bs = b == null ? null : Host.floats(b);
@@ -123,24 +123,7 @@ final class DirectKernels {
                     Arrays.fill(ys, y0 + oc * outPix, y0 + (oc + 1) * outPix, bs == null ? 0f : bs[oc]);
                 }
                 for (int r = 0; r < k; r++) {
-                    float[] row = col[r];
-                    if (runs != null) {
-                        for (int i = runs.rowStart()[r]; i < runs.rowStart()[r + 1]; i++) {
-                            int t = runs.src()[i];
-                            if (t >= 0) {
-                                for (int j = 0, at = runs.dst()[i], out = y0 + t, len = runs.len()[i]; j < len; j++) {
-                                    ys[out + j] += row[at + j];
-                                }
-                            }
-                        }
-                        continue;
-                    }
-                    for (int q = 0; q < pix; q++) {
-                        int t = map[r * pix + q];
-                        if (t >= 0) {
-                            ys[y0 + t] += row[q];
-                        }
-                    }
+                    Columns.scatterAddRow(col[r], 0, map, runs, r, ys, y0, pix);
                 }
             }
         });
@@ -193,7 +176,7 @@ final class DirectKernels {
         int[] map = call.map;
         float[] xs = call.xs;
         float[] gys = call.gys;
-        Columns.Runs runs = runsIfWorthIt(map, k, pix);
+        Columns.Runs runs = Columns.runsIfWorthIt(map, k, pix);
         float[][] partial = new float[2][o * k];
         onTwoCores(call.n, (from, to, part) -> {
             float[][] col = rows("col", k, pix);
@@ -201,7 +184,7 @@ final class DirectKernels {
             float[] gw = partial[part];
             for (int s = from; s < to; s++) {
                 for (int r = 0; r < k; r++) {
-                    gather(xs, s * chw, map, runs, r, col[r], pix);
+                    Columns.gatherRow(xs, s * chw, map, runs, r, col[r], 0, pix);
                 }
                 for (int oc = 0; oc < o; oc++) {
                     System.arraycopy(gys, (s * o + oc) * pix, g[oc], 0, pix);
@@ -287,31 +270,6 @@ final class DirectKernels {
             }
         }
         return sum;
-    }
-
-    /** Column row r of one sample: {@code row[q] = x[base + map[r * len + q]]}, 0 where the map says padding. */
-    private static void gather(float[] x, int base, int[] map, Columns.Runs runs, int r, float[] row, int len) {
-        if (runs != null) {
-            for (int i = runs.rowStart()[r]; i < runs.rowStart()[r + 1]; i++) {
-                int src = runs.src()[i];
-                if (src < 0) {
-                    Arrays.fill(row, runs.dst()[i], runs.dst()[i] + runs.len()[i], 0f);
-                } else {
-                    System.arraycopy(x, base + src, row, runs.dst()[i], runs.len()[i]);
-                }
-            }
-            return;
-        }
-        for (int q = 0; q < len; q++) {
-            int src = map[r * len + q];
-            row[q] = src >= 0 ? x[base + src] : 0f;
-        }
-    }
-
-    /** The runs of a map when block copies beat per-element lookups for it, else null. */
-    private static Columns.Runs runsIfWorthIt(int[] map, int rows, int rowLength) {
-        Columns.Runs runs = Columns.runs(map, rows, rowLength);
-        return runs.worthIt(map.length) ? runs : null;
     }
 
     /** {@code sums[j] = sum_q a[q] * bj[q]} for four vectors b0..b3 in one pass over a. */
