@@ -50,6 +50,7 @@ public final class Arena implements AutoCloseable {
 
     private final Pool pool;
     private final List<Lent> lent = new ArrayList<>();
+    private final List<int[]> lentInts = new ArrayList<>();
     private final Set<DataBuffer> lentBuffers = Collections.newSetFromMap(new IdentityHashMap<>());
     private final long step;
     private boolean closed;
@@ -90,12 +91,36 @@ public final class Arena implements AutoCloseable {
         return a == null ? Nd4j.create(type, shape) : a.take(type, shape).assign(0);
     }
 
+    /**
+     * A Java {@code int[]} of length {@code n} whose contents are undefined, lent for the step when an
+     * arena is open on this thread (e.g. max pooling's argmax, kept from forward to backward), else
+     * a new array. Saves the heap from a fresh array per op and step.
+     */
+    public static int[] ints(int n) {
+        Arena a = CURRENT.get();
+        if (a == null) {
+            return new int[n];
+        }
+        if (a.closed) {
+            throw new IllegalStateException(a + " is closed");
+        }
+        ArrayDeque<int[]> free = a.pool.freeInts.get(n);
+        int[] v = free == null ? null : free.poll();
+        if (v == null) {
+            v = new int[n];
+            a.pool.bytes += 4L * n;
+        }
+        a.lentInts.add(v);
+        return v;
+    }
+
     /** Drops this thread's pooled arrays so the garbage collector can free them (e.g. after training). */
     public static void clearPool() {
         if (CURRENT.get() != null) {
             throw new IllegalStateException("Arena.clearPool: an arena is open on this thread");
         }
         POOL.get().free.clear();
+        POOL.get().freeInts.clear();
         POOL.get().bytes = 0;
     }
 
@@ -153,7 +178,11 @@ public final class Arena implements AutoCloseable {
         for (Lent l : lent) {
             pool.free.computeIfAbsent(l.key, k -> new ArrayDeque<>()).push(l.array);
         }
+        for (int[] v : lentInts) {
+            pool.freeInts.computeIfAbsent(v.length, k -> new ArrayDeque<>()).push(v);
+        }
         lent.clear();
+        lentInts.clear();
         lentBuffers.clear();
     }
 
@@ -169,6 +198,7 @@ public final class Arena implements AutoCloseable {
     /** Free arrays by type and shape; outlives arenas so each step reuses the previous step's arrays. */
     private static final class Pool {
         final Map<String, ArrayDeque<INDArray>> free = new HashMap<>();
+        final Map<Integer, ArrayDeque<int[]>> freeInts = new HashMap<>();
         long bytes;
         long arenas;
     }

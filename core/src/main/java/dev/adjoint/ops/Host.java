@@ -4,7 +4,6 @@ import dev.adjoint.Arena;
 import java.nio.ByteOrder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -81,15 +80,35 @@ public final class Host {
      * array is not plain (a strided view, an offset, another dtype).
      */
     public static java.nio.FloatBuffer floatView(INDArray a) {
-        boolean plain = a.dataType() == DataType.FLOAT && a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length()
-                && Shape.hasDefaultStridesForShape(a);
+        boolean plain = a.dataType() == DataType.FLOAT && isDense(a);
         return plain ? a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer() : null;
+    }
+
+    /**
+     * Whether the array is row-major and contiguous and owns its whole buffer from the start, so
+     * that its buffer holds exactly its values in order. Dimensions of size 1 may have any stride
+     * (ND4J's own {@code Shape.hasDefaultStridesForShape} says false for {@code [64, 1, 28, 28]},
+     * which made every such array a copy).
+     */
+    public static boolean isDense(INDArray a) {
+        if (a.offset() != 0 || a.data().length() != a.length()) {
+            return false;
+        }
+        long[] shape = a.shape();
+        long[] stride = a.stride();
+        long expected = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] != 1 && stride[d] != expected) {
+                return false;
+            }
+            expected *= shape[d];
+        }
+        return true;
     }
 
     /** A contiguous row-major array owning its whole buffer (a copy when the array is a view). */
     public static INDArray dense(INDArray a) {
-        boolean plain = a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length() && Shape.hasDefaultStridesForShape(a);
-        return plain ? a : a.dup('c');
+        return isDense(a) ? a : a.dup('c');
     }
 
     /** All values, row-major, as doubles. */

@@ -10,9 +10,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * The arithmetic of the conv family on plain ND4J arrays, no autograd: im2col, gemm, col2im.
  * Everything is 2-D here ({@code [N, C, H, W]}); 1-D callers pass {@code H = 1}.
  *
- * <p>Layout: the column matrix is {@code [C*kh*kw, N*oh*ow]} ({@link Columns}), so a convolution
- * is one gemm {@code W [O, C*kh*kw] x col} per group, giving {@code [O, N*oh*ow]}, which one
- * permute turns into {@code [N, O, oh, ow]}.
+ * <p>Three paths, the same arithmetic: float32 without groups goes one sample at a time
+ * ({@link SampleKernels}: per-sample im2col and a BLAS gemm on two cores; the forward of narrow
+ * layers in Java loops, {@link DirectKernels}). Float64 and grouped convolutions take the batched
+ * path here: the column matrix is {@code [C*kh*kw, N*oh*ow]} ({@link Columns}), a convolution is one
+ * gemm {@code W [O, C*kh*kw] x col} per group, giving {@code [O, N*oh*ow]}, which one layout swap
+ * turns into {@code [N, O, oh, ow]}. The PyTorch conformance cases check the batched path in
+ * float64; tests check the float32 paths against it.
  */
 public final class ConvKernels {
     private ConvKernels() {
@@ -73,6 +77,9 @@ public final class ConvKernels {
         if (DirectKernels.suits(x, w.length(), p)) {
             return DirectKernels.conv2d(x, w, b, oh, ow, p);
         }
+        if (SampleKernels.suits(x, p)) {
+            return SampleKernels.conv2d(x, w, b, oh, ow, p);
+        }
         long n = x.size(0);
         long o = w.size(0);
         long kh = w.size(2);
@@ -90,8 +97,8 @@ public final class ConvKernels {
      * x {@code [N, Cin, H, W]}, w {@code [Cin, O/g, kh, kw]}; output {@code [N, O, outH, outW]}.
      */
     public static INDArray convTranspose2d(INDArray x, INDArray w, INDArray b, long outH, long outW, Params p) {
-        if (DirectKernels.suits(x, w.length(), p)) {
-            return DirectKernels.convTranspose2d(x, w, b, outH, outW, p);
+        if (SampleKernels.suits(x, p)) {
+            return SampleKernels.convTranspose2d(x, w, b, outH, outW, p);
         }
         long n = x.size(0);
         long cin = x.size(1);
@@ -117,8 +124,8 @@ public final class ConvKernels {
      * only the windows gy has are visited.
      */
     public static INDArray convWeightGrad(INDArray x, INDArray gy, long kh, long kw, Params p) {
-        if (DirectKernels.suits(x, gy.size(1) * x.size(1) * kh * kw, p)) {
-            return DirectKernels.convWeightGrad(x, gy, kh, kw, p);
+        if (SampleKernels.suits(x, p)) {
+            return SampleKernels.convWeightGrad(x, gy, kh, kw, p);
         }
         long oh = gy.size(2);
         long ow = gy.size(3);

@@ -1,5 +1,6 @@
 package dev.adjoint.ops.pool;
 
+import dev.adjoint.Arena;
 import dev.adjoint.Tensor;
 import dev.adjoint.autograd.Function;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -27,7 +28,7 @@ public final class MaxPool2d extends Function {
         int ohw = (int) (g.oh * g.ow);
         int kk = g.kernel[0] * g.kernel[1];
         int[] map = g.windowMap();
-        argmax = new int[planes * ohw];
+        argmax = Arena.ints(planes * ohw);
         // The window scan is written twice, for float and double: float32 is compared as float (the
         // same argmax as PyTorch, no double copy of the input); float64 keeps exact comparisons.
         if (a.dataType() == DataType.FLOAT) {

@@ -10,16 +10,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The per-sample Java kernels for float32 against the im2col + BLAS kernels, whose float64 results
- * the PyTorch conformance cases check: forward values and all three gradients, on random geometries
- * (odd batch sizes split unevenly over the two cores, channel counts that are not multiples of 4,
- * strides, padding, dilation, output padding; column heights on both sides of the weight-gradient
- * switch at 64).
+ * The float32 kernels (per sample: {@link SampleKernels} through BLAS, {@link DirectKernels} in Java
+ * loops) against the batched im2col + BLAS kernels, whose float64 results the PyTorch conformance
+ * cases check: forward values and all three gradients, on random geometries (odd batch sizes split
+ * unevenly over the two cores, channel counts that are not multiples of 4, strides, padding,
+ * dilation, output padding), narrow layers (Java forward) and wide ones (BLAS forward).
  */
-class DirectKernelsTest {
+class FloatKernelsTest {
     @AfterEach
     void restore() {
         DirectKernels.enabled = true;
+        SampleKernels.enabled = true;
     }
 
     private record Result(double[] y, double[] gx, double[] gw, double[] gb) {
@@ -27,6 +28,7 @@ class DirectKernelsTest {
 
     private static Result run(boolean transposed, Tensor x, Tensor w, Tensor b, int s, int p, int op, int d, boolean direct) {
         DirectKernels.enabled = direct;
+        SampleKernels.enabled = direct;
         Tensor xs = x.detach().requiresGrad(true);
         Tensor ws = w.detach().requiresGrad(true);
         Tensor bs = b.detach().requiresGrad(true);
@@ -51,14 +53,24 @@ class DirectKernelsTest {
     }
 
     @Test
-    void directKernelsAgreeWithTheBlasKernelsOnRandomGeometries() {
-        Random r = new Random(2026);
+    void narrowLayersAgreeWithTheBatchedKernelsOnRandomGeometries() {
+        randomGeometries(2026, 60, 8, 9);
+    }
+
+    @Test
+    void wideLayersAgreeWithTheBatchedKernelsOnRandomGeometries() {
+        // more than DirectKernels.MAX_WEIGHTS weights in most draws: the forward goes through BLAS too
+        randomGeometries(7, 12, 48, 48);
+    }
+
+    private static void randomGeometries(long seed, int cases, int maxCin, int maxCout) {
+        Random r = new Random(seed);
         int checked = 0;
-        while (checked < 60) {
+        while (checked < cases) {
             boolean transposed = r.nextInt(3) == 0;
             int n = 1 + r.nextInt(5);
-            int cin = 1 + r.nextInt(r.nextBoolean() ? 3 : 8);
-            int cout = 1 + r.nextInt(9);
+            int cin = 1 + r.nextInt(r.nextBoolean() ? 3 : maxCin);
+            int cout = 1 + r.nextInt(maxCout);
             int k = 1 + r.nextInt(5);
             int s = 1 + r.nextInt(3);
             int p = r.nextInt(3);
@@ -93,12 +105,15 @@ class DirectKernelsTest {
     }
 
     @Test
-    void lenetSizedLayersTakeTheDirectPathAndWideOnesDoNot() {
+    void lenetSizedForwardsTakeTheJavaLoopsAndWideOnesDoNot() {
         ConvKernels.Params p = new ConvKernels.Params(1, 1, 0, 0, 1, 1, 0, 0, 1);
         Tensor x = Tensor.zeros(1, 6, 14, 14);
         assertThat(DirectKernels.suits(x.data(), 16 * 6 * 5 * 5, p)).isTrue();
         assertThat(DirectKernels.suits(x.data(), 64 * 64 * 3 * 3, p)).isFalse();
         assertThat(DirectKernels.suits(Tensor.zeros(DType.FLOAT64, 1, 6, 14, 14).data(), 16 * 6 * 5 * 5, p)).isFalse();
         assertThat(DirectKernels.suits(x.data(), 16 * 6 * 5 * 5, new ConvKernels.Params(1, 1, 0, 0, 1, 1, 0, 0, 2))).isFalse();
+        assertThat(SampleKernels.suits(x.data(), p)).isTrue();
+        assertThat(SampleKernels.suits(Tensor.zeros(DType.FLOAT64, 1, 6, 14, 14).data(), p)).isFalse();
+        assertThat(SampleKernels.suits(x.data(), new ConvKernels.Params(1, 1, 0, 0, 1, 1, 0, 0, 2))).isFalse();
     }
 }

@@ -1,0 +1,261 @@
+package dev.adjoint.ops.conv;
+
+import dev.adjoint.Arena;
+import dev.adjoint.ops.Blas;
+import dev.adjoint.ops.Host;
+import java.nio.FloatBuffer;
+import org.bytedeco.javacpp.FloatPointer;
+import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The conv family for float32, one sample at a time, half of the batch on each of two cores:
+ * im2col of one sample in Java, one sgemm on it ({@link Blas}, OpenBLAS on ND4J's memory), col2im
+ * of one sample. The same arithmetic as the batched path in {@link ConvKernels}, with the same
+ * index maps ({@link Columns}); a test checks the two agree.
+ *
+ * <p>Why per sample: the batched column matrix of a layer is megabytes (LeNet's first layer 5 MB,
+ * a 64-channel 32x32 layer 19 MB), written once, read by the gemm from main memory, and its result
+ * {@code [O, N*pixels]} needs a layout swap into {@code [N, O, H, W]}. One sample's column matrix
+ * stays in the L2 cache, the gemm writes its result straight into the sample's place in the output
+ * or reads the sample's output gradient where it lies, and the two cores split the batch
+ * (docs/PERFORMANCE.md). Float64 and grouped convolutions keep the batched path.
+ */
+final class SampleKernels {
+    private SampleKernels() {
+    }
+
+    /** Whether a convolution of x should take this path: float32, no groups. */
+    static boolean suits(INDArray x, ConvKernels.Params p) {
+        return x.dataType() == DataType.FLOAT && p.groups() == 1 && enabled;
+    }
+
+    /** Off: every float32 convolution takes the batched path (tests compare the two). */
+    static boolean enabled = true;
+
+    /** As {@link ConvKernels#conv2d}: per sample, {@code y[s] = W [O, C*kh*kw] x col(x[s]) [C*kh*kw, oh*ow]}. */
+    static INDArray conv2d(INDArray x, INDArray w, INDArray b, long oh, long ow, ConvKernels.Params p) {
+        int n = (int) x.size(0);
+        int c = (int) x.size(1);
+        int chw = (int) (x.length() / Math.max(1, n));
+        int o = (int) w.size(0);
+        int k = (int) (w.length() / o);
+        int pix = (int) (oh * ow);
+        int[] map = Columns.map(c, x.size(2), x.size(3), w.size(2), w.size(3), oh, ow, p);
+        Columns.Runs runs = Columns.runsIfWorthIt(map, k, pix);
+        INDArray xd = Host.dense(x);
+        FloatPointer wp = Blas.pointer(Host.dense(w));
+        INDArray y = Arena.allocate(DataType.FLOAT, n, o, oh, ow);
+        FloatPointer yp = Blas.pointer(y);
+        onTwoCores(n, (from, to, part) -> {
+            Column col = Column.of(k, pix);
+            FloatBuffer xv = Host.floatView(xd);
+            for (int s = from; s < to; s++) {
+                col.gather(xv, s * chw, chw, map, runs);
+                Blas.sgemm(false, false, o, pix, k, 1f, wp, 0, k, col.nat, 0, pix, 0f, yp, (long) s * o * pix, pix);
+            }
+        });
+        if (b != null) {
+            y.addi(b.reshape(1, o, 1, 1));
+        }
+        return y;
+    }
+
+    /**
+     * As {@link ConvKernels#convTranspose2d}: per sample, {@code col = W^T [O*kh*kw, Cin] x x[s] [Cin, h*w]},
+     * then col2im adds the patches into the sample's output.
+     */
+    static INDArray convTranspose2d(INDArray x, INDArray w, INDArray b, long outH, long outW, ConvKernels.Params p) {
+        int n = (int) x.size(0);
+        int cin = (int) x.size(1);
+        int o = (int) w.size(1);
+        int k = (int) (w.length() / cin); // O * kh * kw
+        int pix = (int) (x.size(2) * x.size(3));
+        int outPix = (int) (outH * outW);
+        int[] map = Columns.map(o, outH, outW, w.size(2), w.size(3), x.size(2), x.size(3), p);
+        Columns.Runs runs = Columns.runsIfWorthIt(map, k, pix);
+        FloatPointer xp = Blas.pointer(Host.dense(x));
+        FloatPointer wp = Blas.pointer(Host.dense(w));
+        INDArray y = Arena.allocate(DataType.FLOAT, n, o, outH, outW);
+        int yhw = o * outPix;
+        onTwoCores(n, (from, to, part) -> {
+            Column col = Column.of(k, pix);
+            FloatBuffer yv = Host.floatView(y);
+            float[] image = col.image(yhw);
+            for (int s = from; s < to; s++) {
+                Blas.sgemm(true, false, k, pix, cin, 1f, wp, 0, k, xp, (long) s * cin * pix, pix, 0f, col.nat, 0, pix);
+                col.download();
+                Arrays.fill(image, 0, yhw, 0f);
+                for (int r = 0; r < k; r++) {
+                    Columns.scatterAddRow(col.host, r * pix, map, runs, r, image, 0, pix);
+                }
+                yv.put(s * yhw, image, 0, yhw);
+            }
+        });
+        if (b != null) {
+            y.addi(b.reshape(1, o, 1, 1));
+        }
+        return y;
+    }
+
+    /**
+     * As {@link ConvKernels#convWeightGrad}: {@code gw [O, C*kh*kw] = sum_s gy[s] [O, pixels] x col(x[s])^T};
+     * each core sums its half of the batch, then one adds the other's.
+     */
+    static INDArray convWeightGrad(INDArray x, INDArray gy, long kh, long kw, ConvKernels.Params p) {
+        int n = (int) x.size(0);
+        int c = (int) x.size(1);
+        int o = (int) gy.size(1);
+        INDArray gw = Arena.allocate(DataType.FLOAT, o, c, kh, kw);
+        if (n == 0) {
+            return gw.assign(0);
+        }
+        int chw = (int) (x.length() / n);
+        int pix = (int) (gy.size(2) * gy.size(3));
+        int k = (int) (c * kh * kw);
+        int[] map = Columns.map(c, x.size(2), x.size(3), kh, kw, gy.size(2), gy.size(3), p);
+        Columns.Runs runs = Columns.runsIfWorthIt(map, k, pix);
+        INDArray xd = Host.dense(x);
+        FloatPointer gyp = Blas.pointer(Host.dense(gy));
+        FloatPointer gwp = Blas.pointer(gw);
+        FloatPointer second = Blas.pointer(Arena.allocate(DataType.FLOAT, o, k));
+        boolean split = onTwoCores(n, (from, to, part) -> {
+            Column col = Column.of(k, pix);
+            FloatBuffer xv = Host.floatView(xd);
+            FloatPointer sum = part == 0 ? gwp : second;
+            for (int s = from; s < to; s++) {
+                col.gather(xv, s * chw, chw, map, runs);
+                Blas.sgemm(false, true, o, k, pix, 1f, gyp, (long) s * o * pix, pix, col.nat, 0, pix, s == from ? 0f : 1f, sum, 0, k);
+            }
+        });
+        if (split) {
+            Blas.saxpy(o * k, 1f, second, 0, gwp, 0);
+        }
+        return gw;
+    }
+
+    /**
+     * One thread's column matrix of one sample, {@code [rows, pixels]}: on the Java heap for the
+     * gather and scatter loops, and in native memory for the gemm. Reused by every call on the thread.
+     */
+    private static final class Column {
+        private static final ThreadLocal<Column> MINE = new ThreadLocal<>();
+        final float[] host;
+        final FloatPointer nat;
+        final FloatBuffer view;
+        private float[] image = new float[0];
+        /** The ND4J array behind {@link #nat}: held so that its memory lives as long as the pointer. */
+        private final INDArray keep;
+        int rows;
+        int pix;
+
+        private Column(int capacity) {
+            host = new float[capacity];
+            INDArray memory = Nd4j.create(DataType.FLOAT, capacity); // not from the Arena: it outlives the step
+            nat = Blas.pointer(memory);
+            view = Host.floatView(memory);
+            keep = memory;
+        }
+
+        static Column of(int rows, int pix) {
+            Column c = MINE.get();
+            if (c == null || c.host.length < rows * pix) {
+                c = new Column(Math.max(1, rows * pix));
+                MINE.set(c);
+            }
+            c.rows = rows;
+            c.pix = pix;
+            return c;
+        }
+
+        /** A per-thread array for one sample's image, at least {@code len} long. */
+        float[] image(int len) {
+            if (image.length < len) {
+                image = new float[len];
+            }
+            return image;
+        }
+
+        /**
+         * The column matrix of the sample at {@code base} (of {@code len} values) in x: the sample is
+         * copied to the Java side (each thread its own samples), gathered, and the result copied to
+         * native memory for the gemm.
+         */
+        void gather(FloatBuffer x, int base, int len, int[] map, Columns.Runs runs) {
+            float[] sample = image(len);
+            x.get(base, sample, 0, len);
+            for (int r = 0; r < rows; r++) {
+                Columns.gatherRow(sample, 0, map, runs, r, host, r * pix, pix);
+            }
+            view.put(0, host, 0, rows * pix);
+        }
+
+        /** The gemm's result in native memory, copied to the Java side for col2im. */
+        void download() {
+            view.get(0, host, 0, rows * pix);
+        }
+    }
+
+    /** A loop over samples {@code [from, to)}; {@code part} (0 or 1) says which half. */
+    @FunctionalInterface
+    interface Samples {
+        void run(int from, int to, int part);
+    }
+
+    /**
+     * The second half of the samples on {@link #SECOND_CORE}, the first half here; rethrows what
+     * either throws. Returns whether the batch was split (else part 0 ran all of it). Not the common
+     * ForkJoin pool: its workers drop their thread-locals after every task (JDK 17), so the work
+     * matrices would be reallocated on every call there (~350 KB of fresh heap per LeNet step).
+     */
+    static boolean onTwoCores(int n, Samples body) {
+        if (n < 2 || Runtime.getRuntime().availableProcessors() < 2) {
+            body.run(0, n, 0);
+            return false;
+        }
+        int mid = n / 2;
+        Future<?> second = SECOND_CORE.submit(() -> body.run(mid, n, 1));
+        try {
+            body.run(0, mid, 0);
+        } finally {
+            join(second);
+        }
+        return true;
+    }
+
+    private static void join(Future<?> f) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                f.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // let the other half finish: it is writing into the caller's arrays
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One daemon thread for the second half of every batch; its work matrices persist between calls. */
+    private static final ExecutorService SECOND_CORE = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "adjoint-kernels");
+        t.setDaemon(true);
+        return t;
+    });
+}
