@@ -80,7 +80,8 @@ public final class DataLoader implements Iterable<Batch> {
                 int from = next * batchSize;
                 int b = Math.min(batchSize, n - from);
                 next++;
-                float[] x = new float[b * exampleSize];
+                // staged in a reused array: arrayFrom copies it into the batch's own (pooled) memory
+                float[] x = dev.adjoint.ops.Host.floatScratch("loader.batch", b * exampleSize);
                 int[] y = new int[b];
                 for (int i = 0; i < b; i++) {
                     dataset.copyInput(order[from + i], x, i * exampleSize);

@@ -63,8 +63,8 @@ public final class Bench {
             autoencoder(x, warmup, steps);
         }
         if (only.equals("all") || only.equals("conv")) {
-            int convSteps = Math.max(3, steps / 5);
-            int convWarmup = Math.min(warmup, 5);
+            int convSteps = Math.max(3, steps / 3);
+            int convWarmup = Math.min(warmup, 10);
             conv("conv2d 64->64 3x3 pad 1, 32x32, batch 32", false, 32, 64, 32, 64, 3, 1, 1, 0, convWarmup, convSteps);
             conv("conv2d 64->128 3x3 stride 2 pad 1, 32x32, batch 32", false, 32, 64, 32, 128, 3, 2, 1, 0, convWarmup, convSteps);
             conv("convTranspose2d 128->64 3x3 s2 p1 op1, 16x16, batch 32", true, 32, 128, 16, 64, 3, 2, 1, 1, convWarmup, convSteps);
@@ -180,10 +180,54 @@ public final class Bench {
                 sgd.step();
             }
             if (step % 200 == 0) {
-                System.out.printf("step %5d: resident %7.1f MB (Java heap committed %5.1f MB, used %5.1f MB)%n", step, rssKb() / 1024.0,
-                        Runtime.getRuntime().totalMemory() / 1048576.0,
-                        (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0);
+                printMemory("step " + String.format("%5d", step));
             }
+        }
+        // ND4J frees the native memory behind an op's temporary Java objects (shape buffers, op
+        // contexts) only when the collector finds them; a collection shows how much was waiting
+        System.gc();
+        System.gc();
+        printMemory("after System.gc()");
+    }
+
+    /** One line: resident set, split into the Java heap's part and the rest. */
+    static void printMemory(String when) {
+        long rss = rssKb();
+        long heap = heapResidentKb();
+        System.out.printf("%s: resident %7.1f MB = Java heap %6.1f MB + everything else %6.1f MB (heap committed %5.1f MB, used %5.1f MB)%n",
+                when, rss / 1024.0, heap / 1024.0, (rss - heap) / 1024.0, Runtime.getRuntime().totalMemory() / 1048576.0,
+                (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0);
+    }
+
+    /**
+     * Resident kB of the Java heap's address range, from /proc/self/smaps: HotSpot reserves the whole
+     * maximum heap as one range (the largest reserved-but-inaccessible anonymous mapping is its
+     * uncommitted top), and the heap's pages become resident as the collector first uses them. The
+     * rest of the resident set is ND4J's memory, native libraries, JIT code and metadata.
+     */
+    static long heapResidentKb() {
+        try {
+            List<long[]> maps = new ArrayList<>(); // start, end, rss kB, anonymous and reserved (1/0)
+            long[] current = null;
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/smaps"))) {
+                String[] f = line.split("\\s+");
+                if (f[0].matches("[0-9a-f]+-[0-9a-f]+")) {
+                    String[] range = f[0].split("-");
+                    boolean reserved = f[1].equals("---p") && (f.length < 6 || f[5].isEmpty());
+                    current = new long[] {Long.parseUnsignedLong(range[0], 16), Long.parseUnsignedLong(range[1], 16), 0, reserved ? 1 : 0};
+                    maps.add(current);
+                } else if (line.startsWith("Rss:") && current != null) {
+                    current[2] = Long.parseLong(f[1]);
+                }
+            }
+            long[] top = maps.stream().filter(m -> m[3] == 1).max(java.util.Comparator.comparingLong(m -> m[1] - m[0])).orElse(null);
+            if (top == null) {
+                return 0;
+            }
+            long from = top[1] - Runtime.getRuntime().maxMemory() - (64L << 20);
+            return maps.stream().filter(m -> m[0] >= from && m[1] <= top[1]).mapToLong(m -> m[2]).sum();
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
         }
     }
 
