@@ -88,7 +88,12 @@ public final class Arena implements AutoCloseable {
     /** As {@link #allocate}, filled with zeros. */
     public static INDArray zeros(DataType type, long... shape) {
         Arena a = CURRENT.get();
-        return a == null ? Nd4j.create(type, shape) : a.take(type, shape).assign(0);
+        if (a == null) {
+            return Nd4j.create(type, shape);
+        }
+        INDArray z = a.take(type, shape);
+        dev.adjoint.ops.Host.fill(z, 0);
+        return z;
     }
 
     /**
@@ -184,6 +189,7 @@ public final class Arena implements AutoCloseable {
         lent.clear();
         lentInts.clear();
         lentBuffers.clear();
+        NativeMemory.afterStep();
     }
 
     @Override

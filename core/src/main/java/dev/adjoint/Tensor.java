@@ -256,9 +256,25 @@ public class Tensor {
         this.grad = grad;
     }
 
-    /** Forgets the accumulated gradient (PyTorch's {@code set_to_none} behaviour). */
+    /** Forgets the accumulated gradient: {@link #grad()} is null until the next backward pass. */
     public void zeroGrad() {
         this.grad = null;
+    }
+
+    /**
+     * Resets the accumulated gradient. {@code setToNone}: as {@link #zeroGrad()}. Otherwise the
+     * gradient keeps its storage and is filled with zeros, and the next backward pass adds into it
+     * (PyTorch 1.13's default for optimizers and modules): a training loop then allocates no new
+     * gradient arrays per step. Copy a gradient you want to keep across this call.
+     */
+    public void zeroGrad(boolean setToNone) {
+        if (setToNone || grad == null) {
+            this.grad = null;
+        } else if (grad.creator() != null) {
+            this.grad = new Tensor(Nd4j.zeros(grad.data().dataType(), grad.shape())); // a graph (createGraph): start a plain leaf
+        } else {
+            dev.adjoint.ops.Host.fill(grad.data(), 0);
+        }
     }
 
     /** An optional name (parameters get theirs from their module), shown in toString and graph dumps. */

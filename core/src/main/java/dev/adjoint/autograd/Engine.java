@@ -2,6 +2,8 @@ package dev.adjoint.autograd;
 
 import dev.adjoint.Shapes;
 import dev.adjoint.Tensor;
+import dev.adjoint.ops.Blas;
+import dev.adjoint.ops.Host;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -79,7 +81,7 @@ public final class Engine {
                 if (gy == null) {
                     continue; // no gradient reaches this function
                 }
-                gy = applyHooks(fn.outputHooks(), gy, fn.label());
+                gy = applyHooks(fn.outputHooks(), gy, fn);
                 if (capture != null) {
                     for (int c = 0; c < capture.length; c++) {
                         if (capture[c].creator() == fn) {
@@ -117,7 +119,7 @@ public final class Engine {
                 }
             }
             for (Tensor leaf : leafOrder) {
-                Tensor g = applyHooks(leaf.hooks(), leafGrads.get(leaf), "leaf " + leaf);
+                Tensor g = applyHooks(leaf.hooks(), leafGrads.get(leaf), leaf);
                 if (capture != null) {
                     for (int c = 0; c < capture.length; c++) {
                         if (capture[c] == leaf) {
@@ -153,17 +155,22 @@ public final class Engine {
                 own.addi(old.data());
             }
             leaf.setGrad(new Tensor(own));
+        } else if (old.data().dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT && Host.isDense(old.data()) && Host.isDense(g.data())
+                && old.data().length() <= Integer.MAX_VALUE) {
+            // one BLAS call instead of an ND4J op: no op context, no native garbage per parameter per step
+            Blas.saxpy((int) old.data().length(), 1f, Blas.pointer(g.data()), 0, Blas.pointer(old.data()), 0);
         } else {
             old.data().addi(g.data());
         }
     }
 
-    private static Tensor applyHooks(List<UnaryOperator<Tensor>> hooks, Tensor g, String where) {
+    /** {@code where} is the Function or leaf Tensor the hooks sit on; its text is built only for an error. */
+    private static Tensor applyHooks(List<UnaryOperator<Tensor>> hooks, Tensor g, Object where) {
         for (UnaryOperator<Tensor> hook : hooks) {
             Tensor replaced = hook.apply(g);
             if (replaced != null) {
                 if (!Arrays.equals(replaced.shape(), g.shape())) {
-                    throw new IllegalStateException("hook on " + where + " returned a gradient of shape " + Shapes.str(replaced.shape())
+                    throw new IllegalStateException("hook on " + (where instanceof Function f ? f.label() : "leaf " + where) + " returned a gradient of shape " + Shapes.str(replaced.shape())
                             + " instead of " + Shapes.str(g.shape()));
                 }
                 g = replaced;

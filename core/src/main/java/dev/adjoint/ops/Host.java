@@ -75,6 +75,19 @@ public final class Host {
         return out;
     }
 
+    /** Sets every element of {@code a} to {@code value}: a Java loop for dense float32, ND4J otherwise. */
+    public static void fill(INDArray a, double value) {
+        java.nio.FloatBuffer f = floatView(a);
+        if (f == null) {
+            a.assign(value);
+            return;
+        }
+        float v = (float) value;
+        for (int i = 0, n = f.limit(); i < n; i++) {
+            f.put(i, v);
+        }
+    }
+
     /**
      * A float view of a float32 array's memory for reading and writing in place, or null when the
      * array is not plain (a strided view, an offset, another dtype).

@@ -197,6 +197,10 @@ public final class Bench {
         System.out.printf("%s: resident %7.1f MB = Java heap %6.1f MB + everything else %6.1f MB (heap committed %5.1f MB, used %5.1f MB)%n",
                 when, rss / 1024.0, heap / 1024.0, (rss - heap) / 1024.0, Runtime.getRuntime().totalMemory() / 1048576.0,
                 (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0);
+        long[] mi = Mallinfo.get();
+        System.out.printf("   javacpp total %.1f MB physical %.1f MB | malloc arena %.1f MB mmap %.1f MB inuse %.1f MB free %.1f MB%n",
+                org.bytedeco.javacpp.Pointer.totalBytes() / 1048576.0, org.bytedeco.javacpp.Pointer.physicalBytes() / 1048576.0,
+                mi[0] / 1048576.0, mi[4] / 1048576.0, mi[7] / 1048576.0, mi[8] / 1048576.0);
     }
 
     /**
@@ -206,29 +210,42 @@ public final class Bench {
      * rest of the resident set is ND4J's memory, native libraries, JIT code and metadata.
      */
     static long heapResidentKb() {
-        try {
-            List<long[]> maps = new ArrayList<>(); // start, end, rss kB, anonymous and reserved (1/0)
+        // parsed by hand, line by line: regexes over ~10,000 lines allocated ~20 MB per call, which
+        // showed up in the very heap figure this prints
+        List<long[]> maps = new ArrayList<>(); // start, end, rss kB, anonymous and reserved (1/0)
+        try (java.io.BufferedReader in = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of("/proc/self/smaps"))) {
             long[] current = null;
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/smaps"))) {
-                String[] f = line.split("\\s+");
-                if (f[0].matches("[0-9a-f]+-[0-9a-f]+")) {
-                    String[] range = f[0].split("-");
-                    boolean reserved = f[1].equals("---p") && (f.length < 6 || f[5].isEmpty());
-                    current = new long[] {Long.parseUnsignedLong(range[0], 16), Long.parseUnsignedLong(range[1], 16), 0, reserved ? 1 : 0};
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                int dash = line.indexOf('-');
+                int space = line.indexOf(' ');
+                if (dash > 0 && space > dash && isHex(line, 0, dash)) {
+                    // "start-end perms offset dev inode [path]": reserved = no access and no path
+                    boolean reserved = line.startsWith("---p", space + 1) && line.trim().split(" +").length < 6;
+                    current = new long[] {Long.parseUnsignedLong(line, 0, dash, 16), Long.parseUnsignedLong(line, dash + 1, space, 16), 0, reserved ? 1 : 0};
                     maps.add(current);
                 } else if (line.startsWith("Rss:") && current != null) {
-                    current[2] = Long.parseLong(f[1]);
+                    current[2] = Long.parseLong(line.substring(4, line.length() - 2).trim());
                 }
             }
-            long[] top = maps.stream().filter(m -> m[3] == 1).max(java.util.Comparator.comparingLong(m -> m[1] - m[0])).orElse(null);
-            if (top == null) {
-                return 0;
-            }
-            long from = top[1] - Runtime.getRuntime().maxMemory() - (64L << 20);
-            return maps.stream().filter(m -> m[0] >= from && m[1] <= top[1]).mapToLong(m -> m[2]).sum();
         } catch (java.io.IOException | RuntimeException e) {
             return 0;
         }
+        long[] top = maps.stream().filter(m -> m[3] == 1).max(java.util.Comparator.comparingLong(m -> m[1] - m[0])).orElse(null);
+        if (top == null) {
+            return 0;
+        }
+        long from = top[1] - Runtime.getRuntime().maxMemory() - (64L << 20);
+        return maps.stream().filter(m -> m[0] >= from && m[1] <= top[1]).mapToLong(m -> m[2]).sum();
+    }
+
+    private static boolean isHex(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char ch = s.charAt(i);
+            if (!(ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static long rssKb() {

@@ -156,9 +156,20 @@ public abstract class Module {
         return training;
     }
 
-    /** Forgets the gradients of all parameters. */
+    /**
+     * Fills every parameter's gradient with zeros in place, as PyTorch 1.13's {@code zero_grad()}:
+     * the next backward pass adds into the same arrays, so training allocates no gradient arrays per
+     * step. A gradient read before this call changes with it; copy it to keep it.
+     */
     public void zeroGrad() {
-        parameters().forEach(Tensor::zeroGrad);
+        zeroGrad(false);
+    }
+
+    /** As {@link #zeroGrad()}; with {@code setToNone} the gradients become null instead (PyTorch's {@code set_to_none=True}). */
+    public void zeroGrad(boolean setToNone) {
+        for (Tensor p : parameters()) {
+            p.zeroGrad(setToNone);
+        }
     }
 
     /** Total number of trainable values. */

@@ -20,9 +20,9 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class Columns {
     private static final int CACHE = 32;
-    private static final Map<String, int[]> MAPS = new LinkedHashMap<>(16, 0.75f, true) {
+    private static final Map<MapKey, int[]> MAPS = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, int[]> e) {
+        protected boolean removeEldestEntry(Map.Entry<MapKey, int[]> e) {
             return size() > CACHE;
         }
     };
@@ -37,12 +37,15 @@ final class Columns {
     private Columns() {
     }
 
+    private record MapKey(long c, long h, long w, long kh, long kw, long oh, long ow, ConvKernels.Params p) {
+    }
+
     /**
      * For one sample {@code [C, H, W]}: entry {@code (c*kh*kw + ky*kw + kx) * oh*ow + oy*ow + ox}
      * holds the flat index of {@code x[c, oy*sh - ph + ky*dh, ox*sw - pw + kx*dw]}, or -1 outside.
      */
     static int[] map(long c, long h, long w, long kh, long kw, long oh, long ow, ConvKernels.Params p) {
-        String key = c + "," + h + "," + w + "," + kh + "," + kw + "," + oh + "," + ow + "," + p;
+        MapKey key = new MapKey(c, h, w, kh, kw, oh, ow, p); // a record, not a string: this runs on every conv call
         synchronized (MAPS) {
             int[] m = MAPS.get(key);
             if (m != null) {

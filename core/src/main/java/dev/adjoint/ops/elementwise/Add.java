@@ -11,7 +11,7 @@ public final class Add extends Function {
     @Override
     protected INDArray forward(Tensor... in) {
         long[] shape = Broadcast.check("add", in[0], in[1]);
-        return Broadcast.apply(in[0].data(), in[1].data(), shape, INDArray::add);
+        return Broadcast.apply(in[0].data(), in[1].data(), shape, Broadcast.Arith.ADD);
     }
 
     @Override

@@ -12,7 +12,7 @@ public final class Div extends Function {
     protected INDArray forward(Tensor... in) {
         long[] shape = Broadcast.check("div", in[0], in[1]);
         save(in[0], in[1]);
-        return Broadcast.apply(in[0].data(), in[1].data(), shape, INDArray::div);
+        return Broadcast.apply(in[0].data(), in[1].data(), shape, Broadcast.Arith.DIV);
     }
 
     @Override

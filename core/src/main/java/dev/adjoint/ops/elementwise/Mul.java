@@ -12,7 +12,7 @@ public final class Mul extends Function {
     protected INDArray forward(Tensor... in) {
         long[] shape = Broadcast.check("mul", in[0], in[1]);
         save(in[0], in[1]);
-        return Broadcast.apply(in[0].data(), in[1].data(), shape, INDArray::mul);
+        return Broadcast.apply(in[0].data(), in[1].data(), shape, Broadcast.Arith.MUL);
     }
 
     @Override

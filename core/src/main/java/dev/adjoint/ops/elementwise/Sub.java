@@ -11,7 +11,7 @@ public final class Sub extends Function {
     @Override
     protected INDArray forward(Tensor... in) {
         long[] shape = Broadcast.check("sub", in[0], in[1]);
-        return Broadcast.apply(in[0].data(), in[1].data(), shape, INDArray::sub);
+        return Broadcast.apply(in[0].data(), in[1].data(), shape, Broadcast.Arith.SUB);
     }
 
     @Override

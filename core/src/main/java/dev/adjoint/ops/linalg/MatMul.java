@@ -4,7 +4,10 @@ import dev.adjoint.Arena;
 import dev.adjoint.Shapes;
 import dev.adjoint.Tensor;
 import dev.adjoint.autograd.Function;
+import dev.adjoint.ops.Blas;
+import dev.adjoint.ops.Host;
 import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -42,7 +45,13 @@ public final class MatMul extends Function {
             long m = transA ? a[1] : a[0];
             long n = transB ? b[0] : b[1];
             INDArray out = Arena.allocate(x.dataType(), m, n);
-            Nd4j.gemm(x, y, out, transA, transB, 1.0, 0.0);
+            if (x.dataType() == DataType.FLOAT && Host.isDense(x) && Host.isDense(y) && Host.isDense(out)) {
+                // OpenBLAS directly: ND4J's gemm costs an op dispatch and leaves native garbage per call
+                Blas.sgemm(transA, transB, (int) m, (int) n, (int) (transA ? a[0] : a[1]), 1f, Blas.pointer(x), 0, (int) a[1],
+                        Blas.pointer(y), 0, (int) b[1], 0f, Blas.pointer(out), 0, (int) n);
+            } else {
+                Nd4j.gemm(x, y, out, transA, transB, 1.0, 0.0);
+            }
             return out;
         }
         if (b.length == 2) {

@@ -4,7 +4,7 @@ import dev.adjoint.Shapes;
 import dev.adjoint.Tensor;
 import dev.adjoint.autograd.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import dev.adjoint.Arena;
 
 /**
  * Negative log-likelihood of class indices, mean over the batch: {@code -mean_i logp[i, t_i]}
@@ -32,16 +32,22 @@ public final class NllLoss extends Function {
         }
         int n = target.length;
         int c = (int) s[1];
-        // The pick matrix has -1/N at [i, t_i]: the loss is sum(pick * logp), and its gradient is pick.
-        double[] p = new double[n * c];
         for (int i = 0; i < n; i++) {
             if (target[i] < 0 || target[i] >= c) {
                 throw new IllegalArgumentException("nllLoss: target[" + i + "] = " + target[i] + " is not a class index in [0, " + c + ")");
             }
-            p[i * c + target[i]] = -1.0 / n;
         }
-        pick = Nd4j.create(p, new long[] {n, c}, in[0].data().dataType());
-        return in[0].data().mul(pick).sum();
+        // The pick matrix has -1/N at [i, t_i]: the loss is sum(pick * logp), and its gradient is pick.
+        INDArray logp = in[0].data();
+        pick = Arena.zeros(logp.dataType(), n, c);
+        double loss = 0;
+        for (int i = 0; i < n; i++) {
+            pick.putScalar(i, target[i], -1.0 / n);
+            loss -= logp.getDouble(i, target[i]);
+        }
+        INDArray out = Arena.allocate(logp.dataType());
+        out.putScalar(0, loss / n);
+        return out;
     }
 
     @Override
