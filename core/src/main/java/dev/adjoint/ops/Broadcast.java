@@ -44,12 +44,6 @@ public final class Broadcast {
         }
     }
 
-    /**
-     * Up to this many elements, a float32 op whose operands are whole arrays or repeat along leading
-     * dimensions (a bias row) runs as a Java loop: an ND4J call costs tens of microseconds and leaves
-     * native garbage until the next collection, more than the arithmetic of a layer-sized array.
-     */
-    static final int JAVA_LIMIT = 1 << 16;
 
     /**
      * {@code a op b} with NumPy broadcasting, into a new array of the broadcast {@code shape} (pooled
@@ -70,7 +64,7 @@ public final class Broadcast {
     /** The Java loop for small dense float32 operands that each are whole or repeat along leading dims. */
     private static boolean inJava(INDArray a, INDArray b, INDArray out, Arith op) {
         long n = out.length();
-        if (n > JAVA_LIMIT || out.dataType() != DataType.FLOAT || !Host.isDense(out) || !Host.isDense(a) || !Host.isDense(b)
+        if (n > Host.SMALL || out.dataType() != DataType.FLOAT || !Host.isDense(out) || !Host.isDense(a) || !Host.isDense(b)
                 || !repeats(a.shape(), out.shape()) || !repeats(b.shape(), out.shape())) {
             return false;
         }

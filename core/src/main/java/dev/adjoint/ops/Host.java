@@ -12,6 +12,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * and {@code Nd4j.create(double[])} are several times slower for this (docs/PERFORMANCE.md).
  */
 public final class Host {
+    /**
+     * Up to this many elements, small float32 ops (a bias row, ReLU after a linear layer) run as Java
+     * loops: an ND4J call costs tens of microseconds and leaves native garbage until the next
+     * collection, more than the arithmetic of a layer-sized array. Larger arrays go to ND4J's
+     * vectorised loops.
+     */
+    public static final int SMALL = 1 << 16;
+
     /** Per-thread work arrays by purpose: large temporaries the kernels reuse instead of allocating. */
     private static final ThreadLocal<java.util.Map<String, Object>> SCRATCH = ThreadLocal.withInitial(java.util.HashMap::new);
 

@@ -102,6 +102,12 @@ class Float32PathsTest {
     }
 
     @Test
+    void reluAndItsBackwardSmallInJavaAndLargeInNd4j() {
+        assertOpMatchesFloat64(t -> t[0].sub(1).relu(), 1e-6, new long[] {64, 120});
+        assertOpMatchesFloat64(t -> t[0].sub(1).relu(), 1e-6, new long[] {2, 6, 80, 80});
+    }
+
+    @Test
     void crossEntropyValueAndGradient() {
         int[] target = {3, 0, 9, 9, 1, 5};
         assertOpMatchesFloat64(t -> F.crossEntropy(t[0].mul(4), target), 1e-5, new long[] {6, 10});

@@ -108,5 +108,13 @@ class OpsGradCheckTest {
         assertSecondOrder(t -> t[0].softmax(1).mul(t[0]), input(26, 2, 3));
         assertSecondOrder(t -> t[0].matmul(t[1]).sigmoid(), input(27, 2, 3), input(28, 3, 2));
         assertSecondOrder(t -> t[0].logSoftmax(1).exp().div(t[0].abs().add(1)), input(29, 2, 4));
+        assertSecondOrder(t -> t[0].logSoftmax(0).exp().div(t[0].abs().add(1)), input(30, 3, 2));
+    }
+
+    @Test
+    void logSoftmaxBackwardInBothInputs() {
+        // its own backward (LogSoftmax's double backward), along the last dim (Java rows) and another
+        assertGradients(t -> new dev.adjoint.ops.activation.LogSoftmaxBackward(1).apply(t[0], t[1]), input(31, 3, 4), input(32, 3, 4));
+        assertGradients(t -> new dev.adjoint.ops.activation.LogSoftmaxBackward(0).apply(t[0], t[1]), input(33, 3, 4), input(34, 3, 4));
     }
 }

@@ -36,6 +36,7 @@ public final class Bench {
                 .option("profile", "false", "print the profiler's table of the timed LeNet and autoencoder steps (after the warm-up)")
                 .option("arena", "true", "run every step in an Arena (false: plain allocation, for comparison)")
                 .option("only", "all", "run one part: lenet, autoencoder, conv (all: every part)")
+                .option("trim", "true", "give malloc's free memory back to the system after collections (dev.adjoint.NativeMemory; false: for comparison)")
                 .option("memory-steps", "0", "instead: run this many LeNet steps and report resident memory and the Java heap every 200");
         if (!o.parse(args)) {
             return;
@@ -43,6 +44,7 @@ public final class Bench {
         Threads.set(o.getInt("threads"));
         useArena = Boolean.parseBoolean(o.get("arena"));
         profile = Boolean.parseBoolean(o.get("profile"));
+        dev.adjoint.NativeMemory.trimAfterCollections(Boolean.parseBoolean(o.get("trim")));
         if (o.getInt("memory-steps") > 0) {
             memory(o.getInt("memory-steps"));
             return;
@@ -197,10 +199,11 @@ public final class Bench {
         System.out.printf("%s: resident %7.1f MB = Java heap %6.1f MB + everything else %6.1f MB (heap committed %5.1f MB, used %5.1f MB)%n",
                 when, rss / 1024.0, heap / 1024.0, (rss - heap) / 1024.0, Runtime.getRuntime().totalMemory() / 1048576.0,
                 (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0);
-        long[] mi = Mallinfo.get();
-        System.out.printf("   javacpp total %.1f MB physical %.1f MB | malloc arena %.1f MB mmap %.1f MB inuse %.1f MB free %.1f MB%n",
-                org.bytedeco.javacpp.Pointer.totalBytes() / 1048576.0, org.bytedeco.javacpp.Pointer.physicalBytes() / 1048576.0,
-                mi[0] / 1048576.0, mi[4] / 1048576.0, mi[7] / 1048576.0, mi[8] / 1048576.0);
+        long[] malloc = Mallinfo.heldInUseFree();
+        if (malloc != null) {
+            System.out.printf("            malloc holds %6.1f MB: %6.1f MB in use, %6.1f MB free (native memory trimmed %d times)%n",
+                    malloc[0] / 1048576.0, malloc[1] / 1048576.0, malloc[2] / 1048576.0, dev.adjoint.NativeMemory.trims());
+        }
     }
 
     /**

@@ -1,25 +1,43 @@
 package dev.adjoint.examples;
 
 import com.sun.jna.Library;
-import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import com.sun.jna.Structure;
+import java.util.Arrays;
+import java.util.List;
 
+/**
+ * glibc's {@code mallinfo2()}: how much memory malloc holds and how much of it is in use, for the
+ * memory benchmark's report (ND4J's native temporaries live in malloc's heaps).
+ */
 final class Mallinfo {
-    interface C extends Library {
-        // struct mallinfo2 returned by value: 10 size_t; use a pointer trick via mallinfo2 not possible; use malloc_info? 
-        int malloc_trim(long pad);
+    private Mallinfo() {
     }
-    interface C2 extends Library {
-        MI.ByValue mallinfo2();
+
+    private interface C extends Library {
+        Fields.ByValue mallinfo2();
     }
-    public static class MI extends com.sun.jna.Structure {
+
+    /** struct mallinfo2: ten size_t fields, in this order. */
+    public static class Fields extends Structure {
         public long arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks, keepcost;
-        @Override protected java.util.List<String> getFieldOrder() { return java.util.Arrays.asList("arena","ordblks","smblks","hblks","hblkhd","usmblks","fsmblks","uordblks","fordblks","keepcost"); }
-        public static class ByValue extends MI implements com.sun.jna.Structure.ByValue {}
+
+        @Override
+        protected List<String> getFieldOrder() {
+            return Arrays.asList("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost");
+        }
+
+        public static class ByValue extends Fields implements Structure.ByValue {
+        }
     }
-    static long[] get() {
-        C2 c = Native.loadLibrary("c", C2.class);
-        MI m = c.mallinfo2();
-        return new long[] {m.arena, m.ordblks, m.smblks, m.hblks, m.hblkhd, m.usmblks, m.fsmblks, m.uordblks, m.fordblks, m.keepcost};
+
+    /** {held from the system (heaps + mmapped blocks), in use, free in its heaps} in bytes, or null without glibc. */
+    static long[] heldInUseFree() {
+        try {
+            Fields f = Native.loadLibrary("c", C.class).mallinfo2();
+            return new long[] {f.arena + f.hblkhd, f.uordblks + f.hblkhd, f.fordblks};
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            return null;
+        }
     }
 }

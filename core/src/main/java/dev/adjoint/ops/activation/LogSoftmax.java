@@ -9,7 +9,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * {@code x - log(sum(e^x))} along one dimension, stable: {@code (x - m) - log(sum(e^(x - m)))}
- * with {@code m = max(x)}. Backward: {@code gy - e^y * sum(gy)}.
+ * with {@code m = max(x)}. Backward: {@code gy - e^y * sum(gy)}, one function ({@link LogSoftmaxBackward}).
  */
 public final class LogSoftmax extends Function {
     private final int dim;
@@ -58,9 +58,7 @@ public final class LogSoftmax extends Function {
 
     @Override
     protected Tensor[] backward(Tensor gy) {
-        Tensor y = output();
-        int d = Shapes.dim("logSoftmax", dim, y.dim());
-        return new Tensor[] {gy.sub(y.exp().mul(gy.sum(new int[] {d}, true)))};
+        return new Tensor[] {new LogSoftmaxBackward(dim).apply(gy, output())};
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.adjoint.ops.activation;
 
 import dev.adjoint.Tensor;
 import dev.adjoint.autograd.Function;
+import dev.adjoint.ops.Host;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import dev.adjoint.Arena;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
@@ -14,6 +15,15 @@ public final class Relu extends Function {
         saveOutput();
         INDArray x = in[0].data();
         INDArray y = Arena.allocate(x.dataType(), x.shape());
+        java.nio.FloatBuffer out = x.length() <= Host.SMALL && Host.isDense(x) ? Host.floatView(y) : null;
+        if (out != null) {
+            float[] v = Host.floatsInto(x, Host.floatScratch("relu.x", (int) x.length()));
+            for (int i = 0, n = (int) x.length(); i < n; i++) {
+                v[i] = Math.max(v[i], 0f);
+            }
+            out.put(v, 0, (int) x.length());
+            return y;
+        }
         Nd4j.getExecutioner().exec(new RectifiedLinear(x, y));
         return y;
     }
