@@ -2,8 +2,10 @@ package dev.adjoint;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import com.sun.jna.Structure;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -21,7 +23,26 @@ public final class NativeMemory {
     /** The C library's malloc_trim, through JNA. */
     private interface C extends Library {
         int malloc_trim(long pad);
+
+        MallocInfo.ByValue mallinfo2();
     }
+
+    /** glibc's struct mallinfo2: ten size_t fields, in this order. */
+    public static class MallocInfo extends Structure {
+        public long arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks, keepcost;
+
+        @Override
+        protected List<String> getFieldOrder() {
+            return Arrays.asList("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost");
+        }
+
+        /** JNA's marker for a struct returned by value. */
+        public static class ByValue extends MallocInfo implements Structure.ByValue {
+        }
+    }
+
+    /** The collectors, looked up once: {@link #afterStep()} runs on every training step. */
+    private static final List<GarbageCollectorMXBean> COLLECTORS = ManagementFactory.getGarbageCollectorMXBeans();
 
     private static final long DELAY_NANOS = 300_000_000L;
     private static volatile boolean enabled = true;
@@ -62,30 +83,56 @@ public final class NativeMemory {
     }
 
     /**
+     * What glibc's malloc holds: {held from the system, in use, free in its heaps}, in bytes (from
+     * {@code mallinfo2()}), or null where there is no glibc. For memory reports.
+     */
+    public static synchronized long[] mallocHeldInUseFree() {
+        C c = libc();
+        if (c == null) {
+            return null;
+        }
+        try {
+            MallocInfo m = c.mallinfo2();
+            return new long[] {m.arena + m.hblkhd, m.uordblks + m.hblkhd, m.fordblks};
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            return null; // glibc before 2.33 has no mallinfo2
+        }
+    }
+
+    /**
      * Returns malloc's free memory to the operating system now. Returns false where there is no glibc
      * (the call is then a no-op).
      */
     public static synchronized boolean trim() {
-        if (unavailable) {
+        C c = unavailable ? null : libc();
+        if (c == null) {
             return false;
         }
         try {
-            if (libc == null) {
-                libc = Native.loadLibrary("c", C.class);
-            }
-            libc.malloc_trim(0);
-            trims++;
-            return true;
+            c.malloc_trim(0);
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             unavailable = true; // not glibc: nothing to trim, and no reason to fail a training step
             return false;
         }
+        trims++;
+        return true;
+    }
+
+    /** The C library, or null (remembered) where it is not glibc. */
+    private static C libc() {
+        if (libc == null && !unavailable) {
+            try {
+                libc = Native.loadLibrary("c", C.class);
+            } catch (UnsatisfiedLinkError | RuntimeException e) {
+                unavailable = true;
+            }
+        }
+        return libc;
     }
 
     private static long collections() {
         long n = 0;
-        List<GarbageCollectorMXBean> beans = ManagementFactory.getGarbageCollectorMXBeans();
-        for (GarbageCollectorMXBean b : beans) {
+        for (GarbageCollectorMXBean b : COLLECTORS) {
             n += Math.max(0, b.getCollectionCount());
         }
         return n;

@@ -19,4 +19,12 @@ class NativeMemoryTest {
         NativeMemory.afterStep(); // no new collection: no second trim
         assertThat(NativeMemory.trims()).isEqualTo(before + 1);
     }
+
+    @Test
+    void mallocFiguresAreConsistent() {
+        long[] m = NativeMemory.mallocHeldInUseFree();
+        assertThat(m).as("glibc 2.33+ has mallinfo2").isNotNull().hasSize(3);
+        assertThat(m[1]).isPositive().isLessThanOrEqualTo(m[0]);
+        assertThat(m[2]).isNotNegative().isLessThanOrEqualTo(m[0]);
+    }
 }

@@ -20,6 +20,17 @@ public final class Broadcast {
         return Shapes.broadcast(op, a.shape(), b.shape());
     }
 
+    /**
+     * For ops whose two inputs must match exactly (a backward taking gy and the forward's output):
+     * rejects different shapes or dtypes, naming the op and both inputs.
+     */
+    public static void checkSame(String op, String aName, Tensor a, String bName, Tensor b) {
+        if (a.dtype() != b.dtype() || !java.util.Arrays.equals(a.shape(), b.shape())) {
+            throw new IllegalArgumentException(op + ": " + aName + " " + a.dtype() + " " + Shapes.str(a.shape()) + " and " + bName + " "
+                    + b.dtype() + " " + Shapes.str(b.shape()) + " must have the same shape and dtype");
+        }
+    }
+
     /** The four arithmetic ops, each as ND4J's broadcasting op and as a Java loop for small float32 arrays. */
     public enum Arith {
         ADD, SUB, MUL, DIV;

@@ -54,6 +54,14 @@ class Float32PathsTest {
                 .apply(Tensor.zeros(2, 3), Tensor.zeros(3, 2)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reluBackward").hasMessageContaining("[2, 3]")
                 .hasMessageContaining("[3, 2]");
+        // a float64 gy must not be read as float32 by the Java loop
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new dev.adjoint.ops.activation.ReluBackward()
+                .apply(Tensor.zeros(DType.FLOAT64, 2, 3), Tensor.zeros(DType.FLOAT32, 2, 3)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reluBackward").hasMessageContaining("float64");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new dev.adjoint.ops.activation.LogSoftmaxBackward(1)
+                .apply(Tensor.zeros(2, 3), Tensor.zeros(3, 2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("logSoftmaxBackward").hasMessageContaining("[2, 3]")
+                .hasMessageContaining("[3, 2]");
     }
     /** Runs {@code op} in float32 and float64 on the same random inputs; compares values and every input's gradient. */
     private static void assertOpMatchesFloat64(java.util.function.Function<Tensor[], Tensor> op, double tolerance, long[]... shapes) {

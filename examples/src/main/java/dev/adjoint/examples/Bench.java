@@ -200,7 +200,7 @@ public final class Bench {
         System.out.printf("%s: resident %7.1f MB = Java heap %6.1f MB + everything else %6.1f MB (heap committed %5.1f MB, used %5.1f MB)%n",
                 when, rss / 1024.0, heap / 1024.0, (rss - heap) / 1024.0, Runtime.getRuntime().totalMemory() / 1048576.0,
                 (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0);
-        long[] malloc = Mallinfo.heldInUseFree();
+        long[] malloc = dev.adjoint.NativeMemory.mallocHeldInUseFree();
         if (malloc != null) {
             System.out.printf("            malloc holds %6.1f MB: %6.1f MB in use, %6.1f MB free (native memory trimmed %d times)%n",
                     malloc[0] / 1048576.0, malloc[1] / 1048576.0, malloc[2] / 1048576.0, dev.adjoint.NativeMemory.trims());

@@ -28,10 +28,7 @@ public final class LogSoftmaxBackward extends Function {
         save(in[0], in[1]);
         INDArray gy = in[0].data();
         INDArray y = in[1].data();
-        if (!java.util.Arrays.equals(gy.shape(), y.shape())) {
-            throw new IllegalArgumentException("logSoftmaxBackward: gy " + Shapes.str(gy.shape()) + " and y " + Shapes.str(y.shape())
-                    + " must have the same shape");
-        }
+        dev.adjoint.ops.Broadcast.checkSame("logSoftmaxBackward", "gy", in[0], "y", in[1]);
         int d = Shapes.dim("logSoftmaxBackward", dim, y.rank());
         if (d == y.rank() - 1 && y.length() > 0) {
             return rows(gy, y);

@@ -24,10 +24,7 @@ public final class ReluBackward extends Function {
         save(in[1]);
         INDArray gy = in[0].data();
         INDArray y = in[1].data();
-        if (!java.util.Arrays.equals(gy.shape(), y.shape())) {
-            throw new IllegalArgumentException("reluBackward: gy " + dev.adjoint.Shapes.str(gy.shape()) + " and y "
-                    + dev.adjoint.Shapes.str(y.shape()) + " must have the same shape");
-        }
+        dev.adjoint.ops.Broadcast.checkSame("reluBackward", "gy", in[0], "y", in[1]);
         INDArray mask = Arena.allocate(y.dataType(), y.shape());
         java.nio.FloatBuffer out = y.length() <= Host.SMALL && Host.isDense(y) && Host.isDense(gy) ? Host.floatView(mask) : null;
         if (out != null) {
