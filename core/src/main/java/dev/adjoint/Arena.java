@@ -138,7 +138,7 @@ public final class Arena implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException(this + " is closed");
         }
-        String key = type + Arrays.toString(shape);
+        Shape key = new Shape(type, shape); // a record, not a string: this runs for every op output
         ArrayDeque<INDArray> free = pool.free.get(key);
         INDArray a = free == null ? null : free.poll();
         if (a == null) {
@@ -181,7 +181,12 @@ public final class Arena implements AutoCloseable {
             CURRENT.remove();
         }
         for (Lent l : lent) {
-            pool.free.computeIfAbsent(l.key, k -> new ArrayDeque<>()).push(l.array);
+            ArrayDeque<INDArray> q = pool.free.get(l.key);
+            if (q == null) {
+                q = new ArrayDeque<>();
+                pool.free.put(new Shape(l.key.type(), l.key.dims().clone()), q); // the caller's shape array may change later
+            }
+            q.push(l.array);
         }
         for (int[] v : lentInts) {
             pool.freeInts.computeIfAbsent(v.length, k -> new ArrayDeque<>()).push(v);
@@ -198,12 +203,30 @@ public final class Arena implements AutoCloseable {
                 + String.format("%.1f MB", pool.bytes / 1e6) + ")";
     }
 
-    private record Lent(String key, INDArray array) {
+    private record Lent(Shape key, INDArray array) {
+    }
+
+    /** A pool key: type and shape, compared by value. */
+    private record Shape(DataType type, long[] dims) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Shape s && s.type == type && Arrays.equals(s.dims, dims);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * type.hashCode() + Arrays.hashCode(dims);
+        }
+
+        @Override
+        public String toString() {
+            return type + Arrays.toString(dims);
+        }
     }
 
     /** Free arrays by type and shape; outlives arenas so each step reuses the previous step's arrays. */
     private static final class Pool {
-        final Map<String, ArrayDeque<INDArray>> free = new HashMap<>();
+        final Map<Shape, ArrayDeque<INDArray>> free = new HashMap<>();
         final Map<Integer, ArrayDeque<int[]>> freeInts = new HashMap<>();
         long bytes;
         long arenas;

@@ -158,17 +158,39 @@ public final class Host {
         return out;
     }
 
-    /** A new array of the given type and shape holding the values (rounded to float for float32). */
+    /**
+     * A new array of the given type and shape holding the first {@code prod(shape)} values (rounded
+     * to float for float32); values may be a longer scratch array.
+     */
     public static INDArray array(double[] values, long[] shape, DataType type) {
         INDArray out = Arena.allocate(type, shape);
+        int n = (int) out.length();
         if (type == DataType.DOUBLE) {
-            out.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().put(values);
+            out.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().put(values, 0, n);
         } else {
-            float[] f = new float[values.length];
-            for (int i = 0; i < f.length; i++) {
+            float[] f = floatScratch("array.narrow", n);
+            for (int i = 0; i < n; i++) {
                 f[i] = (float) values[i];
             }
-            out.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put(f);
+            out.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put(f, 0, n);
+        }
+        return out;
+    }
+
+    /**
+     * All values of a float32 or float64 array as doubles, in this thread's scratch array for
+     * {@code purpose} (longer than needed, overwritten by the next call with that purpose): for
+     * small per-step Java passes that should not leave garbage behind.
+     */
+    public static double[] doublesScratch(String purpose, INDArray a) {
+        int n = (int) a.length();
+        double[] out = doubleScratch(purpose, n);
+        if (a.dataType() == DataType.DOUBLE) {
+            return doublesInto(a, out);
+        }
+        float[] f = floatsInto(a, floatScratch(purpose + ".float", n));
+        for (int i = 0; i < n; i++) {
+            out[i] = f[i];
         }
         return out;
     }

@@ -171,6 +171,7 @@ public final class Bench {
         }
         DataLoader loader = new DataLoader(new TensorDataset(images, labels, 1, 28, 28), 64, true, 0, true);
         java.util.Iterator<Batch> batches = loader.iterator();
+        long allocated = allocatedBytes();
         for (int step = 1; step <= total; step++) {
             if (!batches.hasNext()) {
                 batches = loader.iterator();
@@ -183,7 +184,10 @@ public final class Bench {
                 sgd.step();
             }
             if (step % 200 == 0) {
+                long now = allocatedBytes();
                 printMemory("step " + String.format("%5d", step));
+                System.out.printf("            Java heap allocated: %.1f KB per step over the last 200 steps%n", (now - allocated) / 200 / 1024.0);
+                allocated = allocatedBytes(); // after printing: the report's own garbage is not the step's
             }
         }
         // ND4J frees the native memory behind an op's temporary Java objects (shape buffers, op
@@ -191,6 +195,16 @@ public final class Bench {
         System.gc();
         System.gc();
         printMemory("after System.gc()");
+    }
+
+    /** Bytes the live threads have allocated on the Java heap so far (HotSpot's per-thread counters). */
+    static long allocatedBytes() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (long a : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            sum += Math.max(0, a);
+        }
+        return sum;
     }
 
     /** One line: resident set, split into the Java heap's part and the rest. */

@@ -38,7 +38,7 @@ public final class LogSoftmax extends Function {
     private static INDArray rows(INDArray x) {
         int c = (int) x.size(x.rank() - 1);
         int n = (int) (x.length() / c);
-        double[] v = Host.doubles(x);
+        double[] v = Host.doublesScratch("logSoftmax.x", x);
         for (int i = 0; i < n; i++) {
             double m = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < c; j++) {

@@ -39,8 +39,8 @@ public final class LogSoftmaxBackward extends Function {
     private static INDArray rows(INDArray gyArray, INDArray yArray) {
         int c = (int) yArray.size(yArray.rank() - 1);
         int n = (int) (yArray.length() / c);
-        double[] gy = Host.doubles(gyArray);
-        double[] y = Host.doubles(yArray);
+        double[] gy = Host.doublesScratch("logSoftmaxBackward.gy", gyArray);
+        double[] y = Host.doublesScratch("logSoftmaxBackward.y", yArray);
         for (int i = 0; i < n; i++) {
             double s = 0;
             for (int j = 0; j < c; j++) {

@@ -168,7 +168,7 @@ final class Columns {
         Runs runs = runsIfWorthIt(m, rows, ohw);
         for (int r = 0; r < rows; r++) {
             for (int b = 0; b < n; b++) {
-                gatherRow(src, b * chw, m, runs, r, dst, r * cols + b * ohw, ohw);
+                gatherRow(src, b * chw, m, runs, r, dst, r * cols + b * ohw, ohw, false);
             }
         }
         INDArray col = scratch(x.dataType(), rows, cols);
@@ -213,13 +213,20 @@ final class Columns {
      * Column row r of one sample: {@code dst[to + q] = x[base + map[r*len + q]]}, 0 where the map
      * says padding; along the runs (block copies) when given. x and dst are both float[] or both
      * double[]; the im2col here and the per-sample kernels share this.
+     *
+     * <p>{@code paddingZeroed}: the caller zeroed dst's padding slots already (they are the same
+     * for every sample, so a kernel zeroes its column buffer once per call), and the runs skip them.
+     * With a padded 5x5 kernel most padding runs are one or two elements long, and a fill call per
+     * run took as long as the copies (JFR, LeNet's first layer).
      */
-    static void gatherRow(Object x, int base, int[] map, Runs runs, int r, Object dst, int to, int len) {
+    static void gatherRow(Object x, int base, int[] map, Runs runs, int r, Object dst, int to, int len, boolean paddingZeroed) {
         if (runs != null) {
             for (int i = runs.rowStart()[r]; i < runs.rowStart()[r + 1]; i++) {
                 int at = to + runs.dst()[i];
                 if (runs.src()[i] < 0) {
-                    zero(dst, at, at + runs.len()[i]);
+                    if (!paddingZeroed) {
+                        zero(dst, at, at + runs.len()[i]);
+                    }
                 } else {
                     System.arraycopy(x, base + runs.src()[i], dst, at, runs.len()[i]);
                 }

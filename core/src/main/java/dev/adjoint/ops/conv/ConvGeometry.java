@@ -175,24 +175,28 @@ public final class ConvGeometry {
     }
 
     private static void checkArgs(String op, int sd, long[] x, long[] w, int[] stride, int[] padding, int[] dilation, int groups) {
-        String shapes = " (x " + Shapes.str(x) + ", w " + Shapes.str(w) + ")";
         checkLength(op, "stride", stride, sd);
         checkLength(op, "padding", padding, sd);
         checkLength(op, "dilation", dilation, sd);
         for (int i = 0; i < sd; i++) {
             if (stride[i] <= 0) {
-                throw new IllegalArgumentException(op + ": stride " + Arrays.toString(stride) + " must be positive" + shapes);
+                throw new IllegalArgumentException(op + ": stride " + Arrays.toString(stride) + " must be positive" + shapes(x, w));
             }
             if (dilation[i] <= 0) {
-                throw new IllegalArgumentException(op + ": dilation " + Arrays.toString(dilation) + " must be positive" + shapes);
+                throw new IllegalArgumentException(op + ": dilation " + Arrays.toString(dilation) + " must be positive" + shapes(x, w));
             }
             if (padding[i] < 0) {
-                throw new IllegalArgumentException(op + ": padding " + Arrays.toString(padding) + " must not be negative" + shapes);
+                throw new IllegalArgumentException(op + ": padding " + Arrays.toString(padding) + " must not be negative" + shapes(x, w));
             }
         }
         if (groups <= 0) {
-            throw new IllegalArgumentException(op + ": groups=" + groups + " must be positive" + shapes);
+            throw new IllegalArgumentException(op + ": groups=" + groups + " must be positive" + shapes(x, w));
         }
+    }
+
+    /** The shapes for an error message, built only when one is thrown (checkArgs runs on every conv call). */
+    private static String shapes(long[] x, long[] w) {
+        return " (x " + Shapes.str(x) + ", w " + Shapes.str(w) + ")";
     }
 
     private static void checkLength(String op, String name, int[] v, int sd) {

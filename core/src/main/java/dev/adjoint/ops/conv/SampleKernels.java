@@ -171,6 +171,7 @@ final class SampleKernels {
             }
             c.rows = rows;
             c.pix = pix;
+            Arrays.fill(c.host, 0, rows * pix, 0f); // padding slots: gather skips them for every sample of the call
             return c;
         }
 
@@ -191,7 +192,7 @@ final class SampleKernels {
             float[] sample = image(len);
             x.get(base, sample, 0, len);
             for (int r = 0; r < rows; r++) {
-                Columns.gatherRow(sample, 0, map, runs, r, host, r * pix, pix);
+                Columns.gatherRow(sample, 0, map, runs, r, host, r * pix, pix, true);
             }
             view.put(0, host, 0, rows * pix);
         }
