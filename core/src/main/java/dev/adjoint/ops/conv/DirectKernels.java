@@ -2,6 +2,7 @@ package dev.adjoint.ops.conv;
 
 import dev.adjoint.Arena;
 import dev.adjoint.ops.Host;
+import dev.adjoint.ops.TwoCores;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -57,7 +58,7 @@ final class DirectKernels {
         // over 784 (measured), so short rows pay their loop overhead once per group instead.
         int group = Math.max(1, GROUP_PIXELS / pix);
         int len = group * pix;
-        SampleKernels.onTwoCores(n, (from, to, part) -> {
+        TwoCores.split(n, (from, to, part) -> {
             float[][] col = rows("col", k, len);
             float[][] acc = rows("acc", o, len);
             FloatBuffer yv = Host.floatView(y);

@@ -3,13 +3,10 @@ package dev.adjoint.ops.conv;
 import dev.adjoint.Arena;
 import dev.adjoint.ops.Blas;
 import dev.adjoint.ops.Host;
+import dev.adjoint.ops.TwoCores;
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.FloatPointer;
 import java.util.Arrays;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -53,7 +50,7 @@ final class SampleKernels {
         FloatPointer wp = Blas.pointer(Host.dense(w));
         INDArray y = Arena.allocate(DataType.FLOAT, n, o, oh, ow);
         FloatPointer yp = Blas.pointer(y);
-        onTwoCores(n, (from, to, part) -> {
+        TwoCores.split(n, (from, to, part) -> {
             Column col = Column.of(k, pix);
             FloatBuffer xv = Host.floatView(xd);
             for (int s = from; s < to; s++) {
@@ -84,7 +81,7 @@ final class SampleKernels {
         FloatPointer wp = Blas.pointer(Host.dense(w));
         INDArray y = Arena.allocate(DataType.FLOAT, n, o, outH, outW);
         int yhw = o * outPix;
-        onTwoCores(n, (from, to, part) -> {
+        TwoCores.split(n, (from, to, part) -> {
             Column col = Column.of(k, pix);
             FloatBuffer yv = Host.floatView(y);
             float[] image = col.image(yhw);
@@ -125,7 +122,7 @@ final class SampleKernels {
         FloatPointer gyp = Blas.pointer(Host.dense(gy));
         FloatPointer gwp = Blas.pointer(gw);
         FloatPointer second = Blas.pointer(Arena.allocate(DataType.FLOAT, o, k));
-        boolean split = onTwoCores(n, (from, to, part) -> {
+        boolean split = TwoCores.split(n, (from, to, part) -> {
             Column col = Column.of(k, pix);
             FloatBuffer xv = Host.floatView(xd);
             FloatPointer sum = part == 0 ? gwp : second;
@@ -202,61 +199,4 @@ final class SampleKernels {
             view.get(0, host, 0, rows * pix);
         }
     }
-
-    /** A loop over samples {@code [from, to)}; {@code part} (0 or 1) says which half. */
-    @FunctionalInterface
-    interface Samples {
-        void run(int from, int to, int part);
-    }
-
-    /**
-     * The second half of the samples on {@link #SECOND_CORE}, the first half here; rethrows what
-     * either throws. Returns whether the batch was split (else part 0 ran all of it). Not the common
-     * ForkJoin pool: its workers drop their thread-locals after every task (JDK 17), so the work
-     * matrices would be reallocated on every call there (~350 KB of fresh heap per LeNet step).
-     */
-    static boolean onTwoCores(int n, Samples body) {
-        if (n < 2 || Runtime.getRuntime().availableProcessors() < 2) {
-            body.run(0, n, 0);
-            return false;
-        }
-        int mid = n / 2;
-        Future<?> second = SECOND_CORE.submit(() -> body.run(mid, n, 1));
-        try {
-            body.run(0, mid, 0);
-        } finally {
-            join(second);
-        }
-        return true;
-    }
-
-    private static void join(Future<?> f) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                f.get();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true; // let the other half finish: it is writing into the caller's arrays
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException r) {
-                    throw r;
-                }
-                if (e.getCause() instanceof Error err) {
-                    throw err;
-                }
-                throw new IllegalStateException(e.getCause());
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** One daemon thread for the second half of every batch; its work matrices persist between calls. */
-    private static final ExecutorService SECOND_CORE = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "adjoint-kernels");
-        t.setDaemon(true);
-        return t;
-    });
 }
