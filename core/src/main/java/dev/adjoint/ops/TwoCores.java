@@ -1,21 +1,27 @@
 package dev.adjoint.ops;
 
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Splits a loop over {@code [0, n)} into two halves, the second on one dedicated daemon thread
  * ("adjoint-kernels") and the first on the caller's. This project's machines have two cores and
  * ND4J runs its own ops on one thread (the examples set {@code OMP_NUM_THREADS=1}), so the kernels
- * written in Java (convolutions, max pooling, the conv bias sum) use the second core this way.
+ * written in Java (convolutions and their gradients) use the second core this way.
+ *
+ * <p>The hand-over spins instead of sleeping for a short while on both sides. With an executor
+ * (park and unpark through the kernel) one split cost 80-120 us even for an empty loop on this
+ * project's machine (a VM), as much as half of a LeNet-sized kernel. Spinning is bounded: the
+ * second thread spins for {@link #SPIN_NANOS} after each half, then parks until the next split;
+ * the caller spins for as long while waiting for the other half, then parks.
  *
  * <p>Not the common ForkJoin pool: its workers drop their thread-locals after every task (JDK 17),
  * so the kernels' per-thread work arrays would be reallocated on every call there (~350 KB of
  * fresh heap per LeNet step). Halves must write to disjoint memory; anything the caller wrote
  * before the call is visible to the second thread, and everything either half wrote is visible to
- * the caller after it.
+ * the caller after it. One split runs at a time: a split asked for while another is in progress
+ * (another thread's, or one nested in a half) runs whole on its caller's thread.
  */
 public final class TwoCores {
     private TwoCores() {
@@ -27,53 +33,122 @@ public final class TwoCores {
         void run(int from, int to, int part);
     }
 
-    /** One daemon thread for the second half of every split; its thread-locals persist between calls. */
-    private static final ExecutorService SECOND_CORE = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "adjoint-kernels");
-        t.setDaemon(true);
-        return t;
-    });
+    /** How long either side spins before parking: longer than the gap between two convolutions of a LeNet step. */
+    static final long SPIN_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    private static final AtomicBoolean BUSY = new AtomicBoolean();
+    private static final Second SECOND = new Second();
 
     /**
      * Runs {@code [n/2, n)} on the second core and {@code [0, n/2)} here, then waits for both and
-     * rethrows what either threw. Returns whether the loop was split (false: fewer than two items
-     * or one processor, and part 0 ran all of it).
+     * rethrows what either threw. Returns whether the loop was split (false: fewer than two items,
+     * one processor, or a split already in progress; then part 0 ran all of it).
      */
     public static boolean split(int n, Part body) {
-        if (n < 2 || Runtime.getRuntime().availableProcessors() < 2) {
+        if (n < 2 || Runtime.getRuntime().availableProcessors() < 2 || !BUSY.compareAndSet(false, true)) {
             body.run(0, n, 0);
             return false;
         }
-        int mid = n / 2;
-        Future<?> second = SECOND_CORE.submit(() -> body.run(mid, n, 1));
         try {
-            body.run(0, mid, 0);
+            int mid = n / 2;
+            long ticket = SECOND.post(body, mid, n);
+            Throwable first = null;
+            try {
+                body.run(0, mid, 0);
+            } catch (RuntimeException | Error e) {
+                first = e; // still wait: the other half is writing into the caller's arrays
+            }
+            Throwable other = SECOND.await(ticket);
+            Throwable thrown = first != null ? first : other;
+            if (thrown instanceof RuntimeException r) {
+                throw r;
+            }
+            if (thrown instanceof Error e) {
+                throw e;
+            }
+            return true;
         } finally {
-            join(second);
+            BUSY.set(false);
         }
-        return true;
     }
 
-    private static void join(Future<?> f) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                f.get();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true; // let the other half finish: it is writing into the caller's arrays
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException r) {
-                    throw r;
-                }
-                if (e.getCause() instanceof Error err) {
-                    throw err;
-                }
-                throw new IllegalStateException(e.getCause());
-            }
+    /** The thread that runs second halves, and the two counters it and the caller hand over with. */
+    private static final class Second implements Runnable {
+        private final Thread thread;
+        private volatile Part body;
+        private volatile int from;
+        private volatile int to;
+        /** Halves posted and halves finished; the thread works while posted > finished. */
+        private volatile long posted;
+        private volatile long finished;
+        private volatile Throwable failure;
+        /** Set while that side is parked (or about to), so the other knows to unpark it. */
+        private volatile boolean secondParked;
+        private volatile Thread waiter;
+
+        Second() {
+            thread = new Thread(this, "adjoint-kernels");
+            thread.setDaemon(true);
+            thread.start();
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+
+        long post(Part b, int lo, int hi) {
+            body = b;
+            from = lo;
+            to = hi;
+            failure = null;
+            long ticket = posted + 1;
+            posted = ticket; // publishes the fields above
+            if (secondParked) {
+                LockSupport.unpark(thread);
+            }
+            return ticket;
+        }
+
+        Throwable await(long ticket) {
+            long start = System.nanoTime();
+            while (finished < ticket) {
+                if (System.nanoTime() - start < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                waiter = Thread.currentThread();
+                if (finished < ticket) {
+                    LockSupport.park(this); // unparked by the second thread when it finishes
+                }
+                waiter = null;
+            }
+            return failure;
+        }
+
+        @Override
+        public void run() {
+            long done = 0;
+            while (true) {
+                long start = System.nanoTime();
+                while (posted == done) {
+                    if (System.nanoTime() - start < SPIN_NANOS) {
+                        Thread.onSpinWait();
+                        continue;
+                    }
+                    secondParked = true;
+                    if (posted == done) {
+                        LockSupport.park(this);
+                    }
+                    secondParked = false;
+                }
+                done = posted;
+                try {
+                    body.run(from, to, 1);
+                } catch (RuntimeException | Error e) {
+                    failure = e;
+                }
+                finished = done; // publishes the half's writes
+                Thread w = waiter;
+                if (w != null) {
+                    LockSupport.unpark(w);
+                }
+            }
         }
     }
 }
