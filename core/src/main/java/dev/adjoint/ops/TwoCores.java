@@ -36,6 +36,9 @@ public final class TwoCores {
     /** How long either side spins before parking: longer than the gap between two convolutions of a LeNet step. */
     static final long SPIN_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
+    /** Pure spinning for this long, then yielding the core to any other runnable thread between checks. */
+    static final long YIELD_AFTER_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+
     private static final AtomicBoolean BUSY = new AtomicBoolean();
     private static final Second SECOND = new Second();
 
@@ -108,8 +111,7 @@ public final class TwoCores {
         Throwable await(long ticket) {
             long start = System.nanoTime();
             while (finished < ticket) {
-                if (System.nanoTime() - start < SPIN_NANOS) {
-                    Thread.onSpinWait();
+                if (pause(start)) {
                     continue;
                 }
                 waiter = Thread.currentThread();
@@ -121,14 +123,31 @@ public final class TwoCores {
             return failure;
         }
 
+        /**
+         * One turn of a wait that began at {@code start}: a spin at first, then a yield (so that the
+         * JIT compiler's and the collector's threads still get the core while we wait), and false
+         * once {@link #SPIN_NANOS} have passed, when the caller should park instead.
+         */
+        private static boolean pause(long start) {
+            long waited = System.nanoTime() - start;
+            if (waited < YIELD_AFTER_NANOS) {
+                Thread.onSpinWait();
+                return true;
+            }
+            if (waited < SPIN_NANOS) {
+                Thread.yield();
+                return true;
+            }
+            return false;
+        }
+
         @Override
         public void run() {
             long done = 0;
             while (true) {
                 long start = System.nanoTime();
                 while (posted == done) {
-                    if (System.nanoTime() - start < SPIN_NANOS) {
-                        Thread.onSpinWait();
+                    if (pause(start)) {
                         continue;
                     }
                     secondParked = true;
