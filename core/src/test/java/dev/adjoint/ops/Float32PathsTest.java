@@ -110,9 +110,29 @@ class Float32PathsTest {
     }
 
     @Test
-    void reluAndItsBackwardSmallInJavaAndLargeInNd4j() {
+    void reluAndItsBackwardSmallAndLargeAgainstFloat64() {
         assertOpMatchesFloat64(t -> t[0].sub(1).relu(), 1e-6, new long[] {64, 120});
         assertOpMatchesFloat64(t -> t[0].sub(1).relu(), 1e-6, new long[] {2, 6, 80, 80});
+        assertOpMatchesFloat64(t -> t[0].sub(1).relu(), 1e-6, new long[] {3, 5, 71, 67}); // odd: uneven halves
+    }
+
+    @Test
+    void reluBackwardPassesGyExactlyWhereYIsPositiveEvenTheSmallestSubnormal() {
+        double[] edges = {Float.MIN_VALUE, 0.0, -0.0, 1e-30, 3.0, Float.MAX_VALUE, -2.0};
+        for (int n : new int[] {7, Host.SMALL + 7 * 3}) {
+            double[] y = new double[n];
+            double[] gy = new double[n];
+            for (int i = 0; i < n; i++) {
+                y[i] = edges[i % edges.length];
+                gy[i] = i + 1;
+            }
+            double[] gx = new dev.adjoint.ops.activation.ReluBackward()
+                    .apply(Tensor.of(DType.FLOAT32, gy, n), Tensor.of(DType.FLOAT32, y, n)).toDoubleArray();
+            for (int i = 0; i < n; i++) {
+                double expected = y[i] > 0 ? gy[i] : 0.0;
+                assertThat(gx[i]).as("n=%d, y=%s at %d", n, y[i], i).isEqualTo(expected);
+            }
+        }
     }
 
     @Test
