@@ -48,8 +48,9 @@ public final class ReluBackward extends Function {
      * {@code out[i] = gy[i] * step(y[i])} for i in [lo, hi), with the step as {@code min(max(y * 2^200,
      * 0), 1)}: 1 for every positive float (even the smallest subnormal), 0 for zero and below. C2
      * vectorizes min and max, where {@code y > 0 ? gy : 0} compiles to a branch that mispredicts on
-     * every other element of a conv layer's activations (10x slower). A NaN in y gives NaN, as ND4J's
-     * step-times-gy did for an infinite gy.
+     * every other element of a conv layer's activations (10x slower). It differs from {@code y > 0 ? gy : 0}
+     * only where a step is already broken: a NaN y gives NaN, and so does an infinite or NaN gy where
+     * y is 0 (0 times infinity), as with ND4J's step-times-gy for float64.
      */
     private static void maskRange(FloatBuffer gy, FloatBuffer y, FloatBuffer out, int lo, int hi) {
         int len = hi - lo;
