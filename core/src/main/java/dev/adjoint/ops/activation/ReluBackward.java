@@ -50,7 +50,7 @@ public final class ReluBackward extends Function {
      * vectorizes min and max, where {@code y > 0 ? gy : 0} compiles to a branch that mispredicts on
      * every other element of a conv layer's activations (10x slower). It differs from {@code y > 0 ? gy : 0}
      * only where a step is already broken: a NaN y gives NaN, and so does an infinite or NaN gy where
-     * y is 0 (0 times infinity), as with ND4J's step-times-gy for float64.
+     * y is 0 (0 times infinity; ND4J's step-times-gy for float64 does the same).
      */
     private static void maskRange(FloatBuffer gy, FloatBuffer y, FloatBuffer out, int lo, int hi) {
         int len = hi - lo;
