@@ -2,26 +2,30 @@ package dev.adjoint.ops;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Splits a loop over {@code [0, n)} into two halves, the second on one dedicated daemon thread
  * ("adjoint-kernels") and the first on the caller's. This project's machines have two cores and
  * ND4J runs its own ops on one thread (the examples set {@code OMP_NUM_THREADS=1}), so the kernels
- * written in Java (convolutions and their gradients) use the second core this way.
+ * written in Java (convolutions and their gradients, max pooling, ReLU's backward) use the second
+ * core this way.
  *
  * <p>The hand-over spins instead of sleeping for a short while on both sides. With an executor
  * (park and unpark through the kernel) one split cost 80-120 us even for an empty loop on this
  * project's machine (a VM), as much as half of a LeNet-sized kernel. Spinning is bounded: the
- * second thread spins for {@link #SPIN_NANOS} after each half, then parks until the next split;
- * the caller spins for as long while waiting for the other half, then parks.
+ * second thread spins for {@link #YIELD_AFTER_NANOS}, then yields between checks (so the JIT's and
+ * the collector's threads get the core), and parks after {@link #SPIN_NANOS}. When the caller has
+ * finished its half and the second thread has not yet started the other (it may be off the core
+ * while the JIT compiles), the caller takes that half back and runs it itself instead of waiting.
  *
  * <p>Not the common ForkJoin pool: its workers drop their thread-locals after every task (JDK 17),
  * so the kernels' per-thread work arrays would be reallocated on every call there (~350 KB of
  * fresh heap per LeNet step). Halves must write to disjoint memory; anything the caller wrote
- * before the call is visible to the second thread, and everything either half wrote is visible to
- * the caller after it. One split runs at a time: a split asked for while another is in progress
- * (another thread's, or one nested in a half) runs whole on its caller's thread.
+ * before the call is visible to the half on the other thread, and everything either half wrote is
+ * visible to the caller after it. One split runs at a time: a split asked for while another is in
+ * progress (another thread's, or one nested in a half) runs whole on its caller's thread.
  */
 public final class TwoCores {
     private TwoCores() {
@@ -33,7 +37,7 @@ public final class TwoCores {
         void run(int from, int to, int part);
     }
 
-    /** How long either side spins before parking: longer than the gap between two convolutions of a LeNet step. */
+    /** How long either side waits actively (spinning, then yielding) before parking. */
     static final long SPIN_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     /** Pure spinning for this long, then yielding the core to any other runnable thread between checks. */
@@ -43,9 +47,10 @@ public final class TwoCores {
     private static final Second SECOND = new Second();
 
     /**
-     * Runs {@code [n/2, n)} on the second core and {@code [0, n/2)} here, then waits for both and
-     * rethrows what either threw. Returns whether the loop was split (false: fewer than two items,
-     * one processor, or a split already in progress; then part 0 ran all of it).
+     * Runs {@code [0, n/2)} here as part 0 and {@code [n/2, n)} as part 1 on the second core (or here
+     * after part 0, if the second core has not picked it up by then), waits for both and rethrows
+     * what either threw. Returns whether the loop ran as two parts (false: fewer than two items, one
+     * processor, or a split already in progress; then part 0 ran all of it).
      */
     public static boolean split(int n, Part body) {
         if (n < 2 || Runtime.getRuntime().availableProcessors() < 2 || !BUSY.compareAndSet(false, true)) {
@@ -59,9 +64,9 @@ public final class TwoCores {
             try {
                 body.run(0, mid, 0);
             } catch (RuntimeException | Error e) {
-                first = e; // still wait: the other half is writing into the caller's arrays
+                first = e; // still wait: the other half may be writing into the caller's arrays
             }
-            Throwable other = SECOND.await(ticket);
+            Throwable other = SECOND.takeBackOrAwait(ticket);
             Throwable thrown = first != null ? first : other;
             if (thrown instanceof RuntimeException r) {
                 throw r;
@@ -75,14 +80,15 @@ public final class TwoCores {
         }
     }
 
-    /** The thread that runs second halves, and the two counters it and the caller hand over with. */
+    /** The thread that runs second halves, and the counters it and the caller hand over with. */
     private static final class Second implements Runnable {
         private final Thread thread;
         private volatile Part body;
         private volatile int from;
         private volatile int to;
-        /** Halves posted and halves finished; the thread works while posted > finished. */
+        /** Halves posted, claimed (by whichever thread runs it) and finished, counted from 1. */
         private volatile long posted;
+        private final AtomicLong claimed = new AtomicLong();
         private volatile long finished;
         private volatile Throwable failure;
         /** Set while that side is parked (or about to), so the other knows to unpark it. */
@@ -108,7 +114,12 @@ public final class TwoCores {
             return ticket;
         }
 
-        Throwable await(long ticket) {
+        /** Runs the posted half on this thread if the second one has not claimed it, else waits for its end. */
+        Throwable takeBackOrAwait(long ticket) {
+            if (claimed.compareAndSet(ticket - 1, ticket)) {
+                runHalf(ticket);
+                return failure;
+            }
             long start = System.nanoTime();
             while (finished < ticket) {
                 if (pause(start)) {
@@ -123,9 +134,17 @@ public final class TwoCores {
             return failure;
         }
 
+        private void runHalf(long ticket) {
+            try {
+                body.run(from, to, 1);
+            } catch (RuntimeException | Error e) {
+                failure = e;
+            }
+            finished = ticket; // publishes the half's writes
+        }
+
         /**
-         * One turn of a wait that began at {@code start}: a spin at first, then a yield (so that the
-         * JIT compiler's and the collector's threads still get the core while we wait), and false
+         * One turn of a wait that began at {@code start}: a spin at first, then a yield, and false
          * once {@link #SPIN_NANOS} have passed, when the caller should park instead.
          */
         private static boolean pause(long start) {
@@ -143,26 +162,24 @@ public final class TwoCores {
 
         @Override
         public void run() {
-            long done = 0;
+            long seen = 0;
             while (true) {
                 long start = System.nanoTime();
-                while (posted == done) {
+                while (posted == seen) {
                     if (pause(start)) {
                         continue;
                     }
                     secondParked = true;
-                    if (posted == done) {
+                    if (posted == seen) {
                         LockSupport.park(this);
                     }
                     secondParked = false;
                 }
-                done = posted;
-                try {
-                    body.run(from, to, 1);
-                } catch (RuntimeException | Error e) {
-                    failure = e;
+                seen = posted;
+                if (!claimed.compareAndSet(seen - 1, seen)) {
+                    continue; // the caller took this half back and runs it itself
                 }
-                finished = done; // publishes the half's writes
+                runHalf(seen);
                 Thread w = waiter;
                 if (w != null) {
                     LockSupport.unpark(w);

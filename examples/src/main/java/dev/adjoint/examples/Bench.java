@@ -35,7 +35,7 @@ public final class Bench {
                 .option("threads", "1", "ND4J/BLAS threads (0: ND4J's default, one per core; 1 is faster for LeNet-sized ops, docs/PERFORMANCE.md)")
                 .option("profile", "false", "print the profiler's table of the timed LeNet and autoencoder steps (after the warm-up)")
                 .option("arena", "true", "run every step in an Arena (false: plain allocation, for comparison)")
-                .option("only", "all", "run one part: lenet, autoencoder, conv (all: every part)")
+                .option("only", "all", "run one part: lenet, autoencoder, conv, layers (all: every part but layers)")
                 .option("trim", "true", "give malloc's free memory back to the system after collections (dev.adjoint.NativeMemory; false: for comparison)")
                 .option("memory-steps", "0", "instead: run this many LeNet steps and report resident memory and the Java heap every 200");
         if (!o.parse(args)) {
@@ -54,10 +54,14 @@ public final class Bench {
         System.out.printf("threads: ND4J %d, BLAS %d%n", Nd4j.getEnvironment().maxThreads(), Nd4j.factory().blas().getMaxThreads());
 
         String only = o.get("only");
-        if (!List.of("all", "lenet", "autoencoder", "conv").contains(only)) {
-            throw new IllegalArgumentException("bench: --only must be all, lenet, autoencoder or conv, got " + only);
+        if (!List.of("all", "lenet", "autoencoder", "conv", "layers").contains(only)) {
+            throw new IllegalArgumentException("bench: --only must be all, lenet, autoencoder, conv or layers, got " + only);
         }
         Tensor x = Tensor.rand(1, DType.FLOAT32, 64, 1, 28, 28);
+        if (only.equals("layers")) {
+            layers(x, warmup * 10, steps * 10);
+            return;
+        }
         if (only.equals("all") || only.equals("lenet")) {
             lenet(x, warmup, steps);
         }
@@ -89,6 +93,42 @@ public final class Bench {
             return loss;
         }, warmup, steps));
         System.out.printf("lenet        median %.1f ms per training step (batch 64)%n", lenetMs);
+    }
+
+    /**
+     * Each of LeNet's layers alone on its real input shape (batch 64): median ms of its forward and
+     * of forward + backward (the input gradient too, except for the first layer, whose input is the
+     * images), as in a training step; then the cost of handing half a loop to the second core.
+     */
+    static void layers(Tensor x, int warmup, int steps) {
+        Init.manualSeed(0);
+        Sequential lenet = LeNet.model();
+        System.out.printf("LeNet's layers alone, batch 64, median of %d calls after %d (ms); fwd+bwd includes zeroing and%n"
+                + "accumulating the gradients of the layer's parameters and of its input (a leaf here, unlike in a step)%n", steps, warmup);
+        System.out.printf("%-72s %9s %9s%n", "layer", "forward", "fwd+bwd");
+        Tensor input = x;
+        for (int i = 0; i < lenet.size(); i++) {
+            dev.adjoint.layers.Module layer = lenet.get(i);
+            Tensor in = i == 0 ? input : input.detach().requiresGrad(true);
+            Tensor gy = Tensor.randn(5, DType.FLOAT32, layer.forward(in).shape());
+            double fwd = median(timeMs(() -> layer.forward(in), warmup, steps));
+            double both = median(timeMs(() -> {
+                layer.zeroGrad();
+                if (in.requiresGrad()) {
+                    in.zeroGrad(false);
+                }
+                layer.forward(in).backward(gy);
+                return null;
+            }, warmup, steps));
+            System.out.printf("%-72s %9.3f %9.3f%n", i + " " + layer, fwd, both);
+            input = layer.forward(input.detach()).detach();
+        }
+        long[] sink = new long[2];
+        double split = median(timeMs(() -> {
+            dev.adjoint.ops.TwoCores.split(2, (from, to, part) -> sink[part] += from);
+            return null;
+        }, warmup, steps));
+        System.out.printf("%-72s %9.3f%n", "TwoCores.split of an empty loop", split);
     }
 
     static void autoencoder(Tensor x, int warmup, int steps) {
