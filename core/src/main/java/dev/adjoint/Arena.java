@@ -138,14 +138,18 @@ public final class Arena implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException(this + " is closed");
         }
-        Shape key = new Shape(type, shape); // a record, not a string: this runs for every op output
-        ArrayDeque<INDArray> free = pool.free.get(key);
-        INDArray a = free == null ? null : free.poll();
+        // a record key, not a string: this runs for every op output
+        ArrayDeque<INDArray> free = pool.free.get(new Shape(type, shape));
+        if (free == null) {
+            free = new ArrayDeque<>();
+            pool.free.put(new Shape(type, shape.clone()), free); // the caller's shape array may change later
+        }
+        INDArray a = free.poll();
         if (a == null) {
             a = Nd4j.create(type, shape);
             pool.bytes += a.length() * type.width();
         }
-        lent.add(new Lent(key, a));
+        lent.add(new Lent(free, a)); // goes back to the same queue on close
         lentBuffers.add(a.data());
         return a;
     }
@@ -181,12 +185,7 @@ public final class Arena implements AutoCloseable {
             CURRENT.remove();
         }
         for (Lent l : lent) {
-            ArrayDeque<INDArray> q = pool.free.get(l.key);
-            if (q == null) {
-                q = new ArrayDeque<>();
-                pool.free.put(new Shape(l.key.type(), l.key.dims().clone()), q); // the caller's shape array may change later
-            }
-            q.push(l.array);
+            l.queue.push(l.array);
         }
         for (int[] v : lentInts) {
             pool.freeInts.computeIfAbsent(v.length, k -> new ArrayDeque<>()).push(v);
@@ -203,7 +202,8 @@ public final class Arena implements AutoCloseable {
                 + String.format("%.1f MB", pool.bytes / 1e6) + ")";
     }
 
-    private record Lent(Shape key, INDArray array) {
+    /** An array lent out, and the pool queue of its type and shape that it returns to. */
+    private record Lent(ArrayDeque<INDArray> queue, INDArray array) {
     }
 
     /** A pool key: type and shape, compared by value. */

@@ -99,6 +99,24 @@ class ArenaTest {
     }
 
     @Test
+    void anArrayGoesBackToThePoolOfItsShapeEvenIfTheCallerChangesItsShapeArray() {
+        Arena.clearPool();
+        long[] shape = {3, 4};
+        org.nd4j.linalg.api.ndarray.INDArray first;
+        try (Arena a = Arena.open()) {
+            first = Arena.allocate(org.nd4j.linalg.api.buffer.DataType.FLOAT, shape);
+            shape[1] = 5; // a caller reusing its shape array
+        }
+        try (Arena a = Arena.open()) {
+            org.nd4j.linalg.api.ndarray.INDArray again = Arena.allocate(org.nd4j.linalg.api.buffer.DataType.FLOAT, 3, 4);
+            assertThat(again).as("the [3, 4] array of the previous step, reused").isSameAs(first);
+            org.nd4j.linalg.api.ndarray.INDArray other = Arena.allocate(org.nd4j.linalg.api.buffer.DataType.FLOAT, 3, 5);
+            assertThat(other).isNotSameAs(first);
+            assertThat(other.shape()).containsExactly(3, 5);
+        }
+    }
+
+    @Test
     void arenasDoNotNest() {
         try (Arena a = Arena.open()) {
             assertThat(Arena.current()).isSameAs(a);
