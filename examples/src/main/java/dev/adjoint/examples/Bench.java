@@ -8,8 +8,10 @@ import dev.adjoint.DType;
 import dev.adjoint.autograd.Profiler;
 import dev.adjoint.Tensor;
 import dev.adjoint.layers.Init;
+import dev.adjoint.layers.Module;
 import dev.adjoint.layers.Sequential;
 import dev.adjoint.ops.F;
+import dev.adjoint.ops.TwoCores;
 import dev.adjoint.optim.Adam;
 import dev.adjoint.optim.SGD;
 import java.util.ArrayList;
@@ -108,7 +110,7 @@ public final class Bench {
         System.out.printf("%-72s %9s %9s%n", "layer", "forward", "fwd+bwd");
         Tensor input = x;
         for (int i = 0; i < lenet.size(); i++) {
-            dev.adjoint.layers.Module layer = lenet.get(i);
+            Module layer = lenet.get(i);
             Tensor in = i == 0 ? input : input.detach().requiresGrad(true);
             Tensor gy = Tensor.randn(5, DType.FLOAT32, layer.forward(in).shape());
             double fwd = median(timeMs(() -> layer.forward(in), warmup, steps));
@@ -125,7 +127,7 @@ public final class Bench {
         }
         long[] sink = new long[2];
         double split = median(timeMs(() -> {
-            dev.adjoint.ops.TwoCores.split(2, (from, to, part) -> sink[part] += from);
+            TwoCores.split(2, (from, to, part) -> sink[part] += from);
             return null;
         }, warmup, steps));
         System.out.printf("%-72s %9.3f%n", "TwoCores.split of an empty loop", split);
