@@ -2,6 +2,8 @@ package dev.adjoint;
 
 import dev.adjoint.autograd.Engine;
 import dev.adjoint.autograd.Function;
+import dev.adjoint.kernels.Arena;
+import dev.adjoint.kernels.Kernels;
 import dev.adjoint.ops.F;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -208,7 +210,7 @@ public class Tensor {
         if (data.length() == 0) {
             return new double[0];
         }
-        return dev.adjoint.ops.Host.doubles(data());
+        return Kernels.get().toDoubles(data());
     }
 
     /** All values, row-major, as floats (a copy). */
@@ -216,7 +218,7 @@ public class Tensor {
         if (data.length() == 0) {
             return new float[0];
         }
-        return data.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT ? dev.adjoint.ops.Host.floats(data())
+        return data.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT ? Kernels.get().toFloats(data())
                 : data().dup('c').reshape(data.length()).toFloatVector();
     }
 
@@ -273,7 +275,7 @@ public class Tensor {
         } else if (grad.creator() != null) {
             this.grad = new Tensor(Nd4j.zeros(grad.data().dataType(), grad.shape())); // a graph (createGraph): start a plain leaf
         } else {
-            dev.adjoint.ops.Host.fill(grad.data(), 0);
+            Kernels.get().fill(grad.data(), 0);
         }
     }
 

@@ -2,8 +2,7 @@ package dev.adjoint.autograd;
 
 import dev.adjoint.Shapes;
 import dev.adjoint.Tensor;
-import dev.adjoint.ops.Blas;
-import dev.adjoint.ops.Host;
+import dev.adjoint.kernels.Kernels;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -155,12 +154,8 @@ public final class Engine {
                 own.addi(old.data());
             }
             leaf.setGrad(new Tensor(own));
-        } else if (old.data().dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT && Host.isDense(old.data()) && Host.isDense(g.data())
-                && old.data().length() <= Integer.MAX_VALUE) {
-            // one BLAS call instead of an ND4J op: no op context, no native garbage per parameter per step
-            Blas.saxpy((int) old.data().length(), 1f, Blas.pointer(g.data()), 0, Blas.pointer(old.data()), 0);
         } else {
-            old.data().addi(g.data());
+            Kernels.get().axpy(1, g.data(), old.data());
         }
     }
 

@@ -2,6 +2,7 @@ package dev.adjoint.autograd;
 
 import dev.adjoint.Shapes;
 import dev.adjoint.Tensor;
+import dev.adjoint.kernels.Kernels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -115,6 +116,11 @@ public abstract class Function {
             output = y;
         }
         return y;
+    }
+
+    /** The kernels that do the arithmetic ({@link Kernels#get()}): forward calls them on the inputs' data. */
+    protected static Kernels kernels() {
+        return Kernels.get();
     }
 
     /** Keeps tensors for backward (normally some of the inputs). */

@@ -1,6 +1,7 @@
 package dev.adjoint.data;
 
 import dev.adjoint.Tensor;
+import dev.adjoint.kernels.Kernels;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Random;
@@ -67,6 +68,8 @@ public final class DataLoader implements Iterable<Batch> {
         return new Iterator<>() {
             private int next;
 
+            private float[] staging = new float[0];
+
             @Override
             public boolean hasNext() {
                 return next < total;
@@ -80,8 +83,10 @@ public final class DataLoader implements Iterable<Batch> {
                 int from = next * batchSize;
                 int b = Math.min(batchSize, n - from);
                 next++;
-                // staged in a reused array: arrayFrom copies it into the batch's own (pooled) memory
-                float[] x = dev.adjoint.ops.Host.floatScratch("loader.batch", b * exampleSize);
+                if (staging.length < b * exampleSize) {
+                    staging = new float[b * exampleSize];
+                }
+                float[] x = staging; // reused for every batch: fromFloats copies it into the batch's own memory
                 int[] y = new int[b];
                 for (int i = 0; i < b; i++) {
                     dataset.copyInput(order[from + i], x, i * exampleSize);
@@ -90,8 +95,7 @@ public final class DataLoader implements Iterable<Batch> {
                 long[] batchShape = new long[shape.length + 1];
                 batchShape[0] = b;
                 System.arraycopy(shape, 0, batchShape, 1, shape.length);
-                // bulk copy (Nd4j.create(float[]) writes element by element); pooled inside an Arena
-                return new Batch(new Tensor(dev.adjoint.ops.Host.arrayFrom(x, batchShape)), y);
+                return new Batch(new Tensor(Kernels.get().fromFloats(x, batchShape)), y);
             }
         };
     }

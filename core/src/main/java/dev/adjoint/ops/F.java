@@ -389,6 +389,7 @@ public final class F {
      * {@link #convTranspose2d}: see {@link ConvNd}.
      */
     public static Tensor conv2d(Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] dilation, int groups) {
+        ConvGeometry.checkInputRank("conv2d", x.shape(), 2);
         ConvGeometry g = ConvGeometry.conv("conv2d", x.shape(), w.shape(), b == null ? null : b.shape(), stride, padding, dilation, groups);
         return new ConvNd(g).apply(x, w, b);
     }
@@ -400,6 +401,7 @@ public final class F {
 
     /** 1-D convolution: x {@code [N, C_in, L]}, w {@code [C_out, C_in/groups, k]}. */
     public static Tensor conv1d(Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] dilation, int groups) {
+        ConvGeometry.checkInputRank("conv1d", x.shape(), 1);
         ConvGeometry g = ConvGeometry.conv("conv1d", x.shape(), w.shape(), b == null ? null : b.shape(), stride, padding, dilation, groups);
         return new ConvNd(g).apply(x, w, b);
     }
@@ -416,6 +418,7 @@ public final class F {
      */
     public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] outputPadding, int[] dilation,
                                          int groups) {
+        ConvGeometry.checkInputRank("convTranspose2d", x.shape(), 2);
         ConvGeometry g = ConvGeometry.convTranspose("convTranspose2d", x.shape(), w.shape(), b == null ? null : b.shape(), stride, padding,
                 outputPadding, dilation, groups);
         return new ConvTransposeNd(g).apply(x, w, b);
@@ -430,6 +433,7 @@ public final class F {
     /** 1-D transposed convolution: x {@code [N, C_in, L]}, w {@code [C_in, C_out/groups, k]}. */
     public static Tensor convTranspose1d(Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] outputPadding, int[] dilation,
                                          int groups) {
+        ConvGeometry.checkInputRank("convTranspose1d", x.shape(), 1);
         ConvGeometry g = ConvGeometry.convTranspose("convTranspose1d", x.shape(), w.shape(), b == null ? null : b.shape(), stride, padding,
                 outputPadding, dilation, groups);
         return new ConvTransposeNd(g).apply(x, w, b);

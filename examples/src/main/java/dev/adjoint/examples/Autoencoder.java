@@ -1,6 +1,6 @@
 package dev.adjoint.examples;
 
-import dev.adjoint.Arena;
+import dev.adjoint.kernels.Arena;
 import dev.adjoint.Tensor;
 import dev.adjoint.autograd.GradMode;
 import dev.adjoint.data.Batch;

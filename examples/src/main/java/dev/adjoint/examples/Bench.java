@@ -1,6 +1,6 @@
 package dev.adjoint.examples;
 
-import dev.adjoint.Arena;
+import dev.adjoint.kernels.Arena;
 import dev.adjoint.data.Batch;
 import dev.adjoint.data.DataLoader;
 import dev.adjoint.data.TensorDataset;
@@ -11,7 +11,7 @@ import dev.adjoint.layers.Init;
 import dev.adjoint.layers.Module;
 import dev.adjoint.layers.Sequential;
 import dev.adjoint.ops.F;
-import dev.adjoint.ops.TwoCores;
+import dev.adjoint.kernels.cpu.TwoCores;
 import dev.adjoint.optim.Adam;
 import dev.adjoint.optim.SGD;
 import java.util.ArrayList;
@@ -38,7 +38,7 @@ public final class Bench {
                 .option("profile", "false", "print the profiler's table of the timed LeNet and autoencoder steps (after the warm-up)")
                 .option("arena", "true", "run every step in an Arena (false: plain allocation, for comparison)")
                 .option("only", "all", "run one part: lenet, autoencoder, conv, layers (all: every part but layers)")
-                .option("trim", "true", "give malloc's free memory back to the system after collections (dev.adjoint.NativeMemory; false: for comparison)")
+                .option("trim", "true", "give malloc's free memory back to the system after collections (dev.adjoint.kernels.cpu.NativeMemory; false: for comparison)")
                 .option("memory-steps", "0", "instead: run this many LeNet steps and report resident memory and the Java heap every 200");
         if (!o.parse(args)) {
             return;
@@ -46,7 +46,7 @@ public final class Bench {
         Threads.set(o.getInt("threads"));
         useArena = Boolean.parseBoolean(o.get("arena"));
         profile = Boolean.parseBoolean(o.get("profile"));
-        dev.adjoint.NativeMemory.trimAfterCollections(Boolean.parseBoolean(o.get("trim")));
+        dev.adjoint.kernels.cpu.NativeMemory.trimAfterCollections(Boolean.parseBoolean(o.get("trim")));
         if (o.getInt("memory-steps") > 0) {
             memory(o.getInt("memory-steps"));
             return;
@@ -256,10 +256,10 @@ public final class Bench {
         System.out.printf("%s: resident %7.1f MB = Java heap %6.1f MB + everything else %6.1f MB (heap committed %5.1f MB, used %5.1f MB)%n",
                 when, rss / 1024.0, heap / 1024.0, (rss - heap) / 1024.0, Runtime.getRuntime().totalMemory() / 1048576.0,
                 (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0);
-        long[] malloc = dev.adjoint.NativeMemory.mallocHeldInUseFree();
+        long[] malloc = dev.adjoint.kernels.cpu.NativeMemory.mallocHeldInUseFree();
         if (malloc != null) {
             System.out.printf("            malloc holds %6.1f MB: %6.1f MB in use, %6.1f MB free (native memory trimmed %d times)%n",
-                    malloc[0] / 1048576.0, malloc[1] / 1048576.0, malloc[2] / 1048576.0, dev.adjoint.NativeMemory.trims());
+                    malloc[0] / 1048576.0, malloc[1] / 1048576.0, malloc[2] / 1048576.0, dev.adjoint.kernels.cpu.NativeMemory.trims());
         }
     }
 

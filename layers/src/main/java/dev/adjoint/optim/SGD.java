@@ -1,12 +1,10 @@
 package dev.adjoint.optim;
 
 import dev.adjoint.Tensor;
-import dev.adjoint.ops.Host;
-import java.nio.FloatBuffer;
+import dev.adjoint.kernels.Kernels;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Stochastic gradient descent as PyTorch's {@code torch.optim.SGD}:
@@ -45,46 +43,24 @@ public final class SGD extends Optimizer {
     @Override
     protected void update(INDArray p, INDArray grad, Map<String, INDArray> state) {
         INDArray buffer = state.get("momentum_buffer");
-        if (momentum != 0 && buffer != null && dampening == 0 && !nesterov && weightDecay == 0 && momentumInJava(p, grad, buffer)) {
+        if (buffer != null && dampening == 0 && !nesterov && weightDecay == 0) {
+            Kernels.get().momentumStep(p, grad, buffer, momentum, lr); // the common case, one fused update
             return;
         }
         // In place where possible: every temporary is an off-heap allocation.
         INDArray g = weightDecay != 0 ? grad.add(p.mul(weightDecay)) : grad;
         if (momentum != 0) {
-            INDArray buf = state.get("momentum_buffer");
-            if (buf == null) {
-                buf = g.dup();
-                state.put("momentum_buffer", buf);
+            if (buffer == null) {
+                buffer = g.dup();
+                state.put("momentum_buffer", buffer);
             } else if (dampening == 0) {
-                buf.muli(momentum).addi(g);
+                buffer.muli(momentum).addi(g);
             } else {
-                buf.muli(momentum).addi(g.mul(1 - dampening));
+                buffer.muli(momentum).addi(g.mul(1 - dampening));
             }
-            g = nesterov ? g.add(buf.mul(momentum)) : buf;
+            g = nesterov ? g.add(buffer.mul(momentum)) : buffer;
         }
-        Nd4j.getBlasWrapper().level1().axpy(p.length(), -lr, g, p);
-    }
-
-    /**
-     * The common case (plain momentum, float32) as one Java loop over the three buffers in place,
-     * instead of three ND4J calls per parameter, which for LeNet's small tensors cost more in
-     * dispatch than in arithmetic. Same float operations in the same order as the ND4J path.
-     */
-    private boolean momentumInJava(INDArray p, INDArray grad, INDArray buffer) {
-        FloatBuffer pv = Host.floatView(p);
-        FloatBuffer gv = Host.floatView(grad);
-        FloatBuffer bv = Host.floatView(buffer);
-        if (pv == null || gv == null || bv == null) {
-            return false;
-        }
-        float m = (float) momentum;
-        float step = (float) lr;
-        for (int i = 0, n = (int) p.length(); i < n; i++) {
-            float b = bv.get(i) * m + gv.get(i);
-            bv.put(i, b);
-            pv.put(i, pv.get(i) - step * b);
-        }
-        return true;
+        Kernels.get().axpy(-lr, g, p);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.adjoint.ops.conv;
 
 import dev.adjoint.Shapes;
+import dev.adjoint.kernels.ConvParams;
 import java.util.Arrays;
 
 /**
@@ -152,12 +153,28 @@ public final class ConvGeometry {
                 x[0], cIn, cOut, in, k, out);
     }
 
-    private static int spatialDims(String op, long[] x, long[] w) {
-        int sd = op.contains("1d") ? 1 : 2;
-        String layout = sd == 1 ? "[N, C, L]" : "[N, C, H, W]";
-        if (x.length != sd + 2) {
-            throw new IllegalArgumentException(op + ": input x must be " + (sd + 2) + "-D " + layout + ", got " + Shapes.str(x));
+    /**
+     * Rejects an input whose rank is not that of a {@code spatialDims}-D convolution ({@code [N, C, L]}
+     * or {@code [N, C, H, W]}): the user-facing ops call it first, so conv2d on a 3-D input is an
+     * error rather than a 1-D convolution.
+     */
+    public static void checkInputRank(String op, long[] x, int spatialDims) {
+        if (x.length != spatialDims + 2) {
+            throw new IllegalArgumentException(op + ": input x must be " + (spatialDims + 2) + "-D " + layout(spatialDims) + ", got "
+                    + Shapes.str(x));
         }
+    }
+
+    private static String layout(int spatialDims) {
+        return spatialDims == 1 ? "[N, C, L]" : "[N, C, H, W]";
+    }
+
+    /** The number of spatial dims, from x's rank: 3-D x is a 1-D convolution, 4-D a 2-D one. */
+    private static int spatialDims(String op, long[] x, long[] w) {
+        if (x.length != 3 && x.length != 4) {
+            throw new IllegalArgumentException(op + ": input x must be 3-D [N, C, L] or 4-D [N, C, H, W], got " + Shapes.str(x));
+        }
+        int sd = x.length - 2;
         if (w.length != sd + 2) {
             throw new IllegalArgumentException(op + ": weight w must be " + (sd + 2) + "-D, got " + Shapes.str(w));
         }
@@ -209,6 +226,44 @@ public final class ConvGeometry {
         if (bias != null && (bias.length != 1 || bias[0] != cOut)) {
             throw new IllegalArgumentException(op + ": bias b " + Shapes.str(bias) + " must be [" + cOut + "], one value per output channel");
         }
+    }
+
+    /** The arguments as the kernels take them: a 1-D call is a 2-D one of height 1. */
+    public ConvParams kernelParams() {
+        if (spatialDims == 1) {
+            return new ConvParams(1, stride[0], 0, padding[0], 1, dilation[0], 0, outputPadding[0], groups);
+        }
+        return new ConvParams(stride[0], stride[1], padding[0], padding[1], dilation[0], dilation[1], outputPadding[0], outputPadding[1],
+                groups);
+    }
+
+    /**
+     * The transposed convolution that is this convolution's adjoint: applied to a gradient gy
+     * ({@code gyShape}) with weight w ({@code wShape}), same stride, padding, dilation and groups, and
+     * the output padding that makes its spatial size exactly {@code target} (the size of x).
+     */
+    public ConvGeometry transposedTo(long[] gyShape, long[] wShape, long[] target) {
+        int[] op = new int[spatialDims];
+        for (int i = 0; i < spatialDims; i++) {
+            long natural = (gyShape[2 + i] - 1) * stride[i] - 2L * padding[i] + (long) dilation[i] * (kernelSize[i] - 1) + 1;
+            op[i] = Math.toIntExact(target[i] - natural);
+        }
+        return convTransposeUnchecked(name(true), gyShape, wShape, null, stride, padding, op, dilation, groups);
+    }
+
+    /**
+     * The convolution with this call's stride, padding, dilation and groups, applied to
+     * {@code xShape} with weight {@code wShape}: the adjoint of a transposed convolution, and the
+     * correlation behind both weight gradients. Its output may be larger than the size wanted (when
+     * output padding exceeded the stride); callers crop it.
+     */
+    public ConvGeometry asConvolution(long[] xShape, long[] wShape) {
+        return conv(name(false), xShape, wShape, null, stride, padding, dilation, groups);
+    }
+
+    /** The op's name for this many spatial dims: {@code conv2d}, {@code convTranspose1d}, ... */
+    public String name(boolean transposedOp) {
+        return (transposedOp ? "convTranspose" : "conv") + spatialDims + "d";
     }
 
     /** Shape of the output tensor: {@code [N, C_out, out...]}. */

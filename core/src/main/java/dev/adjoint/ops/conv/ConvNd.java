@@ -24,8 +24,7 @@ public final class ConvNd extends ConvFunction {
     @Override
     protected INDArray forward(Tensor... in) {
         save(in[0], in[1]);
-        INDArray y = ConvKernels.conv2d(ConvKernels.lift(in[0].data()), ConvKernels.lift(in[1].data()), bias(in), outH(), outW(),
-                ConvKernels.Params.of(geometry));
+        INDArray y = kernels().conv2d(lift(in[0]), lift(in[1]), bias(in), outH(), outW(), geometry.kernelParams());
         return y.reshape('c', geometry.outputShape());
     }
 
@@ -33,7 +32,11 @@ public final class ConvNd extends ConvFunction {
     protected Tensor[] backward(Tensor gy) {
         Tensor x = saved(0);
         Tensor w = saved(1);
-        Tensor gx = needsInputGrad(0) ? Conv.transposeTo(gy, w, geometry, Conv.spatial(x.shape())) : null;
+        Tensor gx = null;
+        if (needsInputGrad(0)) {
+            ConvGeometry adjoint = geometry.transposedTo(gy.shape(), w.shape(), geometry.inputSize);
+            gx = new ConvTransposeNd(adjoint).apply(gy, w, null);
+        }
         Tensor gw = needsInputGrad(1) ? new ConvWeightGrad(geometry).apply(x, gy) : null;
         Tensor gb = needsInputGrad(2) ? biasGradient(gy) : null;
         return new Tensor[] {gx, gw, gb};
@@ -47,7 +50,7 @@ public final class ConvNd extends ConvFunction {
     @Override
     public String gradientFormula(int i) {
         switch (i) {
-            case 0: return Conv.name(true, geometry.spatialDims) + "(gy, w, " + geometry.describe() + ")";
+            case 0: return geometry.name(true) + "(gy, w, " + geometry.describe() + ")";
             case 1: return "convWeightGrad(x, gy)";
             default: return biasFormula();
         }

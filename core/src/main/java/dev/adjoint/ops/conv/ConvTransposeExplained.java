@@ -30,7 +30,8 @@ public final class ConvTransposeExplained {
     /** Runs the four steps and returns every intermediate. Arguments as {@code F.convTranspose2d}. */
     public static Steps steps(Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] outputPadding, int[] dilation, int groups) {
         int sd = x.dim() - 2;
-        String op = Conv.name(true, sd) + "Explained";
+        String op = "convTranspose" + sd + "dExplained";
+        ConvGeometry.checkInputRank(op, x.shape(), stride.length);
         ConvGeometry g = ConvGeometry.convTranspose(op, x.shape(), w.shape(), b == null ? null : b.shape(), stride, padding, outputPadding,
                 dilation, groups);
         Tensor z = zeroInsert(x, stride);

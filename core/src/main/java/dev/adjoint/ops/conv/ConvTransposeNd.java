@@ -24,8 +24,7 @@ public final class ConvTransposeNd extends ConvFunction {
     @Override
     protected INDArray forward(Tensor... in) {
         save(in[0], in[1]);
-        INDArray y = ConvKernels.convTranspose2d(ConvKernels.lift(in[0].data()), ConvKernels.lift(in[1].data()), bias(in), outH(), outW(),
-                ConvKernels.Params.of(geometry));
+        INDArray y = kernels().convTranspose2d(lift(in[0]), lift(in[1]), bias(in), outH(), outW(), geometry.kernelParams());
         return y.reshape('c', geometry.outputShape());
     }
 
@@ -33,13 +32,9 @@ public final class ConvTransposeNd extends ConvFunction {
     protected Tensor[] backward(Tensor gy) {
         Tensor x = saved(0);
         Tensor w = saved(1);
-        Tensor gx = needsInputGrad(0) ? Conv.convTo(gy, w, geometry, Conv.spatial(x.shape())) : null;
-        Tensor gw = null;
-        if (needsInputGrad(1)) {
-            ConvGeometry asConv = ConvGeometry.conv(Conv.name(false, geometry.spatialDims), gy.shape(), w.shape(), null,
-                    geometry.stride, geometry.padding, geometry.dilation, geometry.groups);
-            gw = new ConvWeightGrad(asConv).apply(gy, x);
-        }
+        ConvGeometry adjoint = geometry.asConvolution(gy.shape(), w.shape()); // the convolution gy -> x
+        Tensor gx = needsInputGrad(0) ? cropTo(new ConvNd(adjoint).apply(gy, w, null), spatial(x.shape())) : null;
+        Tensor gw = needsInputGrad(1) ? new ConvWeightGrad(adjoint).apply(gy, x) : null;
         Tensor gb = needsInputGrad(2) ? biasGradient(gy) : null;
         return new Tensor[] {gx, gw, gb};
     }
@@ -52,7 +47,7 @@ public final class ConvTransposeNd extends ConvFunction {
     @Override
     public String gradientFormula(int i) {
         switch (i) {
-            case 0: return Conv.name(false, geometry.spatialDims) + "(gy, w, stride=" + java.util.Arrays.toString(geometry.stride)
+            case 0: return geometry.name(false) + "(gy, w, stride=" + java.util.Arrays.toString(geometry.stride)
                     + ", padding=" + java.util.Arrays.toString(geometry.padding) + ")";
             case 1: return "convWeightGrad(gy, x)";
             default: return biasFormula();

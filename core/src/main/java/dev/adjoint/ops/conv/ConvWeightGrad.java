@@ -1,7 +1,6 @@
 package dev.adjoint.ops.conv;
 
 import dev.adjoint.Tensor;
-import dev.adjoint.autograd.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -12,27 +11,24 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code ggw} (shaped like the weight), {@code gx = convTranspose(gy, ggw)} and
  * {@code ggy = conv(x, ggw)}. This is what makes second-order gradients through a convolution work.
  */
-public final class ConvWeightGrad extends Function {
-    private final ConvGeometry geometry;
+public final class ConvWeightGrad extends ConvFunction {
 
     /** @param geometry the convolution x -> y whose weight gradient this is */
     public ConvWeightGrad(ConvGeometry geometry) {
-        this.geometry = geometry;
+        super(geometry);
     }
 
     @Override
     protected INDArray forward(Tensor... in) {
         save(in[0], in[1]);
         ConvGeometry g = geometry;
-        int sd = g.spatialDims;
-        long kh = sd == 1 ? 1 : g.kernelSize[0];
-        long kw = g.kernelSize[sd - 1];
-        INDArray gw = ConvKernels.convWeightGrad(ConvKernels.lift(in[0].data()), ConvKernels.lift(in[1].data()), kh, kw,
-                ConvKernels.Params.of(g));
-        long[] wShape = new long[sd + 2];
+        long kh = g.spatialDims == 1 ? 1 : g.kernelSize[0];
+        long kw = g.kernelSize[g.spatialDims - 1];
+        INDArray gw = kernels().convWeightGrad(lift(in[0]), lift(in[1]), kh, kw, g.kernelParams());
+        long[] wShape = new long[g.spatialDims + 2];
         wShape[0] = g.outChannels;
         wShape[1] = g.inChannels / g.groups;
-        System.arraycopy(g.kernelSize, 0, wShape, 2, sd);
+        System.arraycopy(g.kernelSize, 0, wShape, 2, g.spatialDims);
         return gw.reshape('c', wShape);
     }
 
@@ -40,14 +36,20 @@ public final class ConvWeightGrad extends Function {
     protected Tensor[] backward(Tensor ggw) {
         Tensor x = saved(0);
         Tensor gy = saved(1);
-        Tensor gx = needsInputGrad(0) ? Conv.transposeTo(gy, ggw, geometry, Conv.spatial(x.shape())) : null;
-        Tensor ggy = needsInputGrad(1) ? Conv.convTo(x, ggw, geometry, Conv.spatial(gy.shape())) : null;
+        Tensor gx = null;
+        if (needsInputGrad(0)) {
+            gx = new ConvTransposeNd(geometry.transposedTo(gy.shape(), ggw.shape(), geometry.inputSize)).apply(gy, ggw, null);
+        }
+        Tensor ggy = null;
+        if (needsInputGrad(1)) {
+            ggy = cropTo(new ConvNd(geometry.asConvolution(x.shape(), ggw.shape())).apply(x, ggw, null), spatial(gy.shape()));
+        }
         return new Tensor[] {gx, ggy};
     }
 
     @Override
-    public String args() {
-        return geometry.describe();
+    public String name() {
+        return "ConvWeightGrad";
     }
 
     @Override
@@ -57,6 +59,6 @@ public final class ConvWeightGrad extends Function {
 
     @Override
     public String gradientFormula(int i) {
-        return i == 0 ? Conv.name(true, geometry.spatialDims) + "(gy, ggw)" : Conv.name(false, geometry.spatialDims) + "(x, ggw)";
+        return i == 0 ? geometry.name(true) + "(gy, ggw)" : geometry.name(false) + "(x, ggw)";
     }
 }

@@ -2,6 +2,7 @@ package dev.adjoint.ops.elementwise;
 
 import dev.adjoint.Tensor;
 import dev.adjoint.autograd.Function;
+import dev.adjoint.kernels.BinaryOp;
 import dev.adjoint.ops.Broadcast;
 import dev.adjoint.ops.F;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,7 +13,7 @@ public final class Mul extends Function {
     protected INDArray forward(Tensor... in) {
         long[] shape = Broadcast.check("mul", in[0], in[1]);
         save(in[0], in[1]);
-        return Broadcast.apply(in[0].data(), in[1].data(), shape, Broadcast.Arith.MUL);
+        return kernels().binary(BinaryOp.MUL, in[0].data(), in[1].data(), shape);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.adjoint.ops.elementwise;
 
 import dev.adjoint.Tensor;
 import dev.adjoint.autograd.Function;
+import dev.adjoint.kernels.BinaryOp;
 import dev.adjoint.ops.Broadcast;
 import dev.adjoint.ops.F;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -11,7 +12,7 @@ public final class Sub extends Function {
     @Override
     protected INDArray forward(Tensor... in) {
         long[] shape = Broadcast.check("sub", in[0], in[1]);
-        return Broadcast.apply(in[0].data(), in[1].data(), shape, Broadcast.Arith.SUB);
+        return kernels().binary(BinaryOp.SUB, in[0].data(), in[1].data(), shape);
     }
 
     @Override

@@ -1,15 +1,10 @@
 package dev.adjoint.ops.linalg;
 
-import dev.adjoint.Arena;
 import dev.adjoint.Shapes;
 import dev.adjoint.Tensor;
 import dev.adjoint.autograd.Function;
-import dev.adjoint.ops.Blas;
-import dev.adjoint.ops.Host;
 import java.util.Arrays;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Matrix product {@code op(a) @ op(b)}: 2-D by 2-D, where {@code op} may transpose either operand
@@ -39,30 +34,7 @@ public final class MatMul extends Function {
         long[] b = in[1].shape();
         check(a, b, in[0], in[1]);
         save(in[0], in[1]);
-        INDArray x = in[0].data();
-        INDArray y = in[1].data();
-        if (a.length == 2) {
-            long m = transA ? a[1] : a[0];
-            long n = transB ? b[0] : b[1];
-            INDArray out = Arena.allocate(x.dataType(), m, n);
-            if (x.dataType() == DataType.FLOAT && Host.isDense(x) && Host.isDense(y) && Host.isDense(out)) {
-                // OpenBLAS directly: ND4J's gemm costs an op dispatch and leaves native garbage per call
-                Blas.sgemm(transA, transB, (int) m, (int) n, (int) (transA ? a[0] : a[1]), 1f, Blas.pointer(x), 0, (int) a[1],
-                        Blas.pointer(y), 0, (int) b[1], 0f, Blas.pointer(out), 0, (int) n);
-            } else {
-                Nd4j.gemm(x, y, out, transA, transB, 1.0, 0.0);
-            }
-            return out;
-        }
-        if (b.length == 2) {
-            long k = a[a.length - 1];
-            long[] out = a.clone();
-            out[out.length - 1] = b[1];
-            INDArray flat = Arena.allocate(x.dataType(), Shapes.numel(a) / k, b[1]);
-            Nd4j.gemm(x.reshape('c', Shapes.numel(a) / k, k), y, flat, false, false, 1.0, 0.0);
-            return flat.reshape('c', out);
-        }
-        return Nd4j.matmul(x, y);
+        return kernels().matmul(in[0].data(), transA, in[1].data(), transB);
     }
 
     private void check(long[] a, long[] b, Tensor ta, Tensor tb) {

@@ -3,16 +3,18 @@ package dev.adjoint.ops.loss;
 import dev.adjoint.Shapes;
 import dev.adjoint.Tensor;
 import dev.adjoint.autograd.Function;
+import dev.adjoint.ops.pool.IndexScatter;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import dev.adjoint.Arena;
 
 /**
  * Negative log-likelihood of class indices, mean over the batch: {@code -mean_i logp[i, t_i]}
- * for log-probabilities {@code [N, C]}. Backward: {@code -gy / N} at each {@code [i, t_i]}, 0 elsewhere.
+ * for log-probabilities {@code [N, C]}. Forward gathers the N picked log-probabilities; backward
+ * scatters {@code -gy / N} back to them ({@link IndexScatter}), 0 elsewhere.
  */
 public final class NllLoss extends Function {
     private final int[] target;
-    private INDArray pick;
+    /** Flat positions {@code i * C + t_i} of the picked log-probabilities. */
+    private int[] picked;
 
     public NllLoss(int[] target) {
         this.target = target.clone();
@@ -32,27 +34,22 @@ public final class NllLoss extends Function {
         }
         int n = target.length;
         int c = (int) s[1];
+        picked = new int[n];
         for (int i = 0; i < n; i++) {
             if (target[i] < 0 || target[i] >= c) {
                 throw new IllegalArgumentException("nllLoss: target[" + i + "] = " + target[i] + " is not a class index in [0, " + c + ")");
             }
+            picked[i] = i * c + target[i];
         }
-        // The pick matrix has -1/N at [i, t_i]: the loss is sum(pick * logp), and its gradient is pick.
-        INDArray logp = in[0].data();
-        pick = Arena.zeros(logp.dataType(), n, c);
-        double loss = 0;
-        for (int i = 0; i < n; i++) {
-            pick.putScalar(i, target[i], -1.0 / n);
-            loss -= logp.getDouble(i, target[i]);
-        }
-        INDArray out = Arena.allocate(logp.dataType());
-        out.putScalar(0, loss / n);
-        return out;
+        INDArray logp = kernels().gather(in[0].data(), picked, new long[] {n});
+        return kernels().sum(logp, new int[] {0}, new long[0]).muli(-1.0 / n);
     }
 
     @Override
     protected Tensor[] backward(Tensor gy) {
-        return new Tensor[] {new Tensor(pick).mul(gy)};
+        int n = picked.length;
+        Tensor perRow = gy.mul(-1.0 / n).expand(n);
+        return new Tensor[] {new IndexScatter(picked, inputShape(0)).apply(perRow)};
     }
 
     @Override

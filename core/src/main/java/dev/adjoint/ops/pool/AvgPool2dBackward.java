@@ -3,7 +3,6 @@ package dev.adjoint.ops.pool;
 import dev.adjoint.Tensor;
 import dev.adjoint.autograd.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import dev.adjoint.ops.Host;
 
 /** The adjoint of {@link AvgPool2d}: {@code gx[in] += gy[out] / count(out)}. Backward: AvgPool2d. */
 public final class AvgPool2dBackward extends Function {
@@ -17,10 +16,7 @@ public final class AvgPool2dBackward extends Function {
 
     @Override
     protected INDArray forward(Tensor... in) {
-        double[] gy = Host.doubles(in[0].data());
-        double[] gx = new double[(int) (g.n * g.c * g.h * g.w)];
-        AvgPool2d.sweep(g, countIncludePad, (o, i, d) -> gx[i] += gy[o] / d);
-        return Host.array(gx, g.inputShape(), in[0].data().dataType());
+        return kernels().avgPool2dBackward(in[0].data(), g.params(), countIncludePad);
     }
 
     @Override

@@ -2,9 +2,7 @@ package dev.adjoint.ops.pool;
 
 import dev.adjoint.Tensor;
 import dev.adjoint.autograd.Function;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import dev.adjoint.ops.Host;
 
 /**
  * {@code y.flat[i] = x.flat[index[i]]}: picks elements by flat position (max pooling's forward
@@ -21,21 +19,7 @@ public final class IndexGather extends Function {
 
     @Override
     protected INDArray forward(Tensor... in) {
-        INDArray a = in[0].data();
-        if (a.dataType() == DataType.FLOAT) {
-            float[] x = Host.floatsInto(a, Host.floatScratch("gather.src", (int) a.length()));
-            float[] y = Host.floatScratch("gather.dst", index.length);
-            for (int i = 0; i < index.length; i++) {
-                y[i] = x[index[i]];
-            }
-            return Host.arrayFrom(y, outShape);
-        }
-        double[] x = Host.doubles(a);
-        double[] y = new double[index.length];
-        for (int i = 0; i < y.length; i++) {
-            y[i] = x[index[i]];
-        }
-        return Host.arrayFrom(y, outShape);
+        return kernels().gather(in[0].data(), index, outShape);
     }
 
     @Override

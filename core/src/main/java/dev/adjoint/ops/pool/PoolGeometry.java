@@ -1,6 +1,7 @@
 package dev.adjoint.ops.pool;
 
 import dev.adjoint.Shapes;
+import dev.adjoint.kernels.PoolParams;
 import java.util.Arrays;
 
 /** Sizes of a 2-D pooling window sweep (PyTorch semantics, floor mode), validated. */
@@ -64,46 +65,10 @@ public final class PoolGeometry {
         }
     }
 
-    /**
-     * For one {@code [H, W]} plane: entry {@code q * kh*kw + j} is the flat position of window slot j
-     * of output q, or -1 where the slot falls in the padding. Kernels loop over it instead of
-     * recomputing and bounds-checking coordinates for every element.
-     */
-    public int[] windowMap() {
-        String key = h + "x" + w + describe();
-        int[] m;
-        synchronized (MAPS) {
-            m = MAPS.get(key);
-        }
-        if (m == null) {
-            int kk = kernel[0] * kernel[1];
-            m = new int[(int) (oh * ow) * kk];
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++) {
-                    int at = (int) ((oy * ow + ox) * kk);
-                    for (int ky = 0; ky < kernel[0]; ky++) {
-                        for (int kx = 0; kx < kernel[1]; kx++) {
-                            long iy = oy * stride[0] - padding[0] + ky;
-                            long ix = ox * stride[1] - padding[1] + kx;
-                            m[at++] = iy >= 0 && iy < h && ix >= 0 && ix < w ? (int) (iy * w + ix) : -1;
-                        }
-                    }
-                }
-            }
-            synchronized (MAPS) {
-                MAPS.put(key, m);
-            }
-        }
-        return m;
+    /** The sweep as the kernels take it. */
+    public PoolParams params() {
+        return new PoolParams(n, c, h, w, kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1], oh, ow);
     }
-
-    /** Window maps by plane size and window geometry: a training loop asks for the same few every step. */
-    private static final java.util.Map<String, int[]> MAPS = new java.util.LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<String, int[]> e) {
-            return size() > 32;
-        }
-    };
 
     public long[] inputShape() {
         return new long[] {n, c, h, w};

@@ -3,7 +3,6 @@ package dev.adjoint.ops.reduce;
 import dev.adjoint.Shapes;
 import dev.adjoint.Tensor;
 import dev.adjoint.autograd.Function;
-import dev.adjoint.ops.Broadcast;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -24,7 +23,7 @@ public final class Expand extends Function {
         if (!java.util.Arrays.equals(result, shape)) {
             throw new IllegalArgumentException("expand: shape " + Shapes.str(from) + " cannot be expanded to " + Shapes.str(shape));
         }
-        return Broadcast.expand(in[0].data(), shape);
+        return kernels().expand(in[0].data(), shape);
     }
 
     @Override

@@ -41,7 +41,7 @@ public final class Max extends Function {
         }
         int[] d = Shapes.dims("max", dims, x.rank());
         INDArray m = x.max(true, d);
-        INDArray mask = x.eq(dev.adjoint.ops.Broadcast.expand(m, x.shape())).castTo(x.dataType());
+        INDArray mask = x.eq(kernels().expand(m, x.shape())).castTo(x.dataType());
         INDArray count = mask.sum(true, d);
         Tensor share = new Tensor(mask.divi(count));
         Tensor kept = gy.reshape(Shapes.reduced(x.shape(), d, true));

@@ -1,4 +1,4 @@
-package dev.adjoint.ops;
+package dev.adjoint.kernels.cpu;
 
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;

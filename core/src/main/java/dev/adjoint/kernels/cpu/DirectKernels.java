@@ -1,8 +1,7 @@
-package dev.adjoint.ops.conv;
+package dev.adjoint.kernels.cpu;
 
-import dev.adjoint.Arena;
-import dev.adjoint.ops.Host;
-import dev.adjoint.ops.TwoCores;
+import dev.adjoint.kernels.ConvParams;
+import dev.adjoint.kernels.Arena;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -30,15 +29,13 @@ final class DirectKernels {
     }
 
     /** Whether a convolution of x with a weight of {@code weights} elements should take this path. */
-    static boolean suits(INDArray x, long weights, ConvKernels.Params p) {
-        return x.dataType() == DataType.FLOAT && p.groups() == 1 && weights <= MAX_WEIGHTS && enabled;
+    static boolean suits(INDArray x, long weights, ConvParams p) {
+        return x.dataType() == DataType.FLOAT && p.groups() == 1 && weights <= MAX_WEIGHTS;
     }
 
-    /** Off: every float32 convolution takes the BLAS path (tests compare the two; bench measures both). */
-    static boolean enabled = true;
 
-    /** As {@link ConvKernels#conv2d}: y {@code [N, O, oh, ow]} = conv(x, w) + b. */
-    static INDArray conv2d(INDArray x, INDArray w, INDArray b, long oh, long ow, ConvKernels.Params p) {
+    /** As {@link BatchedConv#conv2d}: y {@code [N, O, oh, ow]} = conv(x, w) + b. */
+    static INDArray conv2d(INDArray x, INDArray w, INDArray b, long oh, long ow, ConvParams p) {
         int n = (int) x.size(0);
         int c = (int) x.size(1);
         int h = (int) x.size(2);

@@ -1,10 +1,11 @@
-package dev.adjoint.ops;
+package dev.adjoint.kernels.cpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.adjoint.DType;
 import dev.adjoint.Tensor;
+import dev.adjoint.ops.F;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,4 +1,4 @@
-package dev.adjoint;
+package dev.adjoint.kernels;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -92,7 +92,7 @@ public final class Arena implements AutoCloseable {
             return Nd4j.create(type, shape);
         }
         INDArray z = a.take(type, shape);
-        dev.adjoint.ops.Host.fill(z, 0);
+        z.assign(0);
         return z;
     }
 
@@ -155,7 +155,7 @@ public final class Arena implements AutoCloseable {
     }
 
     /** Whether {@code array} uses memory this arena lent (views included). */
-    boolean owns(INDArray array) {
+    public boolean owns(INDArray array) {
         if (lentBuffers.isEmpty() || array.isEmpty()) {
             return false;
         }
@@ -193,7 +193,7 @@ public final class Arena implements AutoCloseable {
         lent.clear();
         lentInts.clear();
         lentBuffers.clear();
-        NativeMemory.afterStep();
+        dev.adjoint.kernels.cpu.NativeMemory.afterStep();
     }
 
     @Override

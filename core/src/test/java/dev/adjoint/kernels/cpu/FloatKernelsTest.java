@@ -1,12 +1,17 @@
-package dev.adjoint.ops.conv;
+package dev.adjoint.kernels.cpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.adjoint.DType;
 import dev.adjoint.Tensor;
 import dev.adjoint.ops.F;
+import dev.adjoint.ops.conv.ConvGeometry;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
+import dev.adjoint.kernels.ConvParams;
+import dev.adjoint.kernels.Kernels;
+import dev.adjoint.kernels.Selection;
+import dev.adjoint.kernels.reference.ReferenceKernels;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,18 +22,34 @@ import org.junit.jupiter.api.Test;
  * dilation, output padding), narrow layers (Java forward) and wide ones (BLAS forward).
  */
 class FloatKernelsTest {
-    @AfterEach
-    void restore() {
-        DirectKernels.enabled = true;
-        SampleKernels.enabled = true;
-    }
+    /** The fast kernels with every convolution on the batched path (the float64 path the conformance cases check). */
+    private static final Kernels BATCHED = new ReferenceKernels() {
+        @Override
+        public INDArray conv2d(INDArray x, INDArray w, INDArray b, long oh, long ow, ConvParams p) {
+            return BatchedConv.conv2d(x, w, b, oh, ow, p);
+        }
+
+        @Override
+        public INDArray convTranspose2d(INDArray x, INDArray w, INDArray b, long outH, long outW, ConvParams p) {
+            return BatchedConv.convTranspose2d(x, w, b, outH, outW, p);
+        }
+
+        @Override
+        public INDArray convWeightGrad(INDArray x, INDArray gy, long kh, long kw, ConvParams p) {
+            return BatchedConv.convWeightGrad(x, gy, kh, kw, p);
+        }
+    };
 
     private record Result(double[] y, double[] gx, double[] gw, double[] gb) {
     }
 
     private static Result run(boolean transposed, Tensor x, Tensor w, Tensor b, int s, int p, int op, int d, boolean direct) {
-        DirectKernels.enabled = direct;
-        SampleKernels.enabled = direct;
+        try (Selection.Scope k = Kernels.use(direct ? new CpuKernels() : BATCHED)) {
+            return runWith(transposed, x, w, b, s, p, op, d);
+        }
+    }
+
+    private static Result runWith(boolean transposed, Tensor x, Tensor w, Tensor b, int s, int p, int op, int d) {
         Tensor xs = x.detach().requiresGrad(true);
         Tensor ws = w.detach().requiresGrad(true);
         Tensor bs = b.detach().requiresGrad(true);
@@ -106,14 +127,14 @@ class FloatKernelsTest {
 
     @Test
     void lenetSizedForwardsTakeTheJavaLoopsAndWideOnesDoNot() {
-        ConvKernels.Params p = new ConvKernels.Params(1, 1, 0, 0, 1, 1, 0, 0, 1);
+        ConvParams p = new ConvParams(1, 1, 0, 0, 1, 1, 0, 0, 1);
         Tensor x = Tensor.zeros(1, 6, 14, 14);
         assertThat(DirectKernels.suits(x.data(), 16 * 6 * 5 * 5, p)).isTrue();
         assertThat(DirectKernels.suits(x.data(), 64 * 64 * 3 * 3, p)).isFalse();
         assertThat(DirectKernels.suits(Tensor.zeros(DType.FLOAT64, 1, 6, 14, 14).data(), 16 * 6 * 5 * 5, p)).isFalse();
-        assertThat(DirectKernels.suits(x.data(), 16 * 6 * 5 * 5, new ConvKernels.Params(1, 1, 0, 0, 1, 1, 0, 0, 2))).isFalse();
+        assertThat(DirectKernels.suits(x.data(), 16 * 6 * 5 * 5, new ConvParams(1, 1, 0, 0, 1, 1, 0, 0, 2))).isFalse();
         assertThat(SampleKernels.suits(x.data(), p)).isTrue();
         assertThat(SampleKernels.suits(Tensor.zeros(DType.FLOAT64, 1, 6, 14, 14).data(), p)).isFalse();
-        assertThat(SampleKernels.suits(x.data(), new ConvKernels.Params(1, 1, 0, 0, 1, 1, 0, 0, 2))).isFalse();
+        assertThat(SampleKernels.suits(x.data(), new ConvParams(1, 1, 0, 0, 1, 1, 0, 0, 2))).isFalse();
     }
 }

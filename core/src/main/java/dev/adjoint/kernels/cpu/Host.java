@@ -1,6 +1,6 @@
-package dev.adjoint.ops;
+package dev.adjoint.kernels.cpu;
 
-import dev.adjoint.Arena;
+import dev.adjoint.kernels.Arena;
 import java.nio.ByteOrder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,9 +1,7 @@
-package dev.adjoint.ops.conv;
+package dev.adjoint.kernels.cpu;
 
-import dev.adjoint.Arena;
-import dev.adjoint.ops.Blas;
-import dev.adjoint.ops.Host;
-import dev.adjoint.ops.TwoCores;
+import dev.adjoint.kernels.ConvParams;
+import dev.adjoint.kernels.Arena;
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.FloatPointer;
 import java.util.Arrays;
@@ -14,7 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The conv family for float32, one sample at a time, half of the batch on each of two cores:
  * im2col of one sample in Java, one sgemm on it ({@link Blas}, OpenBLAS on ND4J's memory), col2im
- * of one sample. The same arithmetic as the batched path in {@link ConvKernels}, with the same
+ * of one sample. The same arithmetic as the batched path in {@link BatchedConv}, with the same
  * index maps ({@link Columns}); a test checks the two agree.
  *
  * <p>Why per sample: the batched column matrix of a layer is megabytes (LeNet's first layer 5 MB,
@@ -29,15 +27,13 @@ final class SampleKernels {
     }
 
     /** Whether a convolution of x should take this path: float32, no groups. */
-    static boolean suits(INDArray x, ConvKernels.Params p) {
-        return x.dataType() == DataType.FLOAT && p.groups() == 1 && enabled;
+    static boolean suits(INDArray x, ConvParams p) {
+        return x.dataType() == DataType.FLOAT && p.groups() == 1;
     }
 
-    /** Off: every float32 convolution takes the batched path (tests compare the two). */
-    static boolean enabled = true;
 
-    /** As {@link ConvKernels#conv2d}: per sample, {@code y[s] = W [O, C*kh*kw] x col(x[s]) [C*kh*kw, oh*ow]}. */
-    static INDArray conv2d(INDArray x, INDArray w, INDArray b, long oh, long ow, ConvKernels.Params p) {
+    /** As {@link BatchedConv#conv2d}: per sample, {@code y[s] = W [O, C*kh*kw] x col(x[s]) [C*kh*kw, oh*ow]}. */
+    static INDArray conv2d(INDArray x, INDArray w, INDArray b, long oh, long ow, ConvParams p) {
         int n = (int) x.size(0);
         int c = (int) x.size(1);
         int chw = (int) (x.length() / Math.max(1, n));
@@ -65,10 +61,10 @@ final class SampleKernels {
     }
 
     /**
-     * As {@link ConvKernels#convTranspose2d}: per sample, {@code col = W^T [O*kh*kw, Cin] x x[s] [Cin, h*w]},
+     * As {@link BatchedConv#convTranspose2d}: per sample, {@code col = W^T [O*kh*kw, Cin] x x[s] [Cin, h*w]},
      * then col2im adds the patches into the sample's output.
      */
-    static INDArray convTranspose2d(INDArray x, INDArray w, INDArray b, long outH, long outW, ConvKernels.Params p) {
+    static INDArray convTranspose2d(INDArray x, INDArray w, INDArray b, long outH, long outW, ConvParams p) {
         int n = (int) x.size(0);
         int cin = (int) x.size(1);
         int o = (int) w.size(1);
@@ -102,10 +98,10 @@ final class SampleKernels {
     }
 
     /**
-     * As {@link ConvKernels#convWeightGrad}: {@code gw [O, C*kh*kw] = sum_s gy[s] [O, pixels] x col(x[s])^T};
+     * As {@link BatchedConv#convWeightGrad}: {@code gw [O, C*kh*kw] = sum_s gy[s] [O, pixels] x col(x[s])^T};
      * each core sums its half of the batch, then one adds the other's.
      */
-    static INDArray convWeightGrad(INDArray x, INDArray gy, long kh, long kw, ConvKernels.Params p) {
+    static INDArray convWeightGrad(INDArray x, INDArray gy, long kh, long kw, ConvParams p) {
         int n = (int) x.size(0);
         int c = (int) x.size(1);
         int o = (int) gy.size(1);

@@ -1,36 +1,19 @@
-package dev.adjoint.ops.conv;
+package dev.adjoint.kernels.cpu;
 
-import dev.adjoint.Arena;
-import dev.adjoint.ops.Host;
+import dev.adjoint.kernels.Arena;
+import dev.adjoint.kernels.ConvParams;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The arithmetic of the conv family on plain ND4J arrays, no autograd: im2col, gemm, col2im.
- * Everything is 2-D here ({@code [N, C, H, W]}); 1-D callers pass {@code H = 1}.
- *
- * <p>Three paths, the same arithmetic: float32 without groups goes one sample at a time
- * ({@link SampleKernels}: per-sample im2col and a BLAS gemm on two cores; the forward of narrow
- * layers in Java loops, {@link DirectKernels}). Float64 and grouped convolutions take the batched
- * path here: the column matrix is {@code [C*kh*kw, N*oh*ow]} ({@link Columns}), a convolution is one
- * gemm {@code W [O, C*kh*kw] x col} per group, giving {@code [O, N*oh*ow]}, which one layout swap
- * turns into {@code [N, O, oh, ow]}. The PyTorch conformance cases check the batched path in
- * float64; tests check the float32 paths against it.
+ * The conv family batched: the column matrix of the whole batch is {@code [C*kh*kw, N*oh*ow]}
+ * ({@link Columns}), a convolution is one gemm {@code W [O, C*kh*kw] x col} per group, giving
+ * {@code [O, N*oh*ow]}, which one layout swap turns into {@code [N, O, oh, ow]}. Float64 and grouped
+ * convolutions take this path ({@link CpuKernels}); the float32 paths are checked against it.
  */
-public final class ConvKernels {
-    private ConvKernels() {
-    }
-
-    /** The stride/padding/dilation of a 2-D kernel call, with 1-D geometries lifted to {@code H = 1}. */
-    public record Params(int sh, int sw, int ph, int pw, int dh, int dw, int oph, int opw, int groups) {
-        public static Params of(ConvGeometry g) {
-            if (g.spatialDims == 1) {
-                return new Params(1, g.stride[0], 0, g.padding[0], 1, g.dilation[0], 0, g.outputPadding[0], g.groups);
-            }
-            return new Params(g.stride[0], g.stride[1], g.padding[0], g.padding[1], g.dilation[0], g.dilation[1],
-                    g.outputPadding[0], g.outputPadding[1], g.groups);
-        }
+final class BatchedConv {
+    private BatchedConv() {
     }
 
     private static INDArray rows(INDArray m, long from, long to) {
@@ -73,13 +56,7 @@ public final class ConvKernels {
      * Convolution (cross-correlation, as PyTorch): {@code y = conv(x, w) + b}.
      * x {@code [N, C, H, W]}, w {@code [O, C/g, kh, kw]}, b {@code [O]} or null; output {@code [N, O, oh, ow]}.
      */
-    public static INDArray conv2d(INDArray x, INDArray w, INDArray b, long oh, long ow, Params p) {
-        if (DirectKernels.suits(x, w.length(), p)) {
-            return DirectKernels.conv2d(x, w, b, oh, ow, p);
-        }
-        if (SampleKernels.suits(x, p)) {
-            return SampleKernels.conv2d(x, w, b, oh, ow, p);
-        }
+    static INDArray conv2d(INDArray x, INDArray w, INDArray b, long oh, long ow, ConvParams p) {
         long n = x.size(0);
         long o = w.size(0);
         long kh = w.size(2);
@@ -96,10 +73,7 @@ public final class ConvKernels {
      * at stride spacing. No multiplication by inserted zeros.
      * x {@code [N, Cin, H, W]}, w {@code [Cin, O/g, kh, kw]}; output {@code [N, O, outH, outW]}.
      */
-    public static INDArray convTranspose2d(INDArray x, INDArray w, INDArray b, long outH, long outW, Params p) {
-        if (SampleKernels.suits(x, p)) {
-            return SampleKernels.convTranspose2d(x, w, b, outH, outW, p);
-        }
+    static INDArray convTranspose2d(INDArray x, INDArray w, INDArray b, long outH, long outW, ConvParams p) {
         long n = x.size(0);
         long cin = x.size(1);
         long h = x.size(2);
@@ -123,10 +97,7 @@ public final class ConvKernels {
      * gy may be smaller than the natural output of x (the transposed op's backward asks for that):
      * only the windows gy has are visited.
      */
-    public static INDArray convWeightGrad(INDArray x, INDArray gy, long kh, long kw, Params p) {
-        if (SampleKernels.suits(x, p)) {
-            return SampleKernels.convWeightGrad(x, gy, kh, kw, p);
-        }
+    static INDArray convWeightGrad(INDArray x, INDArray gy, long kh, long kw, ConvParams p) {
         long oh = gy.size(2);
         long ow = gy.size(3);
         long o = gy.size(1);
@@ -137,8 +108,4 @@ public final class ConvKernels {
         return gw.reshape('c', o, cg, kh, kw);
     }
 
-    /** A 1-D operand {@code [N, C, L]} seen as 2-D {@code [N, C, 1, L]} (a view); 4-D arrays pass through. */
-    public static INDArray lift(INDArray a) {
-        return a.rank() == 3 ? a.reshape('c', a.size(0), a.size(1), 1, a.size(2)) : a;
-    }
 }

@@ -1,4 +1,4 @@
-package dev.adjoint;
+package dev.adjoint.kernels.cpu;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;

@@ -1,4 +1,4 @@
-package dev.adjoint.ops;
+package dev.adjoint.kernels.cpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

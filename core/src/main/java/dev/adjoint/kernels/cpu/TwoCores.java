@@ -1,4 +1,4 @@
-package dev.adjoint.ops;
+package dev.adjoint.kernels.cpu;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -1,6 +1,6 @@
-package dev.adjoint.ops.conv;
+package dev.adjoint.kernels.cpu;
 
-import dev.adjoint.ops.Host;
+import dev.adjoint.kernels.ConvParams;
 import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,14 +37,14 @@ final class Columns {
     private Columns() {
     }
 
-    private record MapKey(long c, long h, long w, long kh, long kw, long oh, long ow, ConvKernels.Params p) {
+    private record MapKey(long c, long h, long w, long kh, long kw, long oh, long ow, ConvParams p) {
     }
 
     /**
      * For one sample {@code [C, H, W]}: entry {@code (c*kh*kw + ky*kw + kx) * oh*ow + oy*ow + ox}
      * holds the flat index of {@code x[c, oy*sh - ph + ky*dh, ox*sw - pw + kx*dw]}, or -1 outside.
      */
-    static int[] map(long c, long h, long w, long kh, long kw, long oh, long ow, ConvKernels.Params p) {
+    static int[] map(long c, long h, long w, long kh, long kw, long oh, long ow, ConvParams p) {
         MapKey key = new MapKey(c, h, w, kh, kw, oh, ow, p); // a record, not a string: this runs on every conv call
         synchronized (MAPS) {
             int[] m = MAPS.get(key);
@@ -129,23 +129,6 @@ final class Columns {
         return runs;
     }
 
-    private static final Map<int[], int[]> TRANSPOSED = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
-
-    /** The map with rows and columns swapped ({@code [oh*ow, rows]}), for gathering the column matrix transposed (cached per map). */
-    static int[] transposed(int[] map, int rows, int rowLength) {
-        int[] t = TRANSPOSED.get(map);
-        if (t == null) {
-            t = new int[map.length];
-            for (int r = 0; r < rows; r++) {
-                for (int q = 0; q < rowLength; q++) {
-                    t[q * rows + r] = map[r * rowLength + q];
-                }
-            }
-            TRANSPOSED.put(map, t);
-        }
-        return t;
-    }
-
     /** A scratch array of the given shape, reused by later calls on this thread; callers overwrite all of it. */
     static INDArray scratch(DataType type, long rows, long cols) {
         String key = type + ":" + rows + "x" + cols;
@@ -153,7 +136,7 @@ final class Columns {
     }
 
     /** The column matrix {@code [C*kh*kw, N*oh*ow]} of x {@code [N, C, H, W]} (a scratch array: use before the next call). */
-    static INDArray im2col(INDArray x, long kh, long kw, long oh, long ow, ConvKernels.Params p) {
+    static INDArray im2col(INDArray x, long kh, long kw, long oh, long ow, ConvParams p) {
         long n = x.size(0);
         long c = x.size(1);
         int[] m = map(c, x.size(2), x.size(3), kh, kw, oh, ow, p);
@@ -181,7 +164,7 @@ final class Columns {
     }
 
     /** The adjoint of {@link #im2col}: adds every column entry back into a new image {@code [N, C, H, W]}. */
-    static INDArray col2im(INDArray col, long n, long c, long h, long w, long kh, long kw, long oh, long ow, ConvKernels.Params p) {
+    static INDArray col2im(INDArray col, long n, long c, long h, long w, long kh, long kw, long oh, long ow, ConvParams p) {
         int[] m = map(c, h, w, kh, kw, oh, ow, p);
         int rows = (int) (c * kh * kw);
         int ohw = (int) (oh * ow);

@@ -1,8 +1,10 @@
-package dev.adjoint;
+package dev.adjoint.kernels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.adjoint.DType;
+import dev.adjoint.Tensor;
 import dev.adjoint.ops.F;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,148 @@
+package dev.adjoint.kernels;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Every primitive the differentiable functions need, on plain ND4J arrays, with no autograd: the
+ * seam between "what is computed" (a {@code Function}'s forward and backward) and "how fast".
+ *
+ * <p>Two implementations:
+ * <ul>
+ *   <li>{@code reference}: {@link dev.adjoint.kernels.reference.ReferenceKernels}, written with ND4J
+ *       operations only, on the calling thread: the code to step into in a debugger, and the path
+ *       that runs on any ND4J backend;</li>
+ *   <li>{@code fast} (the default): {@link dev.adjoint.kernels.cpu.CpuKernels}, hand-tuned Java loops
+ *       and OpenBLAS on ND4J's memory, split over threads, with scratch buffers and caches; it hands
+ *       anything it has no fast path for to the reference kernels. Used when ND4J's backend is its
+ *       native CPU one, else the reference kernels run.</li>
+ * </ul>
+ *
+ * <p>The choice is made once, from the system property {@code adjoint.kernels} ({@code fast} or
+ * {@code reference}); tests switch with {@link #use}. A test holds the two to each other on random
+ * shapes ({@code KernelEquivalenceTest}).
+ *
+ * <p>Shapes are validated by the callers (the functions and their geometries); kernels trust them.
+ * Results are new arrays unless a method says it works in place.
+ */
+public interface Kernels {
+
+    /** The kernels in use: the ones {@link #use} selected, else those named by {@code -Dadjoint.kernels}. */
+    static Kernels get() {
+        return Selection.current();
+    }
+
+    /** The reference kernels (ND4J operations only, single-threaded). */
+    static Kernels reference() {
+        return Selection.REFERENCE;
+    }
+
+    /** The fast kernels for this ND4J backend: the CPU kernels on ND4J's native CPU backend, else the reference ones. */
+    static Kernels fast() {
+        return Selection.fast();
+    }
+
+    /**
+     * Makes {@code kernels} the ones {@link #get} returns, for every thread, until the returned
+     * handle is closed (then the previous choice is back): for tests and benchmarks that compare the two.
+     */
+    static Selection.Scope use(Kernels kernels) {
+        return Selection.use(kernels);
+    }
+
+    /** {@code "reference"} or {@code "fast"}. */
+    String name();
+
+    // ---------------------------------------------------------------- the conv family (2-D; 1-D is height 1)
+
+    /**
+     * Convolution (cross-correlation, as PyTorch): x {@code [N, C, H, W]}, w {@code [O, C/groups, kh, kw]},
+     * b {@code [O]} or null; returns {@code [N, O, oh, ow]}.
+     */
+    INDArray conv2d(INDArray x, INDArray w, INDArray b, long oh, long ow, ConvParams p);
+
+    /**
+     * Transposed convolution (the adjoint of conv2d in x): x {@code [N, Cin, h, w]}, w
+     * {@code [Cin, O/groups, kh, kw]}, b {@code [O]} or null; returns {@code [N, O, outH, outW]}.
+     */
+    INDArray convTranspose2d(INDArray x, INDArray w, INDArray b, long outH, long outW, ConvParams p);
+
+    /**
+     * Weight gradient of {@code conv2d(x, w)} for the output gradient gy {@code [N, O, oh, ow]}:
+     * {@code gw[o, c, i, j] = sum gy[n, o, y, x] * xpad[n, c, y*sh + i*dh, x*sw + j*dw]}, shape
+     * {@code [O, C/groups, kh, kw]}. gy may be smaller than conv2d's natural output; only its windows count.
+     */
+    INDArray convWeightGrad(INDArray x, INDArray gy, long kh, long kw, ConvParams p);
+
+    // ---------------------------------------------------------------- pooling and indexing
+
+    /** Max over each window (padding never wins), with the flat input index of each maximum; ties go to the first, NaN wins. */
+    MaxPoolResult maxPool2d(INDArray x, PoolParams p);
+
+    /** Mean over each window: divided by the window area, or by its in-image part when {@code countIncludePad} is false. */
+    INDArray avgPool2d(INDArray x, PoolParams p, boolean countIncludePad);
+
+    /** The adjoint of {@link #avgPool2d}: each gy spread over its window, divided as in the forward. */
+    INDArray avgPool2dBackward(INDArray gy, PoolParams p, boolean countIncludePad);
+
+    /** {@code y.flat[i] = x.flat[index[i]]}, shaped {@code outShape}. */
+    INDArray gather(INDArray x, int[] index, long[] outShape);
+
+    /** The adjoint of {@link #gather}: {@code y = zeros(outShape); y.flat[index[i]] += x.flat[i]}. */
+    INDArray scatterAdd(INDArray x, int[] index, long[] outShape);
+
+    // ---------------------------------------------------------------- elementwise
+
+    /** {@code a op b} with NumPy broadcasting into a new array of {@code shape} (the broadcast shape; same dtypes). */
+    INDArray binary(BinaryOp op, INDArray a, INDArray b, long[] shape);
+
+    /** {@code a} broadcast to {@code shape}, as a new contiguous array. */
+    INDArray expand(INDArray a, long[] shape);
+
+    /** {@code max(x, 0)}. */
+    INDArray relu(INDArray x);
+
+    /** {@code gy} where {@code y > 0}, else 0 (y: ReLU's output). */
+    INDArray reluBackward(INDArray gy, INDArray y);
+
+    /** {@code x - log(sum(exp(x)))} along {@code dim} (a valid, non-negative dim), computed stably. */
+    INDArray logSoftmax(INDArray x, int dim);
+
+    /** {@code gy - exp(y) * sum(gy)} along {@code dim}, for y the log-softmax output. */
+    INDArray logSoftmaxBackward(INDArray gy, INDArray y, int dim);
+
+    // ---------------------------------------------------------------- reductions and shape
+
+    /** Sum over {@code dims} (valid, non-negative; empty for none), reshaped to {@code outShape}. */
+    INDArray sum(INDArray x, int[] dims, long[] outShape);
+
+    /** Reverses the order of elements along {@code dims} (valid, non-negative). */
+    INDArray flip(INDArray x, int[] dims);
+
+    // ---------------------------------------------------------------- linear algebra and in-place updates
+
+    /**
+     * Matrix product {@code op(a) @ op(b)}: 2-D by 2-D with optional transposes, {@code [..., m, k] @ [k, n]},
+     * or batched {@code [..., m, k] @ [..., k, n]} (transposes for 2-D only).
+     */
+    INDArray matmul(INDArray a, boolean transA, INDArray b, boolean transB);
+
+    /** In place: {@code y += alpha * x} (same shape and dtype). */
+    void axpy(double alpha, INDArray x, INDArray y);
+
+    /** In place: every element of {@code a} becomes {@code value}. */
+    void fill(INDArray a, double value);
+
+    /** In place, SGD with plain momentum: {@code buf = momentum * buf + g; p -= lr * buf}. */
+    void momentumStep(INDArray p, INDArray g, INDArray buf, double momentum, double lr);
+
+    // ---------------------------------------------------------------- between Java arrays and ND4J
+
+    /** A new float32 array of {@code shape} holding the first {@code prod(shape)} of {@code values}. */
+    INDArray fromFloats(float[] values, long[] shape);
+
+    /** All values, row-major, as doubles. */
+    double[] toDoubles(INDArray a);
+
+    /** All values of a float32 array, row-major. */
+    float[] toFloats(INDArray a);
+}

@@ -1,0 +1,10 @@
+package dev.adjoint.kernels;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The output of max pooling and, for each output element, the flat index in the input of the
+ * element it took (what the backward pass scatters the gradient to).
+ */
+public record MaxPoolResult(INDArray values, int[] argmax) {
+}

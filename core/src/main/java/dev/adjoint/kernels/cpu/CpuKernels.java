@@ -1,0 +1,200 @@
+package dev.adjoint.kernels.cpu;
+
+import dev.adjoint.kernels.Arena;
+import dev.adjoint.kernels.BinaryOp;
+import dev.adjoint.kernels.ConvParams;
+import dev.adjoint.kernels.MaxPoolResult;
+import dev.adjoint.kernels.PoolParams;
+import dev.adjoint.kernels.reference.ReferenceKernels;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The fast kernels for ND4J's native CPU backend: Java loops the JIT vectorizes, OpenBLAS called
+ * on ND4J's memory ({@link Blas}), the batch split between threads ({@link TwoCores}), outputs from
+ * the {@link Arena}'s pool when one is open, per-thread scratch arrays and cached index maps. Each
+ * method takes its fast path when the arrays suit it (dtype, density, size) and otherwise calls the
+ * reference kernels it extends, so every case has an answer and the two are tested against each other.
+ *
+ * <p>docs/ARCHITECTURE.md describes the paths; docs/PERFORMANCE.md has their measurements.
+ */
+public final class CpuKernels extends ReferenceKernels {
+
+    @Override
+    public String name() {
+        return "fast";
+    }
+
+    // ---------------------------------------------------------------- the conv family
+
+    @Override
+    public INDArray conv2d(INDArray x, INDArray w, INDArray b, long oh, long ow, ConvParams p) {
+        if (DirectKernels.suits(x, w.length(), p)) {
+            return DirectKernels.conv2d(x, w, b, oh, ow, p);
+        }
+        if (SampleKernels.suits(x, p)) {
+            return SampleKernels.conv2d(x, w, b, oh, ow, p);
+        }
+        return BatchedConv.conv2d(x, w, b, oh, ow, p);
+    }
+
+    @Override
+    public INDArray convTranspose2d(INDArray x, INDArray w, INDArray b, long outH, long outW, ConvParams p) {
+        if (SampleKernels.suits(x, p)) {
+            return SampleKernels.convTranspose2d(x, w, b, outH, outW, p);
+        }
+        return BatchedConv.convTranspose2d(x, w, b, outH, outW, p);
+    }
+
+    @Override
+    public INDArray convWeightGrad(INDArray x, INDArray gy, long kh, long kw, ConvParams p) {
+        if (SampleKernels.suits(x, p)) {
+            return SampleKernels.convWeightGrad(x, gy, kh, kw, p);
+        }
+        return BatchedConv.convWeightGrad(x, gy, kh, kw, p);
+    }
+
+    // ---------------------------------------------------------------- pooling and indexing
+
+    @Override
+    public MaxPoolResult maxPool2d(INDArray x, PoolParams p) {
+        return Pooling.maxPool2d(x, p);
+    }
+
+    @Override
+    public INDArray gather(INDArray x, int[] index, long[] outShape) {
+        return Pooling.gather(x, index, outShape);
+    }
+
+    @Override
+    public INDArray scatterAdd(INDArray x, int[] index, long[] outShape) {
+        return Pooling.scatterAdd(x, index, outShape);
+    }
+
+    // ---------------------------------------------------------------- elementwise
+
+    @Override
+    public INDArray binary(BinaryOp op, INDArray a, INDArray b, long[] shape) {
+        INDArray r = Loops.binary(op, a, b, shape);
+        if (r != null) {
+            return r;
+        }
+        INDArray out = Arena.allocate(a.dataType(), shape);
+        if (out.isEmpty()) {
+            return out;
+        }
+        INDArray x = withRank(a, shape.length);
+        INDArray y = withRank(b, shape.length);
+        return switch (op) { // ND4J broadcasts natively into a given output
+            case ADD -> x.add(y, out);
+            case SUB -> x.sub(y, out);
+            case MUL -> x.mul(y, out);
+            case DIV -> x.div(y, out);
+        };
+    }
+
+    @Override
+    public INDArray expand(INDArray a, long[] shape) {
+        INDArray out = Arena.allocate(a.dataType(), shape);
+        return out.isEmpty() ? out : out.assign(0).addi(withRank(a, shape.length));
+    }
+
+    @Override
+    public INDArray relu(INDArray x) {
+        INDArray r = Loops.relu(x);
+        if (r != null) {
+            return r;
+        }
+        INDArray y = Arena.allocate(x.dataType(), x.shape());
+        Nd4j.getExecutioner().exec(new RectifiedLinear(x, y)); // ND4J's vectorised loop for large arrays
+        return y;
+    }
+
+    @Override
+    public INDArray reluBackward(INDArray gy, INDArray y) {
+        INDArray r = Loops.reluBackward(gy, y);
+        return r != null ? r : super.reluBackward(gy, y);
+    }
+
+    @Override
+    public INDArray logSoftmax(INDArray x, int dim) {
+        return dim == x.rank() - 1 && x.length() > 0 ? Loops.logSoftmaxRows(x) : super.logSoftmax(x, dim);
+    }
+
+    @Override
+    public INDArray logSoftmaxBackward(INDArray gy, INDArray y, int dim) {
+        return dim == y.rank() - 1 && y.length() > 0 ? Loops.logSoftmaxBackwardRows(gy, y) : super.logSoftmaxBackward(gy, y, dim);
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    @Override
+    public INDArray sum(INDArray x, int[] dims, long[] outShape) {
+        INDArray r = Loops.sum(x, dims, outShape);
+        return r != null ? r : super.sum(x, dims, outShape);
+    }
+
+    // ---------------------------------------------------------------- linear algebra and in-place updates
+
+    @Override
+    public INDArray matmul(INDArray a, boolean transA, INDArray b, boolean transB) {
+        if (a.rank() != 2 || b.rank() != 2 || a.dataType() != DataType.FLOAT || !Host.isDense(a) || !Host.isDense(b)) {
+            return super.matmul(a, transA, b, transB);
+        }
+        long m = transA ? a.size(1) : a.size(0);
+        long n = transB ? b.size(0) : b.size(1);
+        long k = transA ? a.size(0) : a.size(1);
+        INDArray out = Arena.allocate(DataType.FLOAT, m, n);
+        // OpenBLAS directly: ND4J's gemm costs an op dispatch and leaves native garbage per call
+        Blas.sgemm(transA, transB, (int) m, (int) n, (int) k, 1f, Blas.pointer(a), 0, (int) a.size(1), Blas.pointer(b), 0, (int) b.size(1),
+                0f, Blas.pointer(out), 0, (int) n);
+        return out;
+    }
+
+    @Override
+    public void axpy(double alpha, INDArray x, INDArray y) {
+        if (y.dataType() == DataType.FLOAT && x.dataType() == DataType.FLOAT && Host.isDense(x) && Host.isDense(y)
+                && x.length() == y.length() && y.length() <= Integer.MAX_VALUE) {
+            // one BLAS call instead of an ND4J op: no op context, no native garbage per parameter per step
+            Blas.saxpy((int) y.length(), (float) alpha, Blas.pointer(x), 0, Blas.pointer(y), 0);
+        } else {
+            super.axpy(alpha, x, y);
+        }
+    }
+
+    @Override
+    public void fill(INDArray a, double value) {
+        Host.fill(a, value);
+    }
+
+    @Override
+    public void momentumStep(INDArray p, INDArray g, INDArray buf, double momentum, double lr) {
+        if (!Loops.momentumStep(p, g, buf, momentum, lr)) {
+            super.momentumStep(p, g, buf, momentum, lr);
+        }
+    }
+
+    // ---------------------------------------------------------------- between Java arrays and ND4J
+
+    @Override
+    public INDArray fromFloats(float[] values, long[] shape) {
+        return Host.arrayFrom(values, shape);
+    }
+
+    @Override
+    public double[] toDoubles(INDArray a) {
+        return Host.doubles(a);
+    }
+
+    @Override
+    public float[] toFloats(INDArray a) {
+        return Host.floats(a);
+    }
+
+    @Override
+    public String toString() {
+        return "CpuKernels";
+    }
+}

@@ -1,0 +1,291 @@
+package dev.adjoint.kernels.cpu;
+
+import dev.adjoint.kernels.Arena;
+import dev.adjoint.kernels.BinaryOp;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Elementwise ops and reductions as plain Java loops over bulk copies, for the arrays where an ND4J
+ * call costs more in dispatch (and in native garbage left until the next collection) than the
+ * arithmetic: small float32 arrays ({@link Host#SMALL}), the classifier's rows, bias gradients.
+ * Each method returns null when its case does not apply, and {@link CpuKernels} then asks the
+ * reference kernels.
+ */
+final class Loops {
+    private Loops() {
+    }
+
+    // ---------------------------------------------------------------- broadcast arithmetic
+
+    /** {@code a op b} for small dense float32 operands that each are whole or repeat along leading dims, else null. */
+    static INDArray binary(BinaryOp op, INDArray a, INDArray b, long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        if (n == 0 || n > Host.SMALL || a.dataType() != DataType.FLOAT || b.dataType() != DataType.FLOAT || !Host.isDense(a)
+                || !Host.isDense(b) || !repeats(a.shape(), shape) || !repeats(b.shape(), shape)) {
+            return null;
+        }
+        int na = (int) a.length();
+        int nb = (int) b.length();
+        if (na != n && nb != n) {
+            return null; // both operands repeat (e.g. [1, 3] op [2, 1]): ND4J's general broadcast
+        }
+        float[] x = Host.floatsInto(a, Host.floatScratch("broadcast.a", na));
+        float[] y = Host.floatsInto(b, Host.floatScratch("broadcast.b", nb));
+        float[] r = Host.floatScratch("broadcast.out", (int) n);
+        if (na == n && nb == n) {
+            rows(op, x, 0, y, 0, r, 0, (int) n);
+        } else if (na == n) {
+            for (int o = 0; o < n; o += nb) {
+                rows(op, x, o, y, 0, r, o, nb);
+            }
+        } else {
+            for (int o = 0; o < n; o += na) {
+                rows(op, x, 0, y, o, r, o, na);
+            }
+        }
+        return Host.arrayFrom(r, shape);
+    }
+
+    /** {@code out[o + i] = x[xo + i] op y[yo + i]} for i in [0, n); one loop per op so each stays simple. */
+    private static void rows(BinaryOp op, float[] x, int xo, float[] y, int yo, float[] out, int o, int n) {
+        switch (op) {
+            case ADD -> { for (int i = 0; i < n; i++) { out[o + i] = x[xo + i] + y[yo + i]; } }
+            case SUB -> { for (int i = 0; i < n; i++) { out[o + i] = x[xo + i] - y[yo + i]; } }
+            case MUL -> { for (int i = 0; i < n; i++) { out[o + i] = x[xo + i] * y[yo + i]; } }
+            case DIV -> { for (int i = 0; i < n; i++) { out[o + i] = x[xo + i] / y[yo + i]; } }
+        }
+    }
+
+    /**
+     * Whether {@code s}, without its leading 1s, equals the trailing dimensions of {@code full}: the
+     * operand's values then repeat whole along the leading dimensions of the result.
+     */
+    private static boolean repeats(long[] s, long[] full) {
+        int lead = 0;
+        while (lead < s.length && s[lead] == 1) {
+            lead++;
+        }
+        int len = s.length - lead;
+        if (len > full.length) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            if (s[lead + i] != full[full.length - len + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- ReLU
+
+    /** {@code max(x, 0)} for small dense float32 arrays, else null. */
+    static INDArray relu(INDArray x) {
+        if (x.dataType() != DataType.FLOAT || x.length() > Host.SMALL || !Host.isDense(x)) {
+            return null;
+        }
+        int n = (int) x.length();
+        float[] v = Host.floatsInto(x, Host.floatScratch("relu.x", n));
+        for (int i = 0; i < n; i++) {
+            v[i] = Math.max(v[i], 0f);
+        }
+        return Host.arrayFrom(v, x.shape());
+    }
+
+    /**
+     * {@code gy * step(y)} for dense float32, large arrays split between threads, else null. The step
+     * is {@code min(max(y * 2^200, 0), 1)}: 1 for every positive float (even the smallest subnormal),
+     * 0 for zero and below. C2 vectorizes min and max, where {@code y > 0 ? gy : 0} compiles to a
+     * branch that mispredicts on every other element of a conv layer's activations. It differs from
+     * {@code y > 0 ? gy : 0} only where a step is already broken: a NaN y gives NaN, and so does an
+     * infinite or NaN gy where y is 0 (0 times infinity; the reference's step-times-gy does the same).
+     */
+    static INDArray reluBackward(INDArray gy, INDArray y) {
+        INDArray out = Arena.allocate(y.dataType(), y.shape());
+        FloatBuffer gyv = Host.floatView(gy);
+        FloatBuffer yv = Host.floatView(y);
+        FloatBuffer outv = Host.floatView(out);
+        if (gyv == null || yv == null || outv == null) {
+            return null;
+        }
+        int n = (int) y.length();
+        int parts = n <= Host.SMALL ? 1 : 2; // small: not worth a hand-over
+        TwoCores.split(parts, (from, to, part) -> {
+            int lo = (int) ((long) n * from / parts);
+            int hi = (int) ((long) n * to / parts);
+            int len = hi - lo;
+            float[] g = Host.floatScratch("reluBackward.gy", len);
+            float[] v = Host.floatScratch("reluBackward.y", len);
+            gyv.duplicate().get(lo, g, 0, len);
+            yv.duplicate().get(lo, v, 0, len);
+            for (int i = 0; i < len; i++) {
+                g[i] *= Math.min(Math.max(v[i] * 0x1p100f * 0x1p100f, 0f), 1f);
+            }
+            outv.duplicate().put(lo, g, 0, len);
+        });
+        return out;
+    }
+
+    // ---------------------------------------------------------------- log-softmax along the last dimension
+
+    /** Log-softmax along the last dimension (the classifier's {@code [N, C]}) as one Java pass per row, in double. */
+    static INDArray logSoftmaxRows(INDArray x) {
+        int c = (int) x.size(x.rank() - 1);
+        int n = (int) (x.length() / c);
+        double[] v = Host.doublesScratch("logSoftmax.x", x);
+        for (int i = 0; i < n; i++) {
+            double m = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < c; j++) {
+                m = Math.max(m, v[i * c + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < c; j++) {
+                sum += Math.exp(v[i * c + j] - m);
+            }
+            double logSum = Math.log(sum);
+            for (int j = 0; j < c; j++) {
+                v[i * c + j] = v[i * c + j] - m - logSum;
+            }
+        }
+        return Host.array(v, x.shape(), x.dataType());
+    }
+
+    /** Log-softmax's backward along the last dimension, one Java pass per row: {@code gy - e^y * sum(gy)}. */
+    static INDArray logSoftmaxBackwardRows(INDArray gyArray, INDArray yArray) {
+        int c = (int) yArray.size(yArray.rank() - 1);
+        int n = (int) (yArray.length() / c);
+        double[] gy = Host.doublesScratch("logSoftmaxBackward.gy", gyArray);
+        double[] y = Host.doublesScratch("logSoftmaxBackward.y", yArray);
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int j = 0; j < c; j++) {
+                s += gy[i * c + j];
+            }
+            for (int j = 0; j < c; j++) {
+                gy[i * c + j] -= Math.exp(y[i * c + j]) * s;
+            }
+        }
+        return Host.array(gy, yArray.shape(), yArray.dataType());
+    }
+
+    // ---------------------------------------------------------------- sums
+
+    /**
+     * float32 sums whose summed dims are the leading ones (a linear layer's bias gradient: the column
+     * sums of {@code [rows, cols]}) or all but one (a conv bias gradient), one Java pass accumulated
+     * in double; else null.
+     */
+    static INDArray sum(INDArray x, int[] dims, long[] outShape) {
+        if (x.dataType() != DataType.FLOAT || x.length() == 0 || dims.length == 0 || !Host.isDense(x)) {
+            return null;
+        }
+        int[] d = dims.clone();
+        Arrays.sort(d);
+        if (d[d.length - 1] == d.length - 1 && d.length < x.rank()) {
+            return leading(x, d.length, outShape);
+        }
+        if (d.length == x.rank() - 1) {
+            return allButOne(x, d, outShape);
+        }
+        return null;
+    }
+
+    private static INDArray leading(INDArray g, int summed, long[] outShape) {
+        long[] shape = g.shape();
+        int rows = 1;
+        for (int i = 0; i < summed; i++) {
+            rows *= (int) shape[i];
+        }
+        int cols = (int) (g.length() / rows);
+        float[] v = Host.floatsInto(g, Host.floatScratch("sumTo.src", (int) g.length()));
+        double[] acc = Host.doubleScratch("sumTo.acc", cols);
+        Arrays.fill(acc, 0, cols, 0.0);
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            for (int c = 0; c < cols; c++) {
+                acc[c] += v[base + c];
+            }
+        }
+        INDArray out = Arena.allocate(DataType.FLOAT, outShape);
+        FloatBuffer o = Host.floatView(out);
+        for (int c = 0; c < cols; c++) {
+            o.put(c, (float) acc[c]);
+        }
+        return out;
+    }
+
+    private static INDArray allButOne(INDArray x, int[] sortedDims, long[] outShape) {
+        int kept = 0;
+        while (kept < sortedDims.length && sortedDims[kept] == kept) {
+            kept++;
+        }
+        long[] shape = x.shape();
+        int outer = 1;
+        int inner = 1;
+        for (int i = 0; i < shape.length; i++) {
+            if (i < kept) {
+                outer *= (int) shape[i];
+            } else if (i > kept) {
+                inner *= (int) shape[i];
+            }
+        }
+        int size = (int) shape[kept];
+        float[] v = Host.floatsInto(x, Host.floatScratch("sum.src", (int) x.length()));
+        double[] acc = new double[size];
+        for (int o = 0; o < outer; o++) {
+            for (int b = 0; b < size; b++) {
+                int base = (o * size + b) * inner;
+                float s0 = 0f;
+                float s1 = 0f;
+                float s2 = 0f;
+                float s3 = 0f;
+                int i = 0;
+                for (; i + 4 <= inner; i += 4) {
+                    s0 += v[base + i];
+                    s1 += v[base + i + 1];
+                    s2 += v[base + i + 2];
+                    s3 += v[base + i + 3];
+                }
+                for (; i < inner; i++) {
+                    s0 += v[base + i];
+                }
+                acc[b] += (double) s0 + s1 + s2 + s3;
+            }
+        }
+        float[] out = new float[size];
+        for (int b = 0; b < size; b++) {
+            out[b] = (float) acc[b];
+        }
+        return Host.arrayFrom(out, outShape);
+    }
+
+    // ---------------------------------------------------------------- optimizer
+
+    /**
+     * SGD with plain momentum on dense float32 buffers as one Java loop in place, instead of three
+     * ND4J calls per parameter (LeNet's small tensors cost more in dispatch than in arithmetic).
+     * Returns false when a buffer is not dense float32.
+     */
+    static boolean momentumStep(INDArray p, INDArray g, INDArray buf, double momentum, double lr) {
+        FloatBuffer pv = Host.floatView(p);
+        FloatBuffer gv = Host.floatView(g);
+        FloatBuffer bv = Host.floatView(buf);
+        if (pv == null || gv == null || bv == null) {
+            return false;
+        }
+        float m = (float) momentum;
+        float step = (float) lr;
+        for (int i = 0, n = (int) p.length(); i < n; i++) {
+            float b = bv.get(i) * m + gv.get(i);
+            bv.put(i, b);
+            pv.put(i, pv.get(i) - step * b);
+        }
+        return true;
+    }
+}
