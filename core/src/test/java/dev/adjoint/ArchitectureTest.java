@@ -1,0 +1,194 @@
+package dev.adjoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The kernel seam, checked by scanning the sources of adjoint-core and adjoint-layers:
+ * <ul>
+ *   <li>only {@code dev.adjoint.kernels} touches native code ({@code org.bytedeco}) or the kernels'
+ *       internals ({@code kernels.cpu}, {@code kernels.reference}: Host, Blas, the thread split);
+ *       everything else goes through the {@code Kernels} interface;</li>
+ *   <li>the kernels depend on no other adjoint package, so no dependency cycle can pass through them;</li>
+ *   <li>the only package cycle is the deliberate one of the autograd core: {@code Tensor}'s methods
+ *       delegate to the functional facade {@code F} (dev.adjoint.ops), whose functions
+ *       (dev.adjoint.ops.*, dev.adjoint.autograd) make and return Tensors.</li>
+ * </ul>
+ */
+class ArchitectureTest {
+    private static final Pattern PACKAGE = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE);
+    /** A reference to a class in another adjoint package: an import or a qualified name. */
+    private static final Pattern ADJOINT_REF = Pattern.compile("\\b(dev\\.adjoint(?:\\.[a-z]\\w*)*)\\.(?:[A-Z]|\\*)");
+    private static final Set<String> AUTOGRAD_CORE = Set.of("dev.adjoint", "dev.adjoint.autograd", "dev.adjoint.ops");
+
+    private record Source(Path path, String pkg, String text) {
+    }
+
+    private static List<Source> sources() {
+        Path core = Path.of("src/main/java");
+        Path layers = Path.of("../layers/src/main/java");
+        assertThat(core.resolve("dev/adjoint/Tensor.java")).as("run from the core module").exists();
+        assertThat(layers.resolve("dev/adjoint/layers/Module.java")).as("layers sources next to core").exists();
+        List<Source> all = new ArrayList<>();
+        for (Path root : List.of(core, layers)) {
+            try (Stream<Path> files = Files.walk(root)) {
+                files.filter(p -> p.toString().endsWith(".java")).forEach(p -> {
+                    try {
+                        String text = Files.readString(p);
+                        Matcher m = PACKAGE.matcher(text);
+                        assertThat(m.find()).as(p + " has a package").isTrue();
+                        all.add(new Source(p, m.group(1), text));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        assertThat(all).hasSizeGreaterThan(60);
+        return all;
+    }
+
+    private static boolean inKernels(String pkg) {
+        return pkg.equals("dev.adjoint.kernels") || pkg.startsWith("dev.adjoint.kernels.");
+    }
+
+    @Test
+    void onlyTheKernelsTouchNativeCodeOrKernelInternals() {
+        List<String> offenders = new ArrayList<>();
+        Pattern internals = Pattern.compile("dev\\.adjoint\\.kernels\\.(cpu|reference)\\b|\\b(Host|Blas|TwoCores|NativeMemory|Columns)\\.|org\\.bytedeco");
+        for (Source s : sources()) {
+            if (inKernels(s.pkg)) {
+                continue;
+            }
+            Matcher m = internals.matcher(s.text);
+            while (m.find()) {
+                offenders.add(s.path + ": " + m.group());
+            }
+        }
+        assertThat(offenders).as("code outside dev.adjoint.kernels that reaches past the Kernels interface").isEmpty();
+    }
+
+    @Test
+    void theKernelsDependOnNoOtherAdjointPackage() {
+        List<String> offenders = new ArrayList<>();
+        for (Source s : sources()) {
+            if (!inKernels(s.pkg)) {
+                continue;
+            }
+            Matcher m = ADJOINT_REF.matcher(s.text);
+            while (m.find()) {
+                if (!inKernels(m.group(1)) && !m.group(1).equals(s.pkg)) {
+                    offenders.add(s.path + " -> " + m.group(1));
+                }
+            }
+        }
+        assertThat(offenders).isEmpty();
+    }
+
+    @Test
+    void theOnlyPackageCycleIsTheAutogradCore() {
+        Map<String, Set<String>> edges = new TreeMap<>();
+        for (Source s : sources()) {
+            String from = unit(s.pkg);
+            edges.computeIfAbsent(from, k -> new TreeSet<>());
+            Matcher m = ADJOINT_REF.matcher(s.text);
+            while (m.find()) {
+                String to = unit(m.group(1));
+                if (!to.equals(from)) {
+                    edges.get(from).add(to);
+                    edges.computeIfAbsent(to, k -> new TreeSet<>());
+                }
+            }
+        }
+        List<Set<String>> cycles = new ArrayList<>();
+        for (Set<String> scc : stronglyConnected(edges)) {
+            if (scc.size() > 1) {
+                cycles.add(scc);
+            }
+        }
+        assertThat(cycles).as("package cycles (edges: " + edges + ")").allSatisfy(c -> assertThat(AUTOGRAD_CORE).containsAll(c));
+    }
+
+    /** Packages as the cycle check sees them: the ops families count as their facade's package, the kernels as one. */
+    private static String unit(String pkg) {
+        if (pkg.startsWith("dev.adjoint.ops.")) {
+            return "dev.adjoint.ops";
+        }
+        return inKernels(pkg) ? "dev.adjoint.kernels" : pkg;
+    }
+
+    /** Tarjan's algorithm, iteratively. */
+    private static List<Set<String>> stronglyConnected(Map<String, Set<String>> edges) {
+        Map<String, Integer> index = new HashMap<>();
+        Map<String, Integer> low = new HashMap<>();
+        Deque<String> stack = new ArrayDeque<>();
+        Set<String> onStack = new TreeSet<>();
+        List<Set<String>> out = new ArrayList<>();
+        int[] counter = {0};
+        for (String start : edges.keySet()) {
+            if (index.containsKey(start)) {
+                continue;
+            }
+            Deque<Object[]> work = new ArrayDeque<>();
+            work.push(new Object[] {start, new ArrayList<>(edges.get(start)).iterator()});
+            index.put(start, counter[0]);
+            low.put(start, counter[0]++);
+            stack.push(start);
+            onStack.add(start);
+            while (!work.isEmpty()) {
+                Object[] frame = work.peek();
+                String v = (String) frame[0];
+                @SuppressWarnings("unchecked")
+                java.util.Iterator<String> it = (java.util.Iterator<String>) frame[1];
+                if (it.hasNext()) {
+                    String w = it.next();
+                    if (!index.containsKey(w)) {
+                        index.put(w, counter[0]);
+                        low.put(w, counter[0]++);
+                        stack.push(w);
+                        onStack.add(w);
+                        work.push(new Object[] {w, new ArrayList<>(edges.get(w)).iterator()});
+                    } else if (onStack.contains(w)) {
+                        low.put(v, Math.min(low.get(v), index.get(w)));
+                    }
+                } else {
+                    work.pop();
+                    if (!work.isEmpty()) {
+                        String parent = (String) work.peek()[0];
+                        low.put(parent, Math.min(low.get(parent), low.get(v)));
+                    }
+                    if (low.get(v).equals(index.get(v))) {
+                        Set<String> scc = new TreeSet<>();
+                        String w;
+                        do {
+                            w = stack.pop();
+                            onStack.remove(w);
+                            scc.add(w);
+                        } while (!w.equals(v));
+                        out.add(scc);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}
