@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Runs the tour's training step under jdb, stops in conv's backward, prints `where` and `locals`,
-# and exits. Its output is quoted in docs/DEBUGGING.md.
+# Runs the tour's training step under jdb with the reference kernels (ND4J operations, one thread),
+# stops in conv's backward, prints `where` and `locals`, then follows conv's input gradient into the
+# reference transposed-convolution kernel and prints the walk that led there. Its output is quoted in
+# docs/DEBUGGING.md.
 #   usage: docs/debug-demo.sh        (after: mvn -B -q install -DskipTests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=examples/target/adjoint-examples.jar
 [ -f "$JAR" ] || { echo "build first: mvn -B -q install -DskipTests" >&2; exit 1; }
 
-coproc JDB { jdb -classpath "$JAR" dev.adjoint.examples.Main tour --step 2>&1; }
+coproc JDB { jdb -Dadjoint.kernels=reference -classpath "$JAR" dev.adjoint.examples.Main tour --step 2>&1; }
 send() { echo "$1" >&"${JDB[1]}"; }
 # Prints jdb's output until a line matches $1 (or jdb ends).
 read_until() {
@@ -24,7 +26,8 @@ send "run"
 read_until "Breakpoint hit"
 # jdb's prompt has no newline, so pace the commands instead of parsing prompts.
 for cmd in "where" "next" "next" "locals" "print this" "print w" \
-           "eval dev.adjoint.autograd.Graphs.toText(this.saved(0))" "exit"; do
+           "eval dev.adjoint.autograd.Graphs.toText(this.saved(0))" \
+           "stop in dev.adjoint.kernels.reference.ReferenceKernels.convTranspose2d" "cont" "where" "locals" "exit"; do
   sleep 2
   send "$cmd"
 done

@@ -63,8 +63,8 @@ public final class Blas {
 
     /**
      * Three pointers per thread, moved to an array's address and offset for one call: two threads
-     * may use the same array at different offsets, and a new pointer per operand and call was about
-     * 30 KB of garbage per LeNet step (~200 gemms).
+     * may use the same array at different offsets, and a new pointer per operand and call is heap
+     * garbage on every gemm (a LeNet step makes about 200).
      */
     private static final ThreadLocal<Cursor[]> CURSORS = ThreadLocal.withInitial(() -> new Cursor[] {new Cursor(), new Cursor(), new Cursor()});
 

@@ -9,20 +9,22 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The forward convolution for float32 layers with few channels (LeNet's), one sample at a time in
- * plain Java loops, half of the batch on each of two cores.
+ * plain Java loops, the batch split between threads.
  *
- * <p>Why, next to {@link SampleKernels} (per-sample im2col + BLAS): for a layer like LeNet's first
- * ({@code 6 x 25} weights) OpenBLAS reaches ~11 GFLOP/s on the per-sample gemm ({@code [6 x 25] x
- * [25 x 784]}), and these loops, which keep four output channels per pass over a column row, beat
- * it (0.7-0.9 ms vs 1.2-1.3 ms for LeNet's first layer, batch 64; docs/PERFORMANCE.md). The
- * gradients of narrow layers are faster through BLAS and go there. The index maps are those of
- * {@link Columns}; a test checks every path agrees with the batched one.
+ * <p>Why, next to {@link SampleKernels} (per-sample im2col + BLAS): for a narrow layer the gemm is
+ * thin ({@code [6 x 25] x [25 x 784]} for LeNet's first), where OpenBLAS's blocking costs more than
+ * it saves, and these loops, which keep four output channels per pass over a column row, are faster
+ * (figures in docs/PERFORMANCE.md). The gradients of narrow layers are faster through BLAS and go
+ * there. The index maps are those of {@link Columns}; tests check every path agrees with the batched one.
  */
 final class DirectKernels {
-    /** Weight-matrix size ({@code O x C*kh*kw}) up to which these loops beat the per-sample gemm (measured). */
+    /**
+     * Weight-matrix size ({@code O x C*kh*kw}) up to which these loops are used. Trade-off: below it a gemm
+     * is too thin for BLAS to pay off; above it BLAS's blocking wins. Chosen from bench --only conv (docs/PERFORMANCE.md).
+     */
     static final long MAX_WEIGHTS = 8192;
 
-    /** Column-row length a group of samples should reach (see conv2d). */
+    /** Column-row length a group of samples should reach (see conv2d): longer rows vectorize better, but need larger work rows. */
     static final int GROUP_PIXELS = 512;
 
     private DirectKernels() {
@@ -51,8 +53,8 @@ final class DirectKernels {
         float[] bs = b == null ? null : Host.floatsInto(b, Host.floatScratch("direct.b", (int) b.length()));
         INDArray y = Arena.allocate(DataType.FLOAT, n, o, oh, ow);
         // Samples go through together in groups whose column rows are at least GROUP_PIXELS long:
-        // the loops below run at 11-17 GFLOP/s over LeNet's second layer's 100 pixels and at ~28
-        // over 784 (measured), so short rows pay their loop overhead once per group instead.
+        // the loops below pay a fixed cost per row, so short rows (LeNet's second layer has 100
+        // pixels) are grouped until a row is long enough for that cost not to matter.
         int group = Math.max(1, GROUP_PIXELS / pix);
         int len = group * pix;
         TwoCores.split(n, (from, to, part) -> {
@@ -108,8 +110,8 @@ final class DirectKernels {
     }
 
     // The two loops below are where the arithmetic happens. Both index every array from 0 with the
-    // same i: with offsets into one array the JIT cannot rule out overlap and stays scalar (3 vs
-    // 20-30 GFLOP/s measured), which is why the kernels keep rows as separate arrays.
+    // same i: with offsets into one array the JIT cannot rule out overlap and stays scalar
+    // (several times slower), which is why the kernels keep rows as separate arrays.
 
     /** {@code y[i] += a * x[i]}. */
     private static void axpy(float a, float[] x, float[] y, int len) {

@@ -14,8 +14,8 @@ import java.util.List;
  *
  * <p>Why: every ND4J call allocates small native objects (op contexts, shape buffers) that are freed
  * only when the collector finds their Java owners. By then glibc's malloc has grown its heaps to hold
- * a collection's worth of them, and it keeps the freed memory: in a 2,000-step LeNet run malloc held
- * 166 MB of free memory against 29 MB in use (docs/PERFORMANCE.md). {@code malloc_trim(0)} returns
+ * a collection's worth of them, and it keeps the freed memory, several times what is in use
+ * (docs/PERFORMANCE.md). {@code malloc_trim(0)} returns
  * free pages to the system. {@link Arena#close()} calls {@link #afterStep()}, which trims once after
  * each collection, a few hundred milliseconds later so ND4J's deallocator threads have done their work.
  */

@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The conv family for float32, one sample at a time, half of the batch on each of two cores:
+ * The conv family for float32, one sample at a time, the batch split between threads:
  * im2col of one sample in Java, one sgemm on it ({@link Blas}, OpenBLAS on ND4J's memory), col2im
  * of one sample. The same arithmetic as the batched path in {@link BatchedConv}, with the same
  * index maps ({@link Columns}); a test checks the two agree.
@@ -19,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * a 64-channel 32x32 layer 19 MB), written once, read by the gemm from main memory, and its result
  * {@code [O, N*pixels]} needs a layout swap into {@code [N, O, H, W]}. One sample's column matrix
  * stays in the L2 cache, the gemm writes its result straight into the sample's place in the output
- * or reads the sample's output gradient where it lies, and the two cores split the batch
+ * or reads the sample's output gradient where it lies, and threads split the batch
  * (docs/PERFORMANCE.md). Float64 and grouped convolutions keep the batched path.
  */
 final class SampleKernels {

@@ -7,25 +7,23 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Splits a loop over {@code [0, n)} into two halves, the second on one dedicated daemon thread
- * ("adjoint-kernels") and the first on the caller's. This project's machines have two cores and
- * ND4J runs its own ops on one thread (the examples set {@code OMP_NUM_THREADS=1}), so the kernels
- * written in Java (convolutions and their gradients, max pooling, ReLU's backward) use the second
- * core this way.
+ * ("adjoint-kernels") and the first on the caller's, so the kernels written in Java (convolutions
+ * and their gradients, max pooling, ReLU's backward) use a second core while ND4J runs its own ops
+ * on one thread.
  *
- * <p>The hand-over spins instead of sleeping for a short while on both sides. With an executor
- * (park and unpark through the kernel) one split cost 80-120 us even for an empty loop on this
- * project's machine (a VM), as much as half of a LeNet-sized kernel. Spinning is bounded: the
- * second thread spins for {@link #YIELD_AFTER_NANOS}, then yields between checks (so the JIT's and
- * the collector's threads get the core), and parks after {@link #SPIN_NANOS}. When the caller has
+ * <p>The hand-over spins instead of sleeping for a short while on both sides: waking a parked
+ * thread costs as much as a small kernel (docs/PERFORMANCE.md). Spinning is bounded: the second
+ * thread spins for {@link #YIELD_AFTER_NANOS}, then yields between checks (so the JIT's and the
+ * collector's threads get the core), and parks after {@link #SPIN_NANOS}. When the caller has
  * finished its half and the second thread has not yet started the other (it may be off the core
  * while the JIT compiles), the caller takes that half back and runs it itself instead of waiting.
  *
  * <p>Not the common ForkJoin pool: its workers drop their thread-locals after every task (JDK 17),
- * so the kernels' per-thread work arrays would be reallocated on every call there (~350 KB of
- * fresh heap per LeNet step). Halves must write to disjoint memory; anything the caller wrote
- * before the call is visible to the half on the other thread, and everything either half wrote is
- * visible to the caller after it. One split runs at a time: a split asked for while another is in
- * progress (another thread's, or one nested in a half) runs whole on its caller's thread.
+ * so the kernels' per-thread work arrays would be reallocated on every call there. Halves must
+ * write to disjoint memory; anything the caller wrote before the call is visible to the half on the
+ * other thread, and everything either half wrote is visible to the caller after it. One split runs
+ * at a time: a split asked for while another is in progress (another thread's, or one nested in a
+ * half) runs whole on its caller's thread.
  */
 public final class TwoCores {
     private TwoCores() {
