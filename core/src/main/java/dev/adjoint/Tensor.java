@@ -46,8 +46,7 @@ public class Tensor {
     public Tensor(INDArray data, Function creator, boolean requiresGrad) {
         DType.of(data.dataType()); // rejects integer and other types early
         this.data = data;
-        Arena open = Arena.current();
-        this.arena = open != null && open.owns(data) ? open : null;
+        this.arena = Arena.ownerOf(data);
         this.creator = creator;
         this.requiresGrad = requiresGrad;
     }

@@ -1,5 +1,7 @@
 package dev.adjoint.autograd;
 
+import dev.adjoint.kernels.Arena;
+
 /**
  * Whether ops record the graph, per thread. Use as a scope:
  * <pre>{@code try (var g = GradMode.disabled()) { ... no graph is recorded here ... }}</pre>
@@ -14,9 +16,15 @@ public final class GradMode {
         return ENABLED.get();
     }
 
-    /** Turns recording off until the returned scope is closed. */
+    /**
+     * Turns recording off until the returned scope is closed: for evaluation, as PyTorch's
+     * {@code torch.no_grad()}. Kernel outputs inside it are not kept in the training step's pooled
+     * memory ({@link Arena#suspendSteps()}), so a long evaluation holds no step memory alive.
+     */
     public static Scope disabled() {
-        return set(false);
+        Scope s = set(false);
+        s.suspension = Arena.suspendSteps();
+        return s;
     }
 
     /** Turns recording on until the returned scope is closed (e.g. inside a no-grad block). */
@@ -34,6 +42,7 @@ public final class GradMode {
     public static final class Scope implements AutoCloseable {
         private final ThreadLocal<Boolean> flag;
         private final boolean previous;
+        private Arena.Suspension suspension;
 
         Scope(ThreadLocal<Boolean> flag, boolean previous) {
             this.flag = flag;
@@ -43,6 +52,9 @@ public final class GradMode {
         @Override
         public void close() {
             flag.set(previous);
+            if (suspension != null) {
+                suspension.close();
+            }
         }
     }
 }

@@ -15,121 +15,162 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Memory for one training step, reused by the next one.
+ * Memory for training steps, reused by the steps that follow.
  *
- * <p>Without an arena every op's output is a fresh off-heap ND4J array that is freed only when the
- * garbage collector happens to collect its Java wrapper. That makes each op pay for new memory
- * (page faults, zeroing) and lets resident memory drift with GC timing. Inside an arena the kernels
- * take their output arrays from a per-thread pool instead; closing the arena gives every array it
- * lent back to the pool, so the next step finds the same buffers, already mapped and warm:
+ * <p>Without pooling every op's output is a fresh off-heap ND4J array, freed only when the garbage
+ * collector happens to collect its Java wrapper: each op pays for new memory (page faults, zeroing)
+ * and resident memory grows with the time between collections, which the collector does not know
+ * to shorten (the memory is not on its heap). The fast kernels therefore take their output arrays
+ * from a per-thread pool whenever an arena is current, and an arena gives its arrays back to the
+ * pool when it closes, so later steps find the same buffers, already mapped and warm.
  *
- * <pre>{@code
- * for (Batch b : loader) {
- *     try (Arena step = Arena.open()) {
- *         Tensor loss = lossFn.apply(model.forward(b.inputs()), b.labels());
- *         optimizer.zeroGrad();
- *         loss.backward();
- *         optimizer.step();
- *         total += loss.item();      // read what you need before the arena closes
- *     }
- * }
- * }</pre>
+ * <p><b>Step arenas (automatic).</b> The library opens them itself: every {@code optimizer.step()}
+ * ends with {@link #endOfStep()}, which starts a new step arena and closes the one before the
+ * previous. So a tensor made during a training step stays valid through that step and the next
+ * one (a GAN's fake images made before the discriminator's step are still there for the
+ * generator's), and is released after that: its {@code Tensor.data()} then throws
+ * {@link IllegalStateException} instead of showing values a later step wrote. Read what you keep
+ * ({@code loss.item()}) or {@code copy()} it. Before the first optimizer
+ * step, inside {@code GradMode.disabled()} (evaluation) and on threads that never step an
+ * optimizer, nothing is pooled and memory is freed by the garbage collector as before.
  *
- * <p>The rule: a tensor whose memory came from the arena is valid until the arena closes. After
- * that its {@link Tensor#data()} throws {@link IllegalStateException} instead of showing values that
- * the next step has overwritten; {@link Tensor#copy()} (made inside) survives. A batch a
- * {@code DataLoader} makes inside the arena lives in it too. Parameters,
- * their gradients (the engine accumulates them into memory of their own), optimizer state and
- * tensors made by the user live outside the pool and are unaffected.
+ * <p><b>Explicit arenas.</b> {@link #open()} around any block pools that block's memory until the
+ * arena closes ({@code try (Arena a = Arena.open()) { ... }}); step arenas wait while one is open.
  *
- * <p>Arenas are per thread and do not nest. Code that never opens one behaves exactly as before.
+ * <p>Parameters, their gradients (the engine accumulates them into memory of their own), optimizer
+ * state and {@code copy()}s live outside the pool. Arenas are per thread; explicit ones do not nest.
  */
 public final class Arena implements AutoCloseable {
-    private static final ThreadLocal<Arena> CURRENT = new ThreadLocal<>();
+    private static final ThreadLocal<Arena> EXPLICIT = new ThreadLocal<>();
+    private static final ThreadLocal<Steps> STEPS = ThreadLocal.withInitial(Steps::new);
     private static final ThreadLocal<Pool> POOL = ThreadLocal.withInitial(Pool::new);
 
     private final Pool pool;
+    private final boolean automatic;
     private final List<Lent> lent = new ArrayList<>();
-    private final List<int[]> lentInts = new ArrayList<>();
     private final Set<DataBuffer> lentBuffers = Collections.newSetFromMap(new IdentityHashMap<>());
     private final long step;
     private boolean closed;
 
-    private Arena(Pool pool) {
+    private Arena(Pool pool, boolean automatic) {
         this.pool = pool;
+        this.automatic = automatic;
         this.step = ++pool.arenas;
     }
 
-    /** Opens an arena on this thread; close it (try-with-resources) at the end of the step. */
+    /** This thread's step arenas: the current step's and the previous step's, both live. */
+    private static final class Steps {
+        Arena current;
+        Arena previous;
+        int suspended;
+    }
+
+    /** Opens an explicit arena on this thread; close it (try-with-resources) at the end of the block. */
     public static Arena open() {
-        Arena current = CURRENT.get();
+        Arena current = EXPLICIT.get();
         if (current != null) {
             throw new IllegalStateException("Arena.open: " + current + " is still open on this thread; arenas do not nest");
         }
-        Arena a = new Arena(POOL.get());
-        CURRENT.set(a);
+        Arena a = new Arena(POOL.get(), false);
+        EXPLICIT.set(a);
         return a;
     }
 
-    /** The open arena of this thread, or null. */
+    /** The arena new kernel outputs go to on this thread (an explicit one, else the current step's), or null. */
     public static Arena current() {
-        return CURRENT.get();
+        Arena e = EXPLICIT.get();
+        if (e != null) {
+            return e;
+        }
+        Steps s = STEPS.get();
+        return s.suspended > 0 ? null : s.current;
+    }
+
+    /**
+     * Ends a training step on this thread: the step before the previous one gives its memory back
+     * (its tensors are released), and a new step arena starts. Optimizers call it at the end of
+     * {@code step()}; it does nothing while an explicit arena is open.
+     */
+    public static void endOfStep() {
+        if (EXPLICIT.get() != null) {
+            return;
+        }
+        Steps s = STEPS.get();
+        if (s.previous != null) {
+            s.previous.close();
+        }
+        s.previous = s.current;
+        s.current = new Arena(POOL.get(), true);
+    }
+
+    /**
+     * Until the returned scope closes, kernels on this thread allocate plainly instead of from the
+     * step arena (what {@code GradMode.disabled()} does: evaluation keeps no step memory alive).
+     */
+    public static Suspension suspendSteps() {
+        STEPS.get().suspended++;
+        return new Suspension();
+    }
+
+    /** Ends a {@link #suspendSteps()}. */
+    public static final class Suspension implements AutoCloseable {
+        private boolean closed;
+
+        private Suspension() {
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                STEPS.get().suspended--;
+            }
+        }
+    }
+
+    /**
+     * The live arena on this thread whose memory {@code array} uses (an open explicit arena, or the
+     * current or previous step's), or null when the array is not pooled memory.
+     */
+    public static Arena ownerOf(INDArray array) {
+        Arena e = EXPLICIT.get();
+        if (e != null && e.owns(array)) {
+            return e;
+        }
+        Steps s = STEPS.get();
+        if (s.current != null && s.current.owns(array)) {
+            return s.current;
+        }
+        return s.previous != null && s.previous.owns(array) ? s.previous : null;
     }
 
     /**
      * An array of the given type and shape whose contents are undefined: from the pool when an
-     * arena is open on this thread, else a new ND4J array. For kernels that write every element.
+     * arena is current on this thread, else a new ND4J array. For kernels that write every element.
      */
     public static INDArray allocate(DataType type, long... shape) {
-        Arena a = CURRENT.get();
+        Arena a = current();
         return a == null ? Nd4j.create(type, shape) : a.take(type, shape);
     }
 
-    /** As {@link #allocate}, filled with zeros. */
-    public static INDArray zeros(DataType type, long... shape) {
-        Arena a = CURRENT.get();
-        if (a == null) {
-            return Nd4j.create(type, shape);
-        }
-        INDArray z = a.take(type, shape);
-        z.assign(0);
-        return z;
-    }
-
-    /**
-     * A Java {@code int[]} of length {@code n} whose contents are undefined, lent for the step when an
-     * arena is open on this thread (e.g. max pooling's argmax, kept from forward to backward), else
-     * a new array. Saves the heap from a fresh array per op and step.
-     */
-    public static int[] ints(int n) {
-        Arena a = CURRENT.get();
-        if (a == null) {
-            return new int[n];
-        }
-        if (a.closed) {
-            throw new IllegalStateException(a + " is closed");
-        }
-        ArrayDeque<int[]> free = a.pool.freeInts.get(n);
-        int[] v = free == null ? null : free.poll();
-        if (v == null) {
-            v = new int[n];
-            a.pool.bytes += 4L * n;
-        }
-        a.lentInts.add(v);
-        return v;
-    }
-
-    /** Drops this thread's pooled arrays so the garbage collector can free them (e.g. after training). */
+    /** Gives back this thread's step arenas and drops its pooled arrays so the garbage collector can free them (e.g. after training). */
     public static void clearPool() {
-        if (CURRENT.get() != null) {
+        if (EXPLICIT.get() != null) {
             throw new IllegalStateException("Arena.clearPool: an arena is open on this thread");
         }
+        Steps s = STEPS.get();
+        for (Arena a : new Arena[] {s.previous, s.current}) {
+            if (a != null) {
+                a.close();
+            }
+        }
+        s.previous = null;
+        s.current = null;
         POOL.get().free.clear();
-        POOL.get().freeInts.clear();
         POOL.get().bytes = 0;
     }
 
-    /** Bytes held by this thread's pool, lent or free: flat from the second step of a training loop on. */
+    /** Bytes held by this thread's pool, lent or free: flat from the third step of a training loop on. */
     public static long pooledBytes() {
         return POOL.get().bytes;
     }
@@ -181,24 +222,19 @@ public final class Arena implements AutoCloseable {
             return;
         }
         closed = true;
-        if (CURRENT.get() == this) {
-            CURRENT.remove();
+        if (!automatic && EXPLICIT.get() == this) {
+            EXPLICIT.remove();
         }
         for (Lent l : lent) {
             l.queue.push(l.array);
         }
-        for (int[] v : lentInts) {
-            pool.freeInts.computeIfAbsent(v.length, k -> new ArrayDeque<>()).push(v);
-        }
         lent.clear();
-        lentInts.clear();
         lentBuffers.clear();
-        dev.adjoint.kernels.cpu.NativeMemory.afterStep();
     }
 
     @Override
     public String toString() {
-        return "Arena(step " + step + (closed ? ", closed" : ", open, " + lent.size() + " arrays lent") + ", pool "
+        return "Arena(" + (automatic ? "training step " : "#") + step + (closed ? ", closed" : ", open, " + lent.size() + " arrays lent") + ", pool "
                 + String.format("%.1f MB", pool.bytes / 1e6) + ")";
     }
 
@@ -227,7 +263,6 @@ public final class Arena implements AutoCloseable {
     /** Free arrays by type and shape; outlives arenas so each step reuses the previous step's arrays. */
     private static final class Pool {
         final Map<Shape, ArrayDeque<INDArray>> free = new HashMap<>();
-        final Map<Integer, ArrayDeque<int[]>> freeInts = new HashMap<>();
         long bytes;
         long arenas;
     }

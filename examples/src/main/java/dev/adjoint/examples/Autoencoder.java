@@ -1,6 +1,5 @@
 package dev.adjoint.examples;
 
-import dev.adjoint.kernels.Arena;
 import dev.adjoint.Tensor;
 import dev.adjoint.autograd.GradMode;
 import dev.adjoint.data.Batch;
@@ -63,7 +62,6 @@ public final class Autoencoder {
         List<Double> steps = new ArrayList<>();
         List<Double> losses = new ArrayList<>();
         double mse = 0;
-        boolean useArena = Boolean.parseBoolean(o.get("arena"));
         for (int epoch = 1; epoch <= o.getInt("epochs"); epoch++) {
             double sum = 0;
             int seen = 0;
@@ -71,14 +69,11 @@ public final class Autoencoder {
             try (ProgressBar bar = new ProgressBarBuilder().setTaskName("epoch " + epoch).setInitialMax(loader.batches())
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().setUnit(" batches", 1).build()) {
                 for (Batch b : loader) {
-                    double l;
-                    try (Arena step = useArena ? Arena.open() : null) { // the step's memory, reused by the next step
-                        Tensor loss = F.mseLoss(model.forward(b.inputs()), b.inputs());
-                        optimizer.zeroGrad();
-                        loss.backward();
-                        optimizer.step();
-                        l = loss.item();
-                    }
+                    Tensor loss = F.mseLoss(model.forward(b.inputs()), b.inputs());
+                    optimizer.zeroGrad();
+                    loss.backward();
+                    optimizer.step();
+                    double l = loss.item();
                     sum += l * b.size();
                     seen += b.size();
                     steps.add((double) steps.size());

@@ -11,7 +11,7 @@ import dev.adjoint.layers.Init;
 import dev.adjoint.layers.Module;
 import dev.adjoint.layers.Sequential;
 import dev.adjoint.ops.F;
-import dev.adjoint.kernels.cpu.TwoCores;
+import dev.adjoint.kernels.cpu.Parallel;
 import dev.adjoint.optim.Adam;
 import dev.adjoint.optim.SGD;
 import java.util.ArrayList;
@@ -34,19 +34,17 @@ public final class Bench {
         Options o = new Options("bench", "Median ms per training step, and conv forward+backward GFLOP/s against sgemm.")
                 .option("steps", "30", "timed steps per measurement")
                 .option("warmup", "30", "untimed steps first (the Java kernels need a few dozen steps of JIT compilation)")
-                .option("threads", "1", "ND4J/BLAS threads (0: ND4J's default, one per core; 1 is faster for LeNet-sized ops, docs/PERFORMANCE.md)")
                 .option("profile", "false", "print the profiler's table of the timed LeNet and autoencoder steps (after the warm-up)")
-                .option("arena", "true", "run every step in an Arena (false: plain allocation, for comparison)")
+                .option("arena", "false", "also wrap every step in an explicit Arena (the library already reuses step memory by itself)")
                 .option("only", "all", "run one part: lenet, autoencoder, conv, layers (all: every part but layers)")
-                .option("trim", "true", "give malloc's free memory back to the system after collections (dev.adjoint.kernels.cpu.NativeMemory; false: for comparison)")
+                .option("trim", "true", "give malloc's free memory back to the system after collections (NativeMemory, glibc only; false: for comparison)")
                 .option("memory-steps", "0", "instead: run this many LeNet steps and report resident memory and the Java heap every 200");
         if (!o.parse(args)) {
             return;
         }
-        Threads.set(o.getInt("threads"));
         useArena = Boolean.parseBoolean(o.get("arena"));
         profile = Boolean.parseBoolean(o.get("profile"));
-        dev.adjoint.kernels.cpu.NativeMemory.trimAfterCollections(Boolean.parseBoolean(o.get("trim")));
+        NativeMemory.trimAfterCollections(Boolean.parseBoolean(o.get("trim")));
         if (o.getInt("memory-steps") > 0) {
             memory(o.getInt("memory-steps"));
             return;
@@ -127,10 +125,10 @@ public final class Bench {
         }
         long[] sink = new long[2];
         double split = median(timeMs(() -> {
-            TwoCores.split(2, (from, to, part) -> sink[part] += from);
+            Parallel.forEach(2, 1, (chunk, from, to) -> sink[chunk] += from);
             return null;
         }, warmup, steps));
-        System.out.printf("%-72s %9.3f%n", "TwoCores.split of an empty loop", split);
+        System.out.printf("%-72s %9.3f%n", "Parallel.forEach of an empty two-chunk loop", split);
     }
 
     static void autoencoder(Tensor x, int warmup, int steps) {
@@ -224,6 +222,7 @@ public final class Bench {
                 sgd.zeroGrad();
                 loss.backward();
                 sgd.step();
+                NativeMemory.afterStep(); // --trim
             }
             if (step % 200 == 0) {
                 long now = allocatedBytes();
@@ -256,10 +255,10 @@ public final class Bench {
         System.out.printf("%s: resident %7.1f MB = Java heap %6.1f MB + everything else %6.1f MB (heap committed %5.1f MB, used %5.1f MB)%n",
                 when, rss / 1024.0, heap / 1024.0, (rss - heap) / 1024.0, Runtime.getRuntime().totalMemory() / 1048576.0,
                 (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0);
-        long[] malloc = dev.adjoint.kernels.cpu.NativeMemory.mallocHeldInUseFree();
+        long[] malloc = NativeMemory.mallocHeldInUseFree();
         if (malloc != null) {
             System.out.printf("            malloc holds %6.1f MB: %6.1f MB in use, %6.1f MB free (native memory trimmed %d times)%n",
-                    malloc[0] / 1048576.0, malloc[1] / 1048576.0, malloc[2] / 1048576.0, dev.adjoint.kernels.cpu.NativeMemory.trims());
+                    malloc[0] / 1048576.0, malloc[1] / 1048576.0, malloc[2] / 1048576.0, NativeMemory.trims());
         }
     }
 
@@ -322,7 +321,7 @@ public final class Bench {
     }
 
     /** Whether each timed step runs in its own {@link Arena} (--arena). */
-    static boolean useArena = true;
+    static boolean useArena = false;
     /** Whether the timed steps (not the warm-up) are profiled (--profile). */
     static boolean profile;
 

@@ -1,6 +1,5 @@
 package dev.adjoint.examples;
 
-import dev.adjoint.kernels.Arena;
 import dev.adjoint.Tensor;
 import dev.adjoint.autograd.GradMode;
 import dev.adjoint.data.Batch;
@@ -77,7 +76,6 @@ public final class LeNet {
         int epochs = o.getInt("epochs");
         double accuracy = epochs == 0 ? accuracy(model, test) : 0;
         boolean profile = Boolean.parseBoolean(o.get("profile"));
-        boolean useArena = Boolean.parseBoolean(o.get("arena"));
         for (int epoch = 1; epoch <= epochs; epoch++) {
             Profiler.Scope profiling = profile ? Profiler.enable() : null;
             model.train();
@@ -88,25 +86,21 @@ public final class LeNet {
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().setUnit(" batches", 1).build()) {
                 Iterator<Batch> batches = loader.iterator();
                 while (batches.hasNext()) {
-                    // One arena per step: the step's activations and gradients reuse the previous step's memory.
-                    double l;
-                    int size;
-                    try (Arena step = useArena ? Arena.open() : null) {
-                        Batch b;
-                        try (Profiler.Section s = Profiler.section("data loading")) {
-                            b = batches.next();
-                        }
-                        Tensor loss = lossFn.apply(model.forward(b.inputs()), b.labels());
-                        optimizer.zeroGrad();
-                        try (Profiler.Section s = Profiler.section("backward (engine, total)")) {
-                            loss.backward();
-                        }
-                        try (Profiler.Section s = Profiler.section("optimizer step")) {
-                            optimizer.step();
-                        }
-                        l = loss.item();
-                        size = b.size();
+                    // the README's loop: the library reuses each step's memory by itself (no Arena, no settings)
+                    Batch b;
+                    try (Profiler.Section s = Profiler.section("data loading")) {
+                        b = batches.next();
                     }
+                    Tensor loss = lossFn.apply(model.forward(b.inputs()), b.labels());
+                    optimizer.zeroGrad();
+                    try (Profiler.Section s = Profiler.section("backward (engine, total)")) {
+                        loss.backward();
+                    }
+                    try (Profiler.Section s = Profiler.section("optimizer step")) {
+                        optimizer.step();
+                    }
+                    double l = loss.item();
+                    int size = b.size();
                     lossSum += l * size;
                     seen += size;
                     steps.add((double) steps.size());

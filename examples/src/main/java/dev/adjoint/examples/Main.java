@@ -23,6 +23,9 @@ public final class Main {
             case "tour":
                 Tour.main(rest);
                 break;
+            case "plain-loop":
+                PlainLoop.main(rest);
+                break;
             case "autoencoder":
                 Autoencoder.main(rest);
                 break;
@@ -40,6 +43,7 @@ public final class Main {
         System.out.println("  bench         median ms per training step; conv GFLOP/s against sgemm");
         System.out.println("  tour          a guided, self-checking tour of conv and its adjoint, convTranspose");
         System.out.println("  autoencoder   convolutional autoencoder on MNIST, decoder of ConvTranspose2d");
+        System.out.println("  plain-loop    the README's training loop with no settings: steady ms/step and resident memory");
         System.out.println("NAME --help shows the options of one example.");
     }
 }

@@ -38,9 +38,8 @@ public final class MnistFiles {
     private MnistFiles() {
     }
 
-    /** Training and test sets for an example's options (--data, --limit), after applying --threads. */
+    /** Training and test sets for an example's options (--data, --limit). */
     static TensorDataset[] load(Options o) throws IOException, InterruptedException {
-        Threads.set(o.getInt("threads"));
         Path dir = ensure(Path.of(o.get("data")));
         TensorDataset train = Mnist.train(dir);
         if (o.getInt("limit") > 0) {

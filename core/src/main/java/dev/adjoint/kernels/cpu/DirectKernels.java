@@ -57,7 +57,7 @@ final class DirectKernels {
         // pixels) are grouped until a row is long enough for that cost not to matter.
         int group = Math.max(1, GROUP_PIXELS / pix);
         int len = group * pix;
-        TwoCores.split(n, (from, to, part) -> {
+        Parallel.forEach(n, group * SampleKernels.SAMPLES_PER_CHUNK, (chunk, from, to) -> {
             float[][] col = rows("col", k, len);
             float[][] acc = rows("acc", o, len);
             FloatBuffer yv = Host.floatView(y);

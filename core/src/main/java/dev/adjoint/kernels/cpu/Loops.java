@@ -115,10 +115,7 @@ final class Loops {
             return null;
         }
         int n = (int) y.length();
-        int parts = n <= Host.SMALL ? 1 : 2; // small: not worth a hand-over
-        TwoCores.split(parts, (from, to, part) -> {
-            int lo = (int) ((long) n * from / parts);
-            int hi = (int) ((long) n * to / parts);
+        Parallel.forEach(n, Host.SMALL, (chunk, lo, hi) -> { // one chunk (inline) up to Host.SMALL elements
             int len = hi - lo;
             float[] g = Host.floatScratch("reluBackward.gy", len);
             float[] v = Host.floatScratch("reluBackward.y", len);
@@ -185,6 +182,9 @@ final class Loops {
         if (x.dataType() != DataType.FLOAT || x.length() == 0 || dims.length == 0 || !Host.isDense(x)) {
             return null;
         }
+        if (dims.length == x.rank()) {
+            return all(x, outShape);
+        }
         int[] d = dims.clone();
         Arrays.sort(d);
         if (d[d.length - 1] == d.length - 1 && d.length < x.rank()) {
@@ -194,6 +194,47 @@ final class Loops {
             return allButOne(x, d, outShape);
         }
         return null;
+    }
+
+    /**
+     * The sum of every element (a loss, a mean) accumulated in double: a float accumulator loses
+     * about one digit per factor of ten elements; this one is exact to float's precision for any
+     * size a float32 array can have.
+     */
+    private static INDArray all(INDArray x, long[] outShape) {
+        FloatBuffer v = Host.floatView(x);
+        float[] block = Host.floatScratch("sumAll", (int) Math.min(x.length(), 1 << 14));
+        double total = 0;
+        for (int at = 0, n = (int) x.length(); at < n; at += block.length) {
+            int len = Math.min(block.length, n - at);
+            v.get(at, block, 0, len);
+            double s = 0;
+            for (int i = 0; i < len; i++) {
+                s += block[i];
+            }
+            total += s;
+        }
+        INDArray out = Arena.allocate(DataType.FLOAT, outShape);
+        Host.floatView(out).put(0, (float) total);
+        return out;
+    }
+
+    /** {@code a} repeated along the leading dims of {@code shape}, for small dense float32 arrays; else null. */
+    static INDArray expand(INDArray a, long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        if (n == 0 || n > Host.SMALL || a.dataType() != DataType.FLOAT || !Host.isDense(a) || !repeats(a.shape(), shape)) {
+            return null;
+        }
+        int na = (int) a.length();
+        float[] x = Host.floatsInto(a, Host.floatScratch("expand.a", na));
+        float[] r = Host.floatScratch("expand.out", (int) n);
+        for (int o = 0; o < n; o += na) {
+            System.arraycopy(x, 0, r, o, na);
+        }
+        return Host.arrayFrom(r, shape);
     }
 
     private static INDArray leading(INDArray g, int summed, long[] outShape) {

@@ -14,6 +14,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * arrays ({@link Host}): the same results as the reference kernels, without an ND4J call per window.
  */
 final class Pooling {
+    /**
+     * Input elements per chunk of the split 2x2 pooling: large enough that a chunk's copies and
+     * comparisons outweigh handing it to another thread, small enough to share LeNet-sized layers.
+     */
+    static final int PLANE_ELEMENTS_PER_CHUNK = 1 << 14;
+
     private Pooling() {
     }
 
@@ -64,7 +70,7 @@ final class Pooling {
         int ohw = (int) (g.oh() * g.ow());
         int kk = g.kh() * g.kw();
         int[] map = windowMap(g);
-        int[] argmax = Arena.ints(planes * ohw);
+        int[] argmax = new int[planes * ohw]; // kept by the Function until its backward: not pooled
         // The window scan is written twice, for float and double: float32 is compared as float (the
         // same argmax as PyTorch, no double copy of the input); float64 keeps exact comparisons.
         if (a.dataType() == DataType.FLOAT) {
@@ -138,7 +144,7 @@ final class Pooling {
         FloatBuffer dst = Host.floatView(out);
         float[] x = Host.floatScratch("maxpool.src", planes * hw);
         float[] y = Host.floatScratch("maxpool.dst", planes * ohw);
-        TwoCores.split(planes, (from, to, part) -> {
+        Parallel.forEach(planes, Math.max(1, PLANE_ELEMENTS_PER_CHUNK / hw), (chunk, from, to) -> {
             src.duplicate().get(from * hw, x, from * hw, (to - from) * hw);
             twoByTwo(g, x, y, argmax, from, to);
             dst.duplicate().put(from * ohw, y, from * ohw, (to - from) * ohw);

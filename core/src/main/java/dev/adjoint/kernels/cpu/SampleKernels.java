@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The conv family for float32, one sample at a time, the batch split between threads:
+ * The conv family for float32, one sample at a time, the batch split between threads ({@link Parallel}):
  * im2col of one sample in Java, one sgemm on it ({@link Blas}, OpenBLAS on ND4J's memory), col2im
  * of one sample. The same arithmetic as the batched path in {@link BatchedConv}, with the same
  * index maps ({@link Columns}); a test checks the two agree.
@@ -23,7 +23,25 @@ import org.nd4j.linalg.factory.Nd4j;
  * (docs/PERFORMANCE.md). Float64 and grouped convolutions keep the batched path.
  */
 final class SampleKernels {
+    /**
+     * Samples per chunk of the parallel loops. Smaller chunks share the batch out more evenly among
+     * threads; each chunk pays a fixed setup (its column buffer's padding zeroed, a hand-over, and for
+     * the weight gradient one more partial sum to add). A constant, so that the chunk layout, and
+     * with it every sum's order, is the same whatever the number of threads.
+     */
+    static final int SAMPLES_PER_CHUNK = 4;
+
     private SampleKernels() {
+    }
+
+    /** {@code y[at + oc * pix + q] = bias[oc]} for every channel oc and pixel q of one sample. */
+    private static void fillChannels(FloatBuffer y, int at, float[] bias, int pix) {
+        for (int oc = 0; oc < bias.length; oc++) {
+            int base = at + oc * pix;
+            for (int q = 0; q < pix; q++) {
+                y.put(base + q, bias[oc]);
+            }
+        }
     }
 
     /** Whether a convolution of x should take this path: float32, no groups. */
@@ -46,17 +64,19 @@ final class SampleKernels {
         FloatPointer wp = Blas.pointer(Host.dense(w));
         INDArray y = Arena.allocate(DataType.FLOAT, n, o, oh, ow);
         FloatPointer yp = Blas.pointer(y);
-        TwoCores.split(n, (from, to, part) -> {
+        float[] bias = b == null ? null : Host.floats(b);
+        Parallel.forEach(n, SAMPLES_PER_CHUNK, (chunk, from, to) -> {
             Column col = Column.of(k, pix);
             FloatBuffer xv = Host.floatView(xd);
+            FloatBuffer yv = Host.floatView(y);
             for (int s = from; s < to; s++) {
                 col.gather(xv, s * chw, chw, map, runs);
-                Blas.sgemm(false, false, o, pix, k, 1f, wp, 0, k, col.nat, 0, pix, 0f, yp, (long) s * o * pix, pix);
+                if (bias != null) {
+                    fillChannels(yv, s * o * pix, bias, pix); // the gemm adds onto the bias (beta 1)
+                }
+                Blas.sgemm(false, false, o, pix, k, 1f, wp, 0, k, col.nat, 0, pix, bias == null ? 0f : 1f, yp, (long) s * o * pix, pix);
             }
         });
-        if (b != null) {
-            y.addi(b.reshape(1, o, 1, 1));
-        }
         return y;
     }
 
@@ -77,29 +97,30 @@ final class SampleKernels {
         FloatPointer wp = Blas.pointer(Host.dense(w));
         INDArray y = Arena.allocate(DataType.FLOAT, n, o, outH, outW);
         int yhw = o * outPix;
-        TwoCores.split(n, (from, to, part) -> {
+        float[] bias = b == null ? null : Host.floats(b);
+        Parallel.forEach(n, SAMPLES_PER_CHUNK, (chunk, from, to) -> {
             Column col = Column.of(k, pix);
             FloatBuffer yv = Host.floatView(y);
             float[] image = col.image(yhw);
             for (int s = from; s < to; s++) {
                 Blas.sgemm(true, false, k, pix, cin, 1f, wp, 0, k, xp, (long) s * cin * pix, pix, 0f, col.nat, 0, pix);
                 col.download();
-                Arrays.fill(image, 0, yhw, 0f);
+                for (int oc = 0; oc < o; oc++) {
+                    Arrays.fill(image, oc * outPix, (oc + 1) * outPix, bias == null ? 0f : bias[oc]); // patches are added onto the bias
+                }
                 for (int r = 0; r < k; r++) {
                     Columns.scatterAddRow(col.host, r * pix, map, runs, r, image, 0, pix);
                 }
                 yv.put(s * yhw, image, 0, yhw);
             }
         });
-        if (b != null) {
-            y.addi(b.reshape(1, o, 1, 1));
-        }
         return y;
     }
 
     /**
      * As {@link BatchedConv#convWeightGrad}: {@code gw [O, C*kh*kw] = sum_s gy[s] [O, pixels] x col(x[s])^T};
-     * each core sums its half of the batch, then one adds the other's.
+     * each chunk of samples sums into its own buffer, and the buffers are added in chunk order, so
+     * the result does not depend on how many threads ran.
      */
     static INDArray convWeightGrad(INDArray x, INDArray gy, long kh, long kw, ConvParams p) {
         int n = (int) x.size(0);
@@ -117,18 +138,21 @@ final class SampleKernels {
         INDArray xd = Host.dense(x);
         FloatPointer gyp = Blas.pointer(Host.dense(gy));
         FloatPointer gwp = Blas.pointer(gw);
-        FloatPointer second = Blas.pointer(Arena.allocate(DataType.FLOAT, o, k));
-        boolean split = TwoCores.split(n, (from, to, part) -> {
+        int chunks = Parallel.chunks(n, SAMPLES_PER_CHUNK);
+        // chunk 0 sums into gw, chunk c > 0 into row c - 1 of the partial sums
+        FloatPointer partials = chunks > 1 ? Blas.pointer(Arena.allocate(DataType.FLOAT, chunks - 1, (long) o * k)) : null;
+        Parallel.forEach(n, SAMPLES_PER_CHUNK, (chunk, from, to) -> {
             Column col = Column.of(k, pix);
             FloatBuffer xv = Host.floatView(xd);
-            FloatPointer sum = part == 0 ? gwp : second;
+            FloatPointer sum = chunk == 0 ? gwp : partials;
+            long at = chunk == 0 ? 0 : (long) (chunk - 1) * o * k;
             for (int s = from; s < to; s++) {
                 col.gather(xv, s * chw, chw, map, runs);
-                Blas.sgemm(false, true, o, k, pix, 1f, gyp, (long) s * o * pix, pix, col.nat, 0, pix, s == from ? 0f : 1f, sum, 0, k);
+                Blas.sgemm(false, true, o, k, pix, 1f, gyp, (long) s * o * pix, pix, col.nat, 0, pix, s == from ? 0f : 1f, sum, at, k);
             }
         });
-        if (split) {
-            Blas.saxpy(o * k, 1f, second, 0, gwp, 0);
+        for (int part = 1; part < chunks; part++) {
+            Blas.saxpy(o * k, 1f, partials, (long) (part - 1) * o * k, gwp, 0);
         }
         return gw;
     }

@@ -1,4 +1,4 @@
-package dev.adjoint.kernels.cpu;
+package dev.adjoint.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.adjoint.kernels.cpu;
+package dev.adjoint.examples;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
@@ -16,10 +16,12 @@ import java.util.List;
  * only when the collector finds their Java owners. By then glibc's malloc has grown its heaps to hold
  * a collection's worth of them, and it keeps the freed memory, several times what is in use
  * (docs/PERFORMANCE.md). {@code malloc_trim(0)} returns
- * free pages to the system. {@link Arena#close()} calls {@link #afterStep()}, which trims once after
- * each collection, a few hundred milliseconds later so ND4J's deallocator threads have done their work.
+ * free pages to the system. The bench example calls {@link #afterStep()} after every step (its
+ * {@code --trim} option), which trims once after each collection, a few hundred milliseconds later so
+ * ND4J's deallocator threads have done their work. Not part of the library: a glibc call through
+ * JNA, Linux-only, kept here to measure what the allocator holds (docs/PERFORMANCE.md).
  */
-public final class NativeMemory {
+final class NativeMemory {
     /** The C library's malloc_trim, through JNA. */
     private interface C extends Library {
         int malloc_trim(long pad);
