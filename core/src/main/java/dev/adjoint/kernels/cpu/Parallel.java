@@ -42,7 +42,21 @@ public final class Parallel {
     private static final ConcurrentLinkedQueue<Job> QUEUE = new ConcurrentLinkedQueue<>();
     private static volatile Worker[] workers;
 
+    /** Set while {@link #inline} runs: loops on this thread run all their chunks themselves. */
+    private static final ThreadLocal<Boolean> INLINE = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
     private Parallel() {
+    }
+
+    /** Runs {@code work} with every loop it starts done on this thread alone, as on a one-processor machine (tests compare the two). */
+    static <T> T inline(java.util.function.Supplier<T> work) {
+        boolean before = INLINE.get();
+        INLINE.set(true);
+        try {
+            return work.get();
+        } finally {
+            INLINE.set(before);
+        }
     }
 
     /** A chunk of a loop: {@code [from, to)} is chunk number {@code chunk}. */
@@ -88,7 +102,7 @@ public final class Parallel {
      */
     public static void forEach(int n, int chunk, Body body) {
         int chunks = chunks(n, chunk);
-        if (chunks <= 1 || THREADS == 1) {
+        if (chunks <= 1 || THREADS == 1 || INLINE.get()) {
             for (int c = 0; c < chunks; c++) {
                 body.run(c, c * chunk, Math.min(n, (c + 1) * chunk));
             }
