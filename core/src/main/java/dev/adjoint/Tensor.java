@@ -33,6 +33,8 @@ public class Tensor {
     private Tensor grad;
     private String name;
     private List<UnaryOperator<Tensor>> hooks;
+    /** In-place writes into {@link #data} so far: a Function that saved this tensor checks it in backward. */
+    private int version;
 
     /**
      * Wraps an ND4J array. Most code uses the factories ({@link #of}, {@link #zeros}, ...) instead.
@@ -168,6 +170,23 @@ public class Tensor {
                     + " (step memory is given back when the next optimizer.step() ends), or before its explicit Arena closes.");
         }
         return data;
+    }
+
+    /**
+     * How many in-place writes the library has made into this tensor's data (optimizer steps,
+     * running statistics, checkpoint loads, {@code Init}). A function that saved the tensor for its
+     * backward pass checks that the number has not changed, as PyTorch's version counters do.
+     */
+    public int version() {
+        return version;
+    }
+
+    /**
+     * Records an in-place write into {@link #data()}: call it after writing into a tensor that a
+     * graph may have saved (the library does for every write it makes).
+     */
+    public void markModified() {
+        version++;
     }
 
     /** Whether {@link #data()} is still readable: false once the {@link Arena} holding it has closed. */

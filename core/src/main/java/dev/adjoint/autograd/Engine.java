@@ -24,6 +24,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class Engine {
     private static final ThreadLocal<PrintStream> TRACE = new ThreadLocal<>();
+    /** Set while this thread runs a backward pass (anomaly mode checks backward steps there, not their ops' forwards). */
+    private static final ThreadLocal<Boolean> RUNNING = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
+    /** An AutoCloseable that throws nothing. */
+    private interface Restore extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    static boolean isRunning() {
+        return RUNNING.get();
+    }
 
     private Engine() {
     }
@@ -67,7 +79,9 @@ public final class Engine {
         Tensor[] captured = capture == null ? null : new Tensor[capture.length];
         PrintStream trace = TRACE.get();
 
-        try (GradMode.Scope mode = GradMode.set(createGraph)) {
+        boolean nested = RUNNING.get();
+        RUNNING.set(true);
+        try (GradMode.Scope mode = GradMode.set(createGraph); Restore r = () -> RUNNING.set(nested)) {
             for (int i = 0; i < roots.length; i++) {
                 if (roots[i].isLeaf()) {
                     accumulateLeaf(leafGrads, leafOrder, roots[i], rootGrads[i]);
@@ -186,7 +200,7 @@ public final class Engine {
         }
     }
 
-    private static boolean allFinite(INDArray a) {
+    static boolean allFinite(INDArray a) {
         for (double v : new Tensor(a).toDoubleArray()) {
             if (!Double.isFinite(v)) {
                 return false;

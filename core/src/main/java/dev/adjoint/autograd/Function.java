@@ -33,6 +33,8 @@ public abstract class Function {
     private long[][] inputShapes;
     private long[] outputShape;
     private Tensor[] saved;
+    private int[] savedVersions;
+    private int outputVersion;
     private boolean saveOutput;
     private Tensor output;
     private boolean released;
@@ -77,6 +79,9 @@ public abstract class Function {
         if (start != 0) {
             Profiler.record(name() + " forward", System.nanoTime() - start);
         }
+        if (AnomalyMode.isEnabled() && !Engine.isRunning()) {
+            checkForwardFinite(inputs, out);
+        }
         boolean record = false;
         if (GradMode.isEnabled()) {
             for (Tensor t : inputs) {
@@ -114,6 +119,7 @@ public abstract class Function {
         Tensor y = new Tensor(out, this, true);
         if (saveOutput) {
             output = y;
+            outputVersion = y.version();
         }
         return y;
     }
@@ -126,12 +132,27 @@ public abstract class Function {
     /** Keeps tensors for backward (normally some of the inputs). */
     protected final void save(Tensor... tensors) {
         this.saved = tensors;
+        this.savedVersions = new int[tensors.length];
+        for (int i = 0; i < tensors.length; i++) {
+            savedVersions[i] = tensors[i] == null ? 0 : tensors[i].version();
+        }
     }
 
     /** A tensor kept by {@link #save}; fails clearly once the graph has been freed by a backward pass. */
     protected final Tensor saved(int i) {
         checkNotReleased();
-        return saved[i];
+        Tensor t = saved[i];
+        if (t != null && t.version() != savedVersions[i]) {
+            throw modified(t, savedVersions[i]);
+        }
+        return t;
+    }
+
+    private IllegalStateException modified(Tensor t, int then) {
+        return new IllegalStateException("one of the tensors needed for gradient computation has been modified in place: " + t
+                + " was saved by " + label() + " at version " + then + " and is at version " + t.version()
+                + " now (an optimizer.step(), a checkpoint load or another in-place write ran between forward and backward)."
+                + " Run backward before modifying it, or compute the forward again.");
     }
 
     /** Asks apply to keep the output tensor for backward (exp, sigmoid, tanh, softmax use it). */
@@ -142,6 +163,9 @@ public abstract class Function {
     /** The output tensor, when {@link #saveOutput()} was called in forward. */
     protected final Tensor output() {
         checkNotReleased();
+        if (output != null && output.version() != outputVersion) {
+            throw modified(output, outputVersion);
+        }
         return output;
     }
 
@@ -189,6 +213,7 @@ public abstract class Function {
     void release() {
         released = true;
         saved = null;
+        savedVersions = null;
         output = null;
     }
 
@@ -246,6 +271,20 @@ public abstract class Function {
             sb.append(" [freed]");
         }
         return sb.toString();
+    }
+
+    /** Anomaly mode: NaN or infinity in the output of finite inputs is this function's doing. */
+    private void checkForwardFinite(Tensor[] inputs, INDArray out) {
+        if (Engine.allFinite(out)) {
+            return;
+        }
+        for (Tensor t : inputs) {
+            if (t != null && !Engine.allFinite(t.data())) {
+                return; // propagated from an input: the function that made that input was reported already, or it is user data
+            }
+        }
+        throw new IllegalStateException("anomaly: " + label() + (args().isEmpty() ? "" : "(" + args() + ")") + " forward turned finite inputs into"
+                + " NaN or infinity (output " + Shapes.str(out.shape()) + "), called at " + callSite());
     }
 
     private static String callSite() {

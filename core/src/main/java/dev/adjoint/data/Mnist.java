@@ -53,8 +53,7 @@ public final class Mnist {
             if (count < 0 || rows <= 0 || cols <= 0 || (long) count * rows * cols > Integer.MAX_VALUE) {
                 throw new IOException(images + ": implausible sizes " + count + " x " + rows + " x " + cols);
             }
-            byte[] raw = new byte[count * rows * cols];
-            readFully(in, raw, images, count + " images of " + rows + "x" + cols);
+            byte[] raw = readExactly(in, images, 16, count * rows * cols, count + " images of " + rows + "x" + cols);
             pixels = new float[raw.length];
             for (int i = 0; i < raw.length; i++) {
                 pixels[i] = (raw[i] & 0xff) / 255f;
@@ -70,8 +69,7 @@ public final class Mnist {
             if (n != count) {
                 throw new IOException(labels + " holds " + n + " labels but " + images + " holds " + count + " images");
             }
-            byte[] raw = new byte[n];
-            readFully(in, raw, labels, n + " labels");
+            byte[] raw = readExactly(in, labels, 8, n, n + " labels");
             y = new int[n];
             for (int i = 0; i < n; i++) {
                 y[i] = raw[i] & 0xff;
@@ -102,14 +100,23 @@ public final class Mnist {
         }
     }
 
-    private static void readFully(InputStream in, byte[] buf, Path p, String what) throws IOException {
-        int off = 0;
-        while (off < buf.length) {
-            int r = in.read(buf, off, buf.length - off);
-            if (r < 0) {
-                throw new IOException(p + " is truncated: expected " + what + " (" + buf.length + " bytes) but it ends after " + off);
+    /**
+     * The {@code length} bytes the header declared. A plain file's size is checked against the
+     * header before anything is allocated, so a corrupt header cannot ask for gigabytes; a gzipped
+     * file is read in growing chunks, so memory follows the bytes that are really there.
+     */
+    private static byte[] readExactly(InputStream in, Path p, long headerBytes, int length, String what) throws IOException {
+        if (Files.exists(p)) {
+            long size = Files.size(p);
+            if (size != headerBytes + length) {
+                throw new IOException(p + ": the header declares " + what + " (" + (headerBytes + length) + " bytes with the header) but the file has "
+                        + size + " bytes" + (size < headerBytes + length ? " (truncated)" : ""));
             }
-            off += r;
         }
+        byte[] buf = in.readNBytes(length);
+        if (buf.length < length) {
+            throw new IOException(p + " is truncated: expected " + what + " (" + length + " bytes) but it ends after " + buf.length);
+        }
+        return buf;
     }
 }

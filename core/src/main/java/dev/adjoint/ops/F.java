@@ -390,6 +390,7 @@ public final class F {
      */
     public static Tensor conv2d(Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] dilation, int groups) {
         ConvGeometry.checkInputRank("conv2d", x.shape(), 2);
+        checkSameDtype("conv2d", x, w, b);
         ConvGeometry g = ConvGeometry.conv("conv2d", x.shape(), w.shape(), b == null ? null : b.shape(), stride, padding, dilation, groups);
         return new ConvNd(g).apply(x, w, b);
     }
@@ -402,6 +403,7 @@ public final class F {
     /** 1-D convolution: x {@code [N, C_in, L]}, w {@code [C_out, C_in/groups, k]}. */
     public static Tensor conv1d(Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] dilation, int groups) {
         ConvGeometry.checkInputRank("conv1d", x.shape(), 1);
+        checkSameDtype("conv1d", x, w, b);
         ConvGeometry g = ConvGeometry.conv("conv1d", x.shape(), w.shape(), b == null ? null : b.shape(), stride, padding, dilation, groups);
         return new ConvNd(g).apply(x, w, b);
     }
@@ -419,6 +421,7 @@ public final class F {
     public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] outputPadding, int[] dilation,
                                          int groups) {
         ConvGeometry.checkInputRank("convTranspose2d", x.shape(), 2);
+        checkSameDtype("convTranspose2d", x, w, b);
         ConvGeometry g = ConvGeometry.convTranspose("convTranspose2d", x.shape(), w.shape(), b == null ? null : b.shape(), stride, padding,
                 outputPadding, dilation, groups);
         return new ConvTransposeNd(g).apply(x, w, b);
@@ -434,6 +437,7 @@ public final class F {
     public static Tensor convTranspose1d(Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] outputPadding, int[] dilation,
                                          int groups) {
         ConvGeometry.checkInputRank("convTranspose1d", x.shape(), 1);
+        checkSameDtype("convTranspose1d", x, w, b);
         ConvGeometry g = ConvGeometry.convTranspose("convTranspose1d", x.shape(), w.shape(), b == null ? null : b.shape(), stride, padding,
                 outputPadding, dilation, groups);
         return new ConvTransposeNd(g).apply(x, w, b);
@@ -493,6 +497,10 @@ public final class F {
                 throw new IllegalArgumentException("batchNorm2d: per-channel tensor " + Shapes.str(t.shape()) + " must be [" + c + "] for x "
                         + Shapes.str(x.shape()));
             }
+            if (t != null && t.dtype() != x.dtype()) {
+                throw new IllegalArgumentException("batchNorm2d: dtypes differ: x " + x.dtype() + " " + Shapes.str(x.shape())
+                        + ", per-channel tensor " + t.dtype() + " " + Shapes.str(t.shape()) + "; convert one of them first");
+            }
         }
         long[] perChannel = {1, c, 1, 1};
         int[] dims = {0, 2, 3};
@@ -506,14 +514,16 @@ public final class F {
             mean = mean(x, dims, true);
             Tensor centered = sub(x, mean);
             var = mean(mul(centered, centered), dims, true);
-            if (runningMean != null && runningVar != null) {
+            Tensor y = affine(div(centered, sqrt(add(var, eps))), weight, bias, perChannel);
+            if (runningMean != null && runningVar != null) { // last: nothing is updated when an op above threw
                 try (GradMode.Scope g = GradMode.disabled()) {
                     runningMean.data().muli(1 - momentum).addi(mean.data().reshape(c).mul(momentum));
                     runningVar.data().muli(1 - momentum).addi(var.data().reshape(c).mul(momentum * count / (count - 1.0)));
                 }
+                runningMean.markModified();
+                runningVar.markModified();
             }
-            Tensor y = div(centered, sqrt(add(var, eps)));
-            return affine(y, weight, bias, perChannel);
+            return y;
         }
         if (runningMean == null || runningVar == null) {
             throw new IllegalArgumentException("batchNorm2d: evaluation mode needs running mean and variance");
@@ -565,8 +575,22 @@ public final class F {
      */
     public static Tensor binaryCrossEntropyWithLogits(Tensor x, Tensor target) {
         checkSameShape("binaryCrossEntropyWithLogits", x, target);
-        Tensor l = sub(relu(x), mul(x, target)).add(log(exp(neg(abs(x))).add(1)));
-        return mean(l);
+        Broadcast.check("binaryCrossEntropyWithLogits", x, target); // same dtype
+        if (x.numel() == 0) {
+            throw new IllegalArgumentException("binaryCrossEntropyWithLogits: the input " + Shapes.str(x.shape()) + " is empty");
+        }
+        return new dev.adjoint.ops.loss.BceWithLogits().apply(x, target);
+    }
+
+    /** The conv family's operands must share x's dtype: the kernels read every operand's memory as x's type. */
+    private static void checkSameDtype(String op, Tensor x, Tensor w, Tensor b) {
+        for (Tensor t : b == null ? new Tensor[] {w} : new Tensor[] {w, b}) {
+            if (t.dtype() != x.dtype()) {
+                throw new IllegalArgumentException(op + ": dtypes differ: x " + x.dtype() + " " + Shapes.str(x.shape()) + ", "
+                        + (t == w ? "weight w " : "bias b ") + t.dtype() + " " + Shapes.str(t.shape())
+                        + "; convert one of them first");
+            }
+        }
     }
 
     private static void checkSameShape(String op, Tensor x, Tensor target) {

@@ -39,10 +39,12 @@ public final class BatchNorm2d extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
+        Tensor y = F.batchNorm2d(x, runningMean, runningVar, weight, bias, isTraining(), momentum, eps); // validates before it mutates
         if (isTraining()) {
             numBatchesTracked.data().addi(1);
+            numBatchesTracked.markModified();
         }
-        return F.batchNorm2d(x, runningMean, runningVar, weight, bias, isTraining(), momentum, eps);
+        return y;
     }
 
     @Override

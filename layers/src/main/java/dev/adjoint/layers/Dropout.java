@@ -13,15 +13,16 @@ public final class Dropout extends Module {
     private final Random random;
 
     public Dropout(double p, long seed) {
-        if (p < 0 || p >= 1) {
+        if (!(p >= 0 && p < 1)) {
             throw new IllegalArgumentException("Dropout: p must be in [0, 1), got " + p);
         }
         this.p = p;
         this.random = new Random(seed);
     }
 
+    /** A dropout layer whose masks are seeded from this thread's {@link Init#generator()}: reproducible under {@code Init.manualSeed}, different per layer. */
     public Dropout(double p) {
-        this(p, 0);
+        this(p, Init.generator().nextLong());
     }
 
     @Override

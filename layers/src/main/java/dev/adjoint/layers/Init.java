@@ -5,20 +5,28 @@ import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Weight initialisation, as {@code torch.nn.init}, drawing from one seeded generator so that a
- * program that calls {@link #manualSeed} first builds the same model every run. Layers use
+ * Weight initialisation, as {@code torch.nn.init}, drawing from a seeded generator per thread
+ * (as {@code torch.manual_seed} seeds the default generator), so that a program that calls
+ * {@link #manualSeed} first builds the same model every run, and two threads that build models
+ * at once from the same seed each get the same model. {@code Dropout} layers without an explicit
+ * seed take theirs from it too. Layers use
  * {@link #kaimingUniform} with {@code a = sqrt(5)} for weights (PyTorch's default), i.e.
  * {@code U(-1/sqrt(fanIn), 1/sqrt(fanIn))}, and the same bound for biases.
  */
 public final class Init {
-    private static Random random = new Random(0);
+    private static final ThreadLocal<Random> RANDOM = ThreadLocal.withInitial(() -> new Random(0));
 
     private Init() {
     }
 
-    /** Reseeds the generator every layer constructor draws from. */
-    public static synchronized void manualSeed(long seed) {
-        random = new Random(seed);
+    /** Reseeds this thread's generator, which every layer constructor on the thread draws from. */
+    public static void manualSeed(long seed) {
+        RANDOM.set(new Random(seed));
+    }
+
+    /** This thread's generator (seeded by {@link #manualSeed}, else with 0). */
+    public static Random generator() {
+        return RANDOM.get();
     }
 
     /** {@code [fanIn, fanOut]} of a weight: dim 1 and dim 0 times the receptive field (PyTorch's rule). */
@@ -33,16 +41,17 @@ public final class Init {
         return new long[] {shape[1] * receptive, shape[0] * receptive};
     }
 
-    public static synchronized void uniform(Tensor t, double low, double high) {
-        fill(t, () -> low + (high - low) * random.nextDouble());
+    public static void uniform(Tensor t, double low, double high) {
+        fill(t, () -> low + (high - low) * RANDOM.get().nextDouble());
     }
 
-    public static synchronized void normal(Tensor t, double mean, double std) {
-        fill(t, () -> mean + std * random.nextGaussian());
+    public static void normal(Tensor t, double mean, double std) {
+        fill(t, () -> mean + std * RANDOM.get().nextGaussian());
     }
 
     public static void constant(Tensor t, double value) {
         t.data().assign(value);
+        t.markModified();
     }
 
     public static void zeros(Tensor t) {
@@ -80,5 +89,6 @@ public final class Init {
             v[i] = s.getAsDouble();
         }
         d.assign(org.nd4j.linalg.factory.Nd4j.create(v, d.shape(), d.dataType()));
+        t.markModified();
     }
 }

@@ -72,8 +72,17 @@ public abstract class Module {
 
     /** Every parameter under its dotted name ({@code 0.weight}). */
     public Map<String, Parameter> namedParameters() {
+        Map<String, Parameter> all = new LinkedHashMap<>();
+        collect("", all, null);
+        // a module reachable twice (new Sequential(l, l)) shares its parameters: each is listed once,
+        // under its first name, as PyTorch's named_parameters() does, so an optimizer steps it once
         Map<String, Parameter> out = new LinkedHashMap<>();
-        collect("", out, null);
+        java.util.Set<Parameter> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        all.forEach((n, p) -> {
+            if (seen.add(p)) {
+                out.put(n, p);
+            }
+        });
         return out;
     }
 
@@ -132,7 +141,10 @@ public abstract class Module {
             throw new IllegalArgumentException("loadStateDict: the state does not fit " + getClass().getSimpleName() + ": " + String.join("; ", problems));
         }
         try (GradMode.Scope g = GradMode.disabled()) {
-            own.forEach((k, t) -> t.data().assign(state.get(k).data().castTo(t.data().dataType())));
+            own.forEach((k, t) -> {
+                t.data().assign(state.get(k).data().castTo(t.data().dataType()));
+                t.markModified();
+            });
         }
     }
 

@@ -21,7 +21,8 @@ public class Adam extends Optimizer {
 
     protected Adam(List<? extends Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled) {
         super(params, lr);
-        if (beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1 || eps < 0 || weightDecay < 0) {
+        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps >= 0) || !(weightDecay >= 0) || Double.isInfinite(eps)
+                || Double.isInfinite(weightDecay)) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": betas must be in [0, 1) and eps, weightDecay non-negative; got betas ("
                     + beta1 + ", " + beta2 + "), eps " + eps + ", weightDecay " + weightDecay);
         }
@@ -39,6 +40,11 @@ public class Adam extends Optimizer {
     /** Defaults: betas (0.9, 0.999), eps 1e-8, no weight decay. */
     public Adam(List<? extends Tensor> params, double lr) {
         this(params, lr, 0.9, 0.999, 1e-8, 0);
+    }
+
+    @Override
+    protected java.util.Set<String> stateNames() {
+        return java.util.Set.of("exp_avg", "exp_avg_sq", "step");
     }
 
     @Override

@@ -24,12 +24,17 @@ public abstract class Optimizer {
         if (params.isEmpty()) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": no parameters to optimize");
         }
-        if (!(lr >= 0)) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": learning rate must be non-negative, got " + lr);
-        }
-        for (Tensor p : params) {
+        checkLr(lr);
+        java.util.Map<Tensor, Integer> seen = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < params.size(); i++) {
+            Tensor p = params.get(i);
             if (!p.isLeaf() || !p.requiresGrad()) {
                 throw new IllegalArgumentException(getClass().getSimpleName() + ": " + p + " is not a leaf that requires grad");
+            }
+            Integer before = seen.put(p, i);
+            if (before != null) {
+                throw new IllegalArgumentException(getClass().getSimpleName() + ": parameter " + i + " is the same tensor as parameter " + before
+                        + " (" + p + "); each would be stepped twice per step. Pass every parameter once (Module.parameters() does)");
             }
             state.add(new LinkedHashMap<>());
         }
@@ -65,6 +70,7 @@ public abstract class Optimizer {
                 Tensor p = params.get(i);
                 if (p.grad() != null) {
                     update(p.data(), p.grad().data(), state.get(i));
+                    p.markModified();
                 }
             }
         }
@@ -79,8 +85,18 @@ public abstract class Optimizer {
     }
 
     public void setLr(double lr) {
+        checkLr(lr);
         this.lr = lr;
     }
+
+    private void checkLr(double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": learning rate must be finite and non-negative, got " + value);
+        }
+    }
+
+    /** The names of the buffers this optimizer keeps per parameter (e.g. {@code momentum_buffer}), for checking loaded state. */
+    protected abstract java.util.Set<String> stateNames();
 
     /** Number of {@link #step} calls so far. */
     public long steps() {
@@ -124,7 +140,14 @@ public abstract class Optimizer {
             if (i < 0 || i >= params.size()) {
                 throw new IllegalArgumentException("optimizer state: entry " + k + " names parameter " + i + " but there are " + params.size());
             }
+            if (!stateNames().contains(parts[2])) {
+                throw new IllegalArgumentException("optimizer state: " + k + " is not a buffer of " + getClass().getSimpleName() + " (it keeps "
+                        + stateNames() + "); was this state saved from another optimizer?");
+            }
             INDArray v = e.getValue().data();
+            if (!allFinite(v)) {
+                throw new IllegalArgumentException("optimizer state: " + k + " holds NaN or infinite values");
+            }
             if (!parts[2].equals("step") && !java.util.Arrays.equals(v.shape(), params.get(i).shape())) {
                 throw new IllegalArgumentException("optimizer state: " + k + " has shape " + java.util.Arrays.toString(v.shape())
                         + " but parameter " + i + " has " + java.util.Arrays.toString(params.get(i).shape()));
@@ -134,11 +157,26 @@ public abstract class Optimizer {
         if (!dict.containsKey("lr") || !dict.containsKey("steps")) {
             throw new IllegalArgumentException("optimizer state: lr and steps are missing");
         }
-        lr = dict.get("lr").item();
-        steps = (long) dict.get("steps").item();
+        double loadedLr = dict.get("lr").item();
+        double loadedSteps = dict.get("steps").item();
+        checkLr(loadedLr);
+        if (!(loadedSteps >= 0) || loadedSteps != Math.rint(loadedSteps) || Double.isInfinite(loadedSteps)) {
+            throw new IllegalArgumentException("optimizer state: steps must be a whole non-negative number, got " + loadedSteps);
+        }
+        lr = loadedLr;
+        steps = (long) loadedSteps;
         for (int i = 0; i < fresh.size(); i++) {
             state.get(i).clear();
             state.get(i).putAll(fresh.get(i));
         }
+    }
+
+    private static boolean allFinite(INDArray a) {
+        for (double v : a.dup('c').data().asDouble()) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -20,8 +20,10 @@ public final class SGD extends Optimizer {
 
     public SGD(List<? extends Tensor> params, double lr, double momentum, double dampening, boolean nesterov, double weightDecay) {
         super(params, lr);
-        if (momentum < 0 || weightDecay < 0) {
-            throw new IllegalArgumentException("SGD: momentum and weightDecay must be non-negative, got " + momentum + ", " + weightDecay);
+        if (!(momentum >= 0) || !(weightDecay >= 0) || !(dampening >= 0) || Double.isInfinite(momentum) || Double.isInfinite(weightDecay)
+                || Double.isInfinite(dampening)) {
+            throw new IllegalArgumentException("SGD: momentum, dampening and weightDecay must be finite and non-negative, got " + momentum + ", "
+                    + dampening + ", " + weightDecay);
         }
         if (nesterov && (momentum <= 0 || dampening != 0)) {
             throw new IllegalArgumentException("SGD: Nesterov momentum needs momentum > 0 and dampening 0");
@@ -61,6 +63,11 @@ public final class SGD extends Optimizer {
             g = nesterov ? g.add(buffer.mul(momentum)) : buffer;
         }
         Kernels.get().axpy(-lr, g, p);
+    }
+
+    @Override
+    protected java.util.Set<String> stateNames() {
+        return java.util.Set.of("momentum_buffer");
     }
 
     @Override

@@ -306,8 +306,12 @@ public class ReferenceKernels implements Kernels {
 
     @Override
     public INDArray sum(INDArray x, int[] dims, long[] outShape) {
-        INDArray s = dims.length == 0 || x.rank() == 0 ? x.dup('c') : x.sum(true, dims);
-        return s.reshape('c', outShape);
+        if (dims.length == 0 || x.rank() == 0) {
+            return x.dup('c').reshape('c', outShape);
+        }
+        // float32 is summed in float64 and rounded once: a float accumulator loses a digit per factor of ten elements
+        INDArray wide = x.dataType() == DataType.FLOAT ? x.castTo(DataType.DOUBLE) : x;
+        return wide.sum(true, dims).castTo(x.dataType()).reshape('c', outShape);
     }
 
     @Override

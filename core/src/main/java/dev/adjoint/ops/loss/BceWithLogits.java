@@ -1,0 +1,51 @@
+package dev.adjoint.ops.loss;
+
+import dev.adjoint.Tensor;
+import dev.adjoint.autograd.Function;
+import dev.adjoint.ops.F;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Binary cross-entropy on logits, mean over all elements, in the stable closed form PyTorch uses:
+ * {@code l = max(x, 0) - x t + log(1 + e^-|x|)}. Backward: {@code gx = gy (sigmoid(x) - t) / N},
+ * {@code gt = -gy x / N}: one function, so the gradient at a logit of exactly 0 is
+ * {@code (1/2 - t) / N}, where the composite {@code relu(x) - x t + ...} would give {@code -t / N}
+ * (relu and abs have slope 0 there).
+ */
+public final class BceWithLogits extends Function {
+    @Override
+    protected INDArray forward(Tensor... in) {
+        save(in[0], in[1]);
+        INDArray x = in[0].data();
+        INDArray t = in[1].data();
+        INDArray l = Transforms.relu(x, true).subi(x.mul(t)).addi(Transforms.log(Transforms.exp(Transforms.abs(x, true).negi(), false).addi(1), false));
+        int[] all = new int[l.rank()];
+        for (int d = 0; d < all.length; d++) {
+            all[d] = d;
+        }
+        return kernels().sum(l, all, new long[0]).divi(l.length());
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor gy) {
+        Tensor x = saved(0);
+        Tensor t = saved(1);
+        double n = x.numel();
+        Tensor scale = gy.div(n);
+        return new Tensor[] {
+            needsInputGrad(0) ? F.sigmoid(x).sub(t).mul(scale) : null,
+            needsInputGrad(1) ? x.neg().mul(scale) : null
+        };
+    }
+
+    @Override
+    public String[] inputNames() {
+        return new String[] {"x", "target"};
+    }
+
+    @Override
+    public String gradientFormula(int i) {
+        return i == 0 ? "gy (sigmoid(x) - t) / N" : "-gy x / N";
+    }
+}

@@ -1,0 +1,251 @@
+package dev.adjoint.layers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.adjoint.DType;
+import dev.adjoint.Tensor;
+import dev.adjoint.autograd.AnomalyMode;
+import dev.adjoint.autograd.GradCheck;
+import dev.adjoint.autograd.GradMode;
+import dev.adjoint.data.Mnist;
+import dev.adjoint.kernels.Arena;
+import dev.adjoint.kernels.Kernels;
+import dev.adjoint.ops.F;
+import dev.adjoint.optim.Adam;
+import dev.adjoint.optim.SGD;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Inputs that used to give wrong numbers without an error (issue: no silent wrong results), one test per case. */
+class NoSilentWrongResultsTest {
+
+    // 1. mixed dtypes in the conv family
+    @Test
+    void convRejectsOperandsOfAnotherDtype() {
+        Tensor x32 = Tensor.randn(1, DType.FLOAT32, 2, 3, 6, 6);
+        Tensor w64 = Tensor.randn(2, DType.FLOAT64, 4, 3, 3, 3);
+        Tensor x64 = Tensor.randn(3, DType.FLOAT64, 2, 3, 6, 6);
+        Tensor w32 = Tensor.randn(4, DType.FLOAT32, 4, 3, 3, 3);
+        assertThatThrownBy(() -> F.conv2d(x32, w64, null, 1, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("conv2d").hasMessageContaining("dtypes differ").hasMessageContaining("float64");
+        assertThatThrownBy(() -> F.conv2d(x64, w32, null, 1, 0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("weight w");
+        assertThatThrownBy(() -> F.conv2d(x32, w32, Tensor.zeros(DType.FLOAT64, 4), 1, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bias b");
+        Tensor wt64 = Tensor.randn(5, DType.FLOAT64, 3, 2, 3, 3);
+        assertThatThrownBy(() -> F.convTranspose2d(x32, wt64, null, 1, 0, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("convTranspose2d");
+        assertThatThrownBy(() -> F.conv1d(Tensor.randn(1, DType.FLOAT32, 1, 3, 8), Tensor.randn(1, DType.FLOAT64, 2, 3, 3), null, 1, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("conv1d");
+    }
+
+    // 2. a parameter reachable twice
+    @Test
+    void aSharedLayerIsSteppedOnceAndAnOptimizerRejectsDuplicates() {
+        Init.manualSeed(0);
+        Linear l = new Linear(3, 3);
+        Sequential twice = new Sequential(l, l);
+        assertThat(twice.parameters()).hasSize(2);
+        assertThat(twice.namedParameters().keySet()).containsExactly("0.weight", "0.bias");
+        Tensor p = l.parameters().get(0);
+        assertThatThrownBy(() -> new SGD(List.of(p, p), 0.1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("parameter 1 is the same tensor as parameter 0");
+    }
+
+    // 3. in-place modification between forward and backward
+    @Test
+    void anOptimizerStepBetweenForwardAndBackwardIsDetected() {
+        Init.manualSeed(0);
+        Linear l = new Linear(4, 2);
+        SGD opt = new SGD(l.parameters(), 0.1);
+        Tensor x = Tensor.randn(1, DType.FLOAT32, 3, 4);
+        Tensor loss = l.forward(x).sum();
+        loss.backward(null, true, false);
+        opt.step(); // writes the weight the graph saved
+        assertThatThrownBy(loss::backward).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("modified in place").hasMessageContaining("MatMul#").hasMessageContaining("at version 1") // 1: initialised
+                .hasMessageContaining("version 2 now");
+        Tensor fresh = l.forward(x).sum();
+        fresh.backward(); // a new forward is fine
+        assertThat(l.parameters().get(0).version()).isEqualTo(2);
+    }
+
+    // 4. BCE with logits at exactly 0
+    @Test
+    void bceWithLogitsHasTheSigmoidGradientAtZero() {
+        double[] logits = {0, 0.8, -1.2, 0, 3.5, -0.04};
+        double[] targets = {0, 1, 1, 1, 0, 1};
+        Tensor x = Tensor.of(DType.FLOAT64, logits, 2, 3).requiresGrad(true);
+        Tensor t = Tensor.of(DType.FLOAT64, targets, 2, 3);
+        F.binaryCrossEntropyWithLogits(x, t).backward();
+        double[] g = x.grad().toDoubleArray();
+        for (int i = 0; i < logits.length; i++) {
+            double expected = (1 / (1 + Math.exp(-logits[i])) - targets[i]) / logits.length; // d/dx of the definition
+            assertThat(g[i]).as("gradient at logit " + logits[i]).isCloseTo(expected, within(1e-15));
+        }
+        GradCheck.assertGradients(xs -> F.binaryCrossEntropyWithLogits(xs[0], xs[1]), Tensor.of(DType.FLOAT64, logits, 2, 3).requiresGrad(true),
+                Tensor.of(DType.FLOAT64, targets, 2, 3).requiresGrad(true));
+        double loss = F.binaryCrossEntropyWithLogits(Tensor.of(DType.FLOAT64, new double[] {1000, -1000}, 2),
+                Tensor.of(DType.FLOAT64, new double[] {0, 1}, 2)).item();
+        assertThat(loss).as("stable for large logits").isCloseTo(1000, within(1e-9));
+    }
+
+    // 5. pooled memory never feeds a gradient
+    @Test
+    void maxPoolAndLossGradientsAreRightAfterTheirArenaClosed() {
+        Tensor x = Tensor.randn(7, DType.FLOAT32, 2, 3, 8, 8);
+        Tensor gy = Tensor.randn(8, DType.FLOAT32, 2, 3, 4, 4);
+        Tensor plainX = x.detach().requiresGrad(true);
+        F.maxPool2d(plainX, 2).backward(gy);
+        Tensor pooledX = x.detach().requiresGrad(true);
+        Tensor y;
+        try (Arena a = Arena.open()) {
+            y = F.maxPool2d(pooledX, 2);
+        }
+        try (Arena b = Arena.open()) { // reuses the pool with other data
+            F.maxPool2d(Tensor.randn(9, DType.FLOAT32, 2, 3, 8, 8), 2);
+        }
+        y.backward(gy);
+        assertThat(pooledX.grad().toDoubleArray()).containsExactly(plainX.grad().toDoubleArray());
+
+        Tensor logits = Tensor.randn(10, DType.FLOAT32, 4, 5).requiresGrad(true);
+        Tensor loss;
+        try (Arena a = Arena.open()) {
+            loss = F.crossEntropy(logits, new int[] {0, 1, 2, 3});
+        }
+        try (Arena b = Arena.open()) {
+            F.crossEntropy(Tensor.randn(11, DType.FLOAT32, 4, 5), new int[] {4, 4, 4, 4});
+        }
+        assertThatThrownBy(loss::backward).isInstanceOf(IllegalStateException.class).hasMessageContaining("released");
+    }
+
+    // 6. a failing BatchNorm forward leaves its buffers alone
+    @Test
+    void batchNormValidatesBeforeItUpdatesRunningStatistics() {
+        BatchNorm2d bn = new BatchNorm2d(3);
+        Map<String, Tensor> before = copies(bn.namedBuffers());
+        assertThatThrownBy(() -> bn.forward(Tensor.randn(1, DType.FLOAT64, 2, 3, 4, 4))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dtypes differ");
+        assertThatThrownBy(() -> bn.forward(Tensor.randn(1, DType.FLOAT32, 2, 4, 4, 4))).isInstanceOf(IllegalArgumentException.class);
+        bn.namedBuffers().forEach((k, v) -> assertThat(v.toDoubleArray()).as(k).containsExactly(before.get(k).toDoubleArray()));
+    }
+
+    // 7. seeding per thread; dropout seeded from it
+    @Test
+    void modelsBuiltConcurrentlyFromOneSeedAreEqualAndDropoutFollowsTheSeed() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            double[][] w = new double[2][];
+            Thread[] ts = new Thread[2];
+            for (int i = 0; i < 2; i++) {
+                int me = i;
+                ts[i] = new Thread(() -> {
+                    Init.manualSeed(42);
+                    w[me] = new Linear(50, 40).parameters().get(0).toDoubleArray();
+                });
+                ts[i].start();
+            }
+            for (Thread t : ts) {
+                t.join();
+            }
+            assertThat(w[0]).as("round " + round).containsExactly(w[1]);
+        }
+        Tensor x = Tensor.ones(1, 200);
+        Init.manualSeed(5);
+        Dropout a = new Dropout(0.5);
+        Dropout b = new Dropout(0.5);
+        double[] ma = a.forward(x).toDoubleArray();
+        double[] mb = b.forward(x).toDoubleArray();
+        Init.manualSeed(5);
+        double[] again = new Dropout(0.5).forward(x).toDoubleArray();
+        assertThat(again).as("reproducible under manualSeed").containsExactly(ma);
+        assertThat(mb).as("different per layer").isNotEqualTo(ma);
+    }
+
+    // 8. float32 sums with a float64 accumulator, on both kernel sets
+    @Test
+    void float32SumsAreAccurateOnBothKernelSets() {
+        Random r = new Random(1);
+        int n = 1 << 20;
+        double[] v = new double[n];
+        double exact = 0;
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) r.nextDouble(); // exactly representable in float32
+            exact += v[i];
+        }
+        for (Kernels k : new Kernels[] {Kernels.fast(), Kernels.reference()}) {
+            try (var s = Kernels.use(k)) {
+                double got = Tensor.of(DType.FLOAT32, v, n).sum().item();
+                assertThat(Math.abs(got - exact) / exact).as(k.name() + ": sum " + got + " vs " + exact).isLessThan(1.2e-7);
+                double mean = Tensor.of(DType.FLOAT32, v, n).mean().item();
+                assertThat(Math.abs(mean - exact / n) / (exact / n)).as(k.name() + ": mean").isLessThan(1.2e-7);
+            }
+        }
+    }
+
+    // 9. an IDX header that claims more than the file holds
+    @Test
+    void anIdxFileClaimingTwoBillionImagesFailsBeforeAllocating(@TempDir Path dir) throws IOException {
+        Path images = dir.resolve("train-images-idx3-ubyte");
+        Path labels = dir.resolve("train-labels-idx1-ubyte");
+        ByteBuffer b = ByteBuffer.allocate(26);
+        b.putInt(0x803).putInt(2_000_000_000).putInt(1).putInt(1);
+        Files.write(images, b.array());
+        Files.write(labels, ByteBuffer.allocate(8).putInt(0x801).putInt(2_000_000_000).array());
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> Mnist.read(images, labels)).isInstanceOf(IOException.class).hasMessageContaining(images.toString())
+                .hasMessageContaining("declares").hasMessageContaining("26 bytes");
+        assertThat((System.nanoTime() - start) / 1e9).as("seconds").isLessThan(1.0);
+    }
+
+    // 11. optimizer hyper-parameters and state
+    @Test
+    void optimizersRejectNonFiniteSettingsAndForeignState() {
+        List<Parameter> ps = new Linear(2, 2).parameters();
+        assertThatThrownBy(() -> new SGD(ps, Double.POSITIVE_INFINITY)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("learning rate");
+        assertThatThrownBy(() -> new SGD(ps, 0.1, Double.NaN)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("momentum");
+        assertThatThrownBy(() -> new Adam(ps, 0.1, Double.NaN, 0.999, 1e-8, 0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("betas");
+        SGD sgd = new SGD(ps, 0.1, 0.9);
+        assertThatThrownBy(() -> sgd.setLr(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+        Adam adam = new Adam(ps, 0.01);
+        for (Parameter p : ps) {
+            p.setGrad(Tensor.ones(p.shape()));
+        }
+        adam.step();
+        Map<String, Tensor> adamState = adam.stateDict();
+        assertThatThrownBy(() -> sgd.loadStateDict(adamState)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("another optimizer");
+        Map<String, Tensor> bad = new java.util.LinkedHashMap<>(sgd.stateDict());
+        bad.put("lr", Tensor.scalar(-5, DType.FLOAT64));
+        assertThatThrownBy(() -> sgd.loadStateDict(bad)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("learning rate");
+        bad.put("lr", Tensor.scalar(Double.NaN, DType.FLOAT64));
+        assertThatThrownBy(() -> sgd.loadStateDict(bad)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(sgd.lr()).as("nothing loaded").isEqualTo(0.1);
+    }
+
+    // 13. anomaly mode in forward
+    @Test
+    void anomalyModeCatchesANaNMadeInForward() {
+        Tensor x = Tensor.of(DType.FLOAT64, new double[] {1, -1}, 2).requiresGrad(true);
+        try (GradMode.Scope a = AnomalyMode.enabled()) {
+            assertThatThrownBy(() -> x.log()).isInstanceOf(IllegalStateException.class).hasMessageContaining("Log#").hasMessageContaining("forward")
+                    .hasMessageContaining("NoSilentWrongResultsTest");
+            Tensor nanInput = Tensor.of(DType.FLOAT64, new double[] {Double.NaN, 1}, 2).requiresGrad(true);
+            assertThat(nanInput.exp().toDoubleArray()[0]).as("a NaN that came in is not the op's doing").isNaN();
+        }
+        assertThat(x.log().toDoubleArray()[1]).as("off again: no check").isNaN();
+    }
+
+    private static Map<String, Tensor> copies(Map<String, Tensor> m) {
+        Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(k, v.copy()));
+        return out;
+    }
+}
