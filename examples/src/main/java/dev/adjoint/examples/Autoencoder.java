@@ -43,9 +43,9 @@ public final class Autoencoder {
 
     public static void main(String[] args) throws Exception {
         Options o = new Options("autoencoder", "Trains a convolutional autoencoder (ConvTranspose2d decoder) on MNIST; reports test MSE.")
-                .option("epochs", "1", "passes over the training images")
-                .option("batch-size", "64", "examples per step")
-                .option("lr", "0.001", "Adam learning rate")
+                .intOption("epochs", "1", 1, "passes over the training images")
+                .intOption("batch-size", "64", 1, "examples per step")
+                .numberOption("lr", "0.001", 0, 1e6, "Adam learning rate")
                 .mnistOptions("out/autoencoder");
         if (!o.parse(args)) {
             return;

@@ -32,13 +32,13 @@ public final class Bench {
 
     public static void main(String[] args) {
         Options o = new Options("bench", "Median ms per training step, and conv forward+backward GFLOP/s against sgemm.")
-                .option("steps", "30", "timed steps per measurement")
-                .option("warmup", "30", "untimed steps first (the Java kernels need a few dozen steps of JIT compilation)")
-                .option("profile", "false", "print the profiler's table of the timed LeNet and autoencoder steps (after the warm-up)")
-                .option("arena", "false", "also wrap every step in an explicit Arena (the library already reuses step memory by itself)")
+                .intOption("steps", "30", 1, "timed steps per measurement")
+                .intOption("warmup", "30", 0, "untimed steps first (the Java kernels need a few dozen steps of JIT compilation)")
+                .flagOption("profile", "false", "print the profiler's table of the timed LeNet and autoencoder steps (after the warm-up)")
+                .flagOption("arena", "false", "also wrap every step in an explicit Arena (the library already reuses step memory by itself)")
                 .option("only", "all", "run one part: lenet, autoencoder, conv, layers (all: every part but layers)")
-                .option("trim", "true", "give malloc's free memory back to the system after collections (NativeMemory, glibc only; false: for comparison)")
-                .option("memory-steps", "0", "instead: run this many LeNet steps and report resident memory and the Java heap every 200");
+                .flagOption("trim", "true", "give malloc's free memory back to the system after collections (NativeMemory, glibc only; false: for comparison)")
+                .intOption("memory-steps", "0", 0, "instead: run this many LeNet steps and report resident memory and the Java heap every 200");
         if (!o.parse(args)) {
             return;
         }

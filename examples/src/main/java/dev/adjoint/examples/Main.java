@@ -13,7 +13,16 @@ public final class Main {
             return;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        switch (args[0]) {
+        try {
+            run(args[0], rest);
+        } catch (Options.Invalid e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void run(String name, String[] rest) throws Exception {
+        switch (name) {
             case "lenet":
                 LeNet.main(rest);
                 break;
@@ -30,7 +39,7 @@ public final class Main {
                 Autoencoder.main(rest);
                 break;
             default:
-                System.err.println("unknown example: " + args[0]);
+                System.err.println("unknown example: " + name);
                 usage();
                 System.exit(2);
         }

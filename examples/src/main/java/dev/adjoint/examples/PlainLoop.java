@@ -27,16 +27,16 @@ final class PlainLoop {
 
     public static void main(String[] args) throws IOException {
         Options o = new Options("plain-loop", "The README's training loop as a user's own project runs it: steady ms/step and resident memory.")
-                .option("steps", "3000", "training steps (batch 64)")
-                .option("report", "500", "the earlier step at which resident memory is read (the other is the last step)")
-                .option("seed", "0", "seed for the model and the synthetic batches");
+                .intOption("steps", "3000", 2, "training steps (batch 64)")
+                .intOption("report", "500", 1, "the earlier step at which resident memory is read (the other is the last step)")
+                .intOption("seed", "0", Integer.MIN_VALUE, "seed for the model and the synthetic batches");
         if (!o.parse(args)) {
             return;
         }
         int steps = o.getInt("steps");
         int report = o.getInt("report");
         if (steps < 2 || report < 1 || report >= steps) {
-            throw new IllegalArgumentException("plain-loop: need 1 <= --report < --steps, got " + report + " and " + steps);
+            throw new Options.Invalid("plain-loop: need 1 <= --report < --steps, got " + report + " and " + steps);
         }
         long seed = Long.parseLong(o.get("seed"));
         Tensor[] inputs = new Tensor[8];

@@ -41,4 +41,24 @@ class ExamplesTest {
         o.parse(new String[] {"--epochs", "two"});
         assertThatThrownBy(() -> o.getInt("epochs")).hasMessageContaining("whole number");
     }
+
+    @Test
+    void everyOptionIsCheckedBeforeAnyWork(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String[][] bad = {
+            {"--epochs", "-1"}, {"--lr", "Infinity"}, {"--lr", "NaN"}, {"--momentum", "NaN"}, {"--batch-size", "0"},
+            {"--profile", "yes"}, {"--save", dir.resolve("missing/x.safetensors").toString()}, {"--save", dir.toString()},
+            {"--load", dir.resolve("none.safetensors").toString()}, {"--epochs", "0"}, {"--seed", "1.5"}
+        };
+        for (String[] args : bad) {
+            // --data points nowhere: a check that came after data loading would fail differently
+            String[] all = {args[0], args[1], "--data", dir.resolve("no-data").toString(), "--out", dir.resolve("out").toString()};
+            assertThatThrownBy(() -> LeNet.main(all)).as(String.join(" ", args)).isInstanceOf(Options.Invalid.class)
+                    .hasMessageStartingWith("lenet: --" + args[0].substring(2));
+        }
+        java.nio.file.Path locked = java.nio.file.Files.createDirectory(dir.resolve("locked"));
+        if (locked.toFile().setWritable(false) && !java.nio.file.Files.isWritable(locked)) { // not when the tests run as root
+            assertThatThrownBy(() -> LeNet.main(new String[] {"--save", locked.resolve("x.safetensors").toString()}))
+                    .isInstanceOf(Options.Invalid.class).hasMessageContaining("cannot be written");
+        }
+    }
 }
