@@ -96,11 +96,13 @@ public final class Checkpoints {
         java.util.Arrays.fill(headerBytes, (byte) ' ');
         System.arraycopy(json, 0, headerBytes, 0, json.length);
 
-        Path target = file.toAbsolutePath();
+        // through a symbolic link to its target (the link stays); a new file gets the umask's permissions,
+        // an existing one keeps its own
+        Path target = Files.isSymbolicLink(file) ? file.toRealPath() : file.toAbsolutePath();
         Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+        Path tmp = target.resolveSibling("." + target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
                 ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
                 len.flip();
                 writeAll(ch, len);
@@ -109,6 +111,9 @@ public final class Checkpoints {
                     writeAll(ch, ByteBuffer.wrap(b));
                 }
                 ch.force(true);
+            }
+            if (Files.exists(target) && Files.getFileStore(target).supportsFileAttributeView("posix")) {
+                Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -150,50 +155,89 @@ public final class Checkpoints {
         return b.array();
     }
 
+    /** The safetensors format's limit on the JSON header. */
+    private static final long MAX_HEADER = 100L << 20;
+
     /**
-     * Reads every tensor of a safetensors file (F32, F64 and I64; integers become float32).
+     * Reads every tensor of a safetensors file (F32, F64 and I64; integers become float32). The
+     * header is read and checked first (every entry's dtype, shape and byte range; the ranges must
+     * cover the data section exactly, without overlaps or holes, as the format requires), then the
+     * tensors one at a time from the file, so a file of any size needs only its largest tensor in memory.
      *
-     * @throws IOException naming the file and the problem when it is truncated or malformed
+     * @throws IOException naming the file, and the tensor where one is at fault, when it is truncated or malformed
      */
     public static Map<String, Tensor> read(Path file) throws IOException {
-        byte[] all = Files.readAllBytes(file);
-        if (all.length < 8) {
-            throw new IOException(file + ": not a safetensors file: " + all.length + " bytes, shorter than the 8-byte header length");
-        }
-        long headerLen = ByteBuffer.wrap(all, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        if (headerLen <= 0 || headerLen > all.length - 8) {
-            throw new IOException(file + ": corrupted or truncated: header length " + headerLen + " does not fit in " + all.length + " bytes");
-        }
-        JsonNode header;
-        try {
-            header = JSON.readTree(new String(all, 8, (int) headerLen, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IOException(file + ": corrupted header (not JSON): " + e.getMessage(), e);
-        }
-        if (header == null || !header.isObject()) {
-            throw new IOException(file + ": corrupted header: not a JSON object");
-        }
-        long dataStart = 8 + headerLen;
-        long dataLen = all.length - dataStart;
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> it = header.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (e.getKey().equals("__metadata__")) {
-                continue;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < 8) {
+                throw new IOException(file + ": not a safetensors file: " + size + " bytes, shorter than the 8-byte header length");
             }
-            out.put(e.getKey(), tensor(file, e.getKey(), e.getValue(), all, dataStart, dataLen));
+            long headerLen = readAt(ch, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            if (headerLen <= 0 || headerLen > size - 8 || headerLen > MAX_HEADER) {
+                throw new IOException(file + ": corrupted or truncated: header length " + headerLen + " does not fit in " + size
+                        + " bytes (or exceeds the format's 100 MB)");
+            }
+            ByteBuffer headerBytes = readAt(ch, 8, (int) headerLen);
+            JsonNode header;
+            try {
+                header = JSON.readTree(new String(headerBytes.array(), 0, (int) headerLen, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new IOException(file + ": corrupted header (not JSON): " + e.getMessage(), e);
+            }
+            if (header == null || !header.isObject()) {
+                throw new IOException(file + ": corrupted header: not a JSON object");
+            }
+            long dataStart = 8 + headerLen;
+            long dataLen = size - dataStart;
+            Map<String, Entry> entries = new LinkedHashMap<>();
+            Iterator<Map.Entry<String, JsonNode>> it = header.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getKey().equals("__metadata__")) {
+                    entries.put(e.getKey(), entry(file, e.getKey(), e.getValue(), dataLen));
+                }
+            }
+            checkRanges(file, entries, dataLen);
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            for (Map.Entry<String, Entry> e : entries.entrySet()) {
+                out.put(e.getKey(), e.getValue().load(ch, dataStart));
+            }
+            return out;
         }
-        return out;
     }
 
-    private static Tensor tensor(Path file, String name, JsonNode entry, byte[] all, long dataStart, long dataLen) throws IOException {
+    /** One tensor's header entry, checked. */
+    private record Entry(String where, String dtype, long[] shape, int count, long begin, long end) {
+        Tensor load(FileChannel ch, long dataStart) throws IOException {
+            ByteBuffer b = readAt(ch, dataStart + begin, (int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
+            if (dtype.equals("F64")) {
+                double[] v = new double[count];
+                b.asDoubleBuffer().get(v);
+                return new Tensor(Nd4j.create(v, shape, DType.FLOAT64.nd4j()));
+            }
+            float[] v = new float[count];
+            if (dtype.equals("F32")) {
+                b.asFloatBuffer().get(v);
+            } else {
+                for (int i = 0; i < count; i++) {
+                    v[i] = b.getLong();
+                }
+            }
+            return new Tensor(Nd4j.create(v, shape, 'c'));
+        }
+    }
+
+    private static Entry entry(Path file, String name, JsonNode entry, long dataLen) throws IOException {
         String where = file + ": tensor '" + name + "'";
+        if (!entry.isObject()) {
+            throw new IOException(where + ": its entry is not a JSON object");
+        }
         JsonNode dtype = entry.get("dtype");
         JsonNode shapeNode = entry.get("shape");
         JsonNode offsets = entry.get("data_offsets");
-        if (dtype == null || shapeNode == null || offsets == null || !shapeNode.isArray() || offsets.size() != 2) {
-            throw new IOException(where + ": entry lacks dtype, shape or data_offsets");
+        if (dtype == null || !dtype.isTextual() || shapeNode == null || !shapeNode.isArray() || offsets == null || !offsets.isArray()
+                || offsets.size() != 2) {
+            throw new IOException(where + ": entry needs a dtype string, a shape array and data_offsets [begin, end]");
         }
         int width;
         switch (dtype.asText()) {
@@ -202,32 +246,65 @@ public final class Checkpoints {
             default: throw new IOException(where + ": unsupported dtype " + dtype.asText() + " (adjoint reads F32, F64, I64)");
         }
         long[] shape = new long[shapeNode.size()];
+        long count = 1;
         for (int i = 0; i < shape.length; i++) {
-            shape[i] = shapeNode.get(i).asLong(-1);
-            if (shape[i] < 0) {
-                throw new IOException(where + ": bad shape " + shapeNode);
+            JsonNode d = shapeNode.get(i);
+            if (!d.isIntegralNumber() || !d.canConvertToLong() || d.asLong() < 0) {
+                throw new IOException(where + ": bad shape " + shapeNode + ": sizes must be whole non-negative numbers");
+            }
+            shape[i] = d.asLong();
+            try {
+                count = Math.multiplyExact(count, shape[i]);
+            } catch (ArithmeticException e) {
+                throw new IOException(where + ": shape " + shapeNode + " has more elements than a long can count", e);
             }
         }
-        long begin = offsets.get(0).asLong(-1);
-        long end = offsets.get(1).asLong(-1);
-        long n = Shapes.numel(shape);
+        if (count > Integer.MAX_VALUE - 8) {
+            throw new IOException(where + ": shape " + shapeNode + " has " + count + " elements, more than one tensor can hold here");
+        }
+        for (JsonNode o : offsets) {
+            if (!o.isIntegralNumber() || !o.canConvertToLong()) {
+                throw new IOException(where + ": data_offsets " + offsets + " must be two whole numbers");
+            }
+        }
+        long begin = offsets.get(0).asLong();
+        long end = offsets.get(1).asLong();
         if (begin < 0 || end < begin || end > dataLen) {
             throw new IOException(where + ": data offsets [" + begin + ", " + end + ") lie outside the " + dataLen
                     + " data bytes: the file is truncated or corrupted");
         }
-        if (end - begin != n * width) {
+        if (end - begin != count * width) {
             throw new IOException(where + ": " + (end - begin) + " bytes do not hold " + dtype.asText() + Shapes.str(shape));
         }
-        ByteBuffer b = ByteBuffer.wrap(all, (int) (dataStart + begin), (int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
-        if (dtype.asText().equals("F64")) {
-            double[] v = new double[(int) n];
-            b.asDoubleBuffer().get(v);
-            return new Tensor(Nd4j.create(v, shape, DType.FLOAT64.nd4j()));
+        return new Entry(where, dtype.asText(), shape, (int) count, begin, end);
+    }
+
+    /** The byte ranges, in order, must tile the data section: no overlap, no hole (the format's rule). */
+    private static void checkRanges(Path file, Map<String, Entry> entries, long dataLen) throws IOException {
+        java.util.List<Entry> sorted = new java.util.ArrayList<>(entries.values());
+        sorted.sort(java.util.Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
+        long at = 0;
+        for (Entry e : sorted) {
+            if (e.begin() != at) {
+                throw new IOException(e.where() + ": its data [" + e.begin() + ", " + e.end() + ") " + (e.begin() < at ? "overlaps another tensor's"
+                        : "leaves a hole after byte " + at) + "; the data ranges must follow each other exactly");
+            }
+            at = e.end();
         }
-        double[] v = new double[(int) n];
-        for (int i = 0; i < n; i++) {
-            v[i] = dtype.asText().equals("F32") ? b.getFloat() : b.getLong();
+        if (at != dataLen) {
+            throw new IOException(file + ": the tensors' data ends at byte " + at + " of a " + dataLen + "-byte data section");
         }
-        return new Tensor(Nd4j.create(v, shape, DType.FLOAT32.nd4j()));
+    }
+
+    private static ByteBuffer readAt(FileChannel ch, long position, int length) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(length);
+        while (b.hasRemaining()) {
+            int r = ch.read(b, position + b.position());
+            if (r < 0) {
+                throw new IOException("unexpected end of file at byte " + (position + b.position()));
+            }
+        }
+        b.flip();
+        return b;
     }
 }

@@ -205,6 +205,50 @@ class NoSilentWrongResultsTest {
         assertThat((System.nanoTime() - start) / 1e9).as("seconds").isLessThan(1.0);
     }
 
+    // 10. hostile checkpoint files, and saving that keeps what the target was
+    @Test
+    void malformedCheckpointHeadersAreIOExceptionsNamingFileAndTensor(@TempDir Path dir) throws IOException {
+        String[][] cases = {
+            {"{\"w\":{\"dtype\":\"F32\",\"shape\":[65536,65536],\"data_offsets\":[0,8]}}", "more than one tensor can hold"},
+            {"{\"w\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296,4294967296],\"data_offsets\":[0,8]}}", "more elements than a long"},
+            {"{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":{\"begin\":0}}}", "data_offsets"},
+            {"{\"w\":{\"dtype\":\"F32\",\"shape\":[1.5],\"data_offsets\":[0,8]}}", "whole non-negative"},
+            {"{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"v\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}",
+                "overlaps"},
+            {"{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", "hole"},
+            {"{\"w\":7}", "not a JSON object"},
+        };
+        for (String[] c : cases) {
+            Path f = dir.resolve("bad.safetensors");
+            byte[] json = c[0].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ByteBuffer b = ByteBuffer.allocate(8 + json.length + 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            b.putLong(json.length).put(json).putLong(0);
+            Files.write(f, b.array());
+            assertThatThrownBy(() -> dev.adjoint.io.Checkpoints.read(f)).as(c[0]).isInstanceOf(IOException.class)
+                    .hasMessageContaining(f.toString()).hasMessageContaining(c[1]);
+        }
+    }
+
+    @Test
+    void savingKeepsTheTargetsPermissionsAndWritesThroughASymlink(@TempDir Path dir) throws IOException {
+        Init.manualSeed(0);
+        Sequential model = new Sequential(new Linear(3, 2), new BatchNorm2d(2));
+        Path real = dir.resolve("real.safetensors");
+        dev.adjoint.io.Checkpoints.save(model, real);
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----");
+        Files.setPosixFilePermissions(real, perms);
+        Path link = Files.createSymbolicLink(dir.resolve("link.safetensors"), real);
+        dev.adjoint.io.Checkpoints.save(model, link);
+        assertThat(Files.isSymbolicLink(link)).as("the link is still a link").isTrue();
+        assertThat(Files.getPosixFilePermissions(real)).isEqualTo(perms);
+        Sequential back = new Sequential(new Linear(3, 2), new BatchNorm2d(2));
+        dev.adjoint.io.Checkpoints.load(back, link);
+        assertThat(back.parameters().get(0).toDoubleArray()).containsExactly(model.parameters().get(0).toDoubleArray());
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("real.safetensors", "link.safetensors");
+        }
+    }
+
     // 11. optimizer hyper-parameters and state
     @Test
     void optimizersRejectNonFiniteSettingsAndForeignState() {
