@@ -385,6 +385,9 @@ public class Tensor {
     public Tensor sum() { return F.sum(this); }
     public Tensor sum(int[] dims, boolean keepDim) { return F.sum(this, dims, keepDim); }
     public Tensor sum(int dim) { return F.sum(this, new int[] {dim}, false); }
+    public Tensor sum(int dim, boolean keepDim) { return F.sum(this, new int[] {dim}, keepDim); }
+    public Tensor mean(int dim) { return F.mean(this, new int[] {dim}, false); }
+    public Tensor mean(int dim, boolean keepDim) { return F.mean(this, new int[] {dim}, keepDim); }
     public Tensor mean() { return F.mean(this); }
     public Tensor mean(int[] dims, boolean keepDim) { return F.mean(this, dims, keepDim); }
     public Tensor max() { return F.max(this); }

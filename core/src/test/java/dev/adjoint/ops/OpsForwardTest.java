@@ -139,4 +139,14 @@ class OpsForwardTest {
         assertThat(y.toString()).startsWith("Tensor[1000, 1000] float32 grad_fn=Mul#").contains("999994 more").hasSizeLessThan(200);
         assertThat(big.toString()).contains("leaf requires_grad");
     }
+
+    @Test
+    void sumAndMeanAlongOneDim() {
+        Tensor x = Tensor.of(DType.FLOAT64, new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        assertThat(x.mean(1).toDoubleArray()).containsExactly(2, 5);
+        assertThat(x.mean(0, true).shape()).containsExactly(1, 3);
+        assertThat(x.mean(0, true).toDoubleArray()).containsExactly(2.5, 3.5, 4.5);
+        assertThat(x.sum(1, true).shape()).containsExactly(2, 1);
+        assertThat(x.sum(-1).toDoubleArray()).containsExactly(6, 15);
+    }
 }
