@@ -25,7 +25,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * optimizers and checkpoint loading write into a tensor's data, under no-grad.
  */
 public class Tensor {
-    private final INDArray data;
+    /** Not final for one reason: {@link #convertInPlace} (Module.to) changes a leaf's dtype. */
+    private INDArray data;
     /** The arena whose pooled memory {@link #data} lives in, or null: see {@link #data()}. */
     private final Arena arena;
     private final Function creator;
@@ -187,6 +188,26 @@ public class Tensor {
      */
     public void markModified() {
         version++;
+    }
+
+    /**
+     * Changes this leaf's dtype in place, converting its values (and its gradient's): what
+     * {@code Module.to(DType)} does to every parameter and buffer, so the layers keep their fields.
+     * Only for leaves (a tensor an op made is converted with {@code to}-style ops instead), and it
+     * counts as an in-place write (its {@link #version()} goes up).
+     */
+    public Tensor convertInPlace(DType dtype) {
+        if (creator != null) {
+            throw new IllegalStateException("convertInPlace: " + this + " was made by " + creator.label() + "; only leaves (parameters, buffers) convert in place");
+        }
+        if (dtype() != dtype) {
+            data = data().castTo(dtype.nd4j()).dup('c');
+            if (grad != null) {
+                grad = new Tensor(grad.data().castTo(dtype.nd4j()).dup('c'));
+            }
+            markModified();
+        }
+        return this;
     }
 
     /** Whether {@link #data()} is still readable: false once the {@link Arena} holding it has closed. */

@@ -136,6 +136,21 @@ public final class F {
         return new Tanh().apply(x);
     }
 
+    /** The error function, elementwise. */
+    public static Tensor erf(Tensor x) {
+        return new dev.adjoint.ops.elementwise.ErfFunction().apply(x);
+    }
+
+    /** GELU in its exact form, as PyTorch's default: {@code x * Phi(x) = x/2 * (1 + erf(x / sqrt 2))}. */
+    public static Tensor gelu(Tensor x) {
+        return mul(mul(x, 0.5), add(erf(mul(x, 1 / Math.sqrt(2))), 1));
+    }
+
+    /** SiLU (swish): {@code x * sigmoid(x)}. */
+    public static Tensor silu(Tensor x) {
+        return mul(x, sigmoid(x));
+    }
+
     public static Tensor softmax(Tensor x, int dim) {
         return new Softmax(dim).apply(x);
     }
@@ -554,6 +569,44 @@ public final class F {
     /** Cross-entropy from logits {@code [N, C]} and class indices, mean over the batch. */
     public static Tensor crossEntropy(Tensor logits, int[] target) {
         return nllLoss(logSoftmax(logits, 1), target);
+    }
+
+    /** Cross-entropy with the class indices as a 1-D tensor of whole numbers, as PyTorch passes them. */
+    public static Tensor crossEntropy(Tensor logits, Tensor target) {
+        return crossEntropy(logits, classIndices("crossEntropy", target));
+    }
+
+    /** NLL loss with the class indices as a 1-D tensor of whole numbers. */
+    public static Tensor nllLoss(Tensor logProbs, Tensor target) {
+        return nllLoss(logProbs, classIndices("nllLoss", target));
+    }
+
+    /**
+     * Binary cross-entropy of probabilities {@code x} in [0, 1], mean over all elements, each log
+     * clamped at -100 as PyTorch does, so a probability of exactly 0 or 1 gives a finite loss.
+     */
+    public static Tensor binaryCrossEntropy(Tensor x, Tensor target) {
+        checkSameShape("binaryCrossEntropy", x, target);
+        Broadcast.check("binaryCrossEntropy", x, target);
+        Tensor logP = clamp(log(x), -100, Double.POSITIVE_INFINITY);
+        Tensor logQ = clamp(log(sub(Tensor.scalar(1, x.dtype()), x)), -100, Double.POSITIVE_INFINITY);
+        return neg(mean(add(mul(target, logP), mul(sub(Tensor.scalar(1, x.dtype()), target), logQ))));
+    }
+
+    /** Class indices from a 1-D tensor of whole numbers; a clear error for anything else. */
+    public static int[] classIndices(String op, Tensor target) {
+        if (target.dim() != 1) {
+            throw new IllegalArgumentException(op + ": class indices must be a 1-D tensor, got shape " + Shapes.str(target.shape()));
+        }
+        double[] v = target.toDoubleArray();
+        int[] out = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (int) v[i];
+            if (out[i] != v[i]) {
+                throw new IllegalArgumentException(op + ": class index " + i + " is " + v[i] + ", not a whole number");
+            }
+        }
+        return out;
     }
 
     /** Mean squared error {@code mean((x - target)^2)}. */

@@ -18,7 +18,11 @@ public final class BatchNorm2d extends Module {
     public final Tensor runningVar;
     public final Tensor numBatchesTracked;
 
+    /** PyTorch's positional order: {@code BatchNorm2d(num_features[, eps[, momentum[, affine]]])}. */
     public BatchNorm2d(int channels, double eps, double momentum, boolean affine) {
+        if (!(eps > 0) || Double.isInfinite(eps) || !(momentum >= 0 && momentum <= 1)) {
+            throw new IllegalArgumentException("BatchNorm2d: eps must be positive and finite, momentum in [0, 1]; got " + eps + ", " + momentum);
+        }
         if (channels <= 0) {
             throw new IllegalArgumentException("BatchNorm2d: channels must be positive, got " + channels);
         }
@@ -31,6 +35,14 @@ public final class BatchNorm2d extends Module {
         this.runningVar = registerBuffer("running_var", Tensor.ones(channels));
         // PyTorch stores this as int64; adjoint keeps float32 and converts when checkpointing.
         this.numBatchesTracked = registerBuffer("num_batches_tracked", Tensor.zeros(new long[0]));
+    }
+
+    public BatchNorm2d(int channels, double eps, double momentum) {
+        this(channels, eps, momentum, true);
+    }
+
+    public BatchNorm2d(int channels, double eps) {
+        this(channels, eps, 0.1, true);
     }
 
     public BatchNorm2d(int channels) {

@@ -90,19 +90,21 @@ public final class Losses {
         }
     }
 
+    /** Binary cross-entropy of probabilities, each log clamped at -100 as PyTorch's {@code nn.BCELoss}. */
+    public static final class BCELoss implements Loss {
+        @Override
+        public Tensor apply(Tensor probabilities, Tensor target) {
+            return F.binaryCrossEntropy(probabilities, target);
+        }
+
+        @Override
+        public String toString() {
+            return "BCELoss()";
+        }
+    }
+
     /** Whole-number values of a 1-D tensor as class indices; rejects fractions. */
     public static int[] classIndices(Tensor target) {
-        if (target.dim() != 1) {
-            throw new IllegalArgumentException("class indices must be a 1-D tensor, got shape " + java.util.Arrays.toString(target.shape()));
-        }
-        double[] v = target.toDoubleArray();
-        int[] out = new int[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (int) v[i];
-            if (out[i] != v[i]) {
-                throw new IllegalArgumentException("class index " + i + " is " + v[i] + ", not a whole number");
-            }
-        }
-        return out;
+        return F.classIndices("loss", target);
     }
 }

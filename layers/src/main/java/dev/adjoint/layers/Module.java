@@ -1,6 +1,7 @@
 package dev.adjoint.layers;
 
 import dev.adjoint.Shapes;
+import dev.adjoint.DType;
 import dev.adjoint.Tensor;
 import dev.adjoint.autograd.GradMode;
 import java.util.ArrayList;
@@ -103,6 +104,23 @@ public abstract class Module {
         children.forEach((n, c) -> c.collect(prefix + n + ".", ps, bs));
     }
 
+    /**
+     * Converts every parameter and buffer, of this module and its children, to {@code dtype} in
+     * place (as PyTorch's {@code module.to(dtype)} / {@code .double()}), and returns this module, so
+     * that {@code new Sequential(...).to(DType.FLOAT64)} reads as in PyTorch. Create optimizers
+     * after converting: their state is made in the parameters' dtype.
+     */
+    @SuppressWarnings("unchecked")
+    public <M extends Module> M to(DType dtype) {
+        java.util.Set<Tensor> done = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Tensor t : stateDict().values()) {
+            if (done.add(t)) {
+                t.convertInPlace(dtype);
+            }
+        }
+        return (M) this;
+    }
+
     /** Parameters and buffers by name, in PyTorch's order: each module's own, then its children's. */
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
@@ -118,7 +136,10 @@ public abstract class Module {
 
     /**
      * Copies values into the parameters and buffers. Every name and shape is checked before
-     * anything is written, so on an exception the module is unchanged.
+     * anything is written, so on an exception the module is unchanged. Values are converted to each
+     * tensor's own dtype: a float64 checkpoint loads into a float32 module rounded to float32 (call
+     * {@link #to(DType) to(DType.FLOAT64)} first to keep every digit), a float32 one into a float64
+     * module exactly.
      *
      * @throws IllegalArgumentException listing missing, unexpected or mis-shaped entries
      */

@@ -35,7 +35,7 @@ class LayersTest {
         assertThat(c1.forward(x1).shape()).containsExactly(2, 6, 5);
         gradientsReachAllParameters(c1, x1);
 
-        ConvTranspose1d t1 = new ConvTranspose1d(4, 6, 3, 2, 1, 1, 1, 2, true);
+        ConvTranspose1d t1 = new ConvTranspose1d(4, 6, 3, 2, 1, 1, 2, true, 1);
         assertThat(t1.weight.shape()).containsExactly(4, 3, 3);
         assertThat(t1.forward(x1).shape()).containsExactly(2, 6, 18);
         gradientsReachAllParameters(t1, x1);
