@@ -89,8 +89,9 @@ class NewLayersTest {
 
     @Test
     void gradientsMatchFiniteDifferences() {
-        Module[] layers = {new GroupNorm(2, 4), new LayerNorm(3), new BatchNorm1d(4), new GELU(), new SiLU(), new AdaptiveAvgPool2d(2, 3)};
-        long[][] shapes = {{2, 4, 3, 2}, {2, 5, 3}, {5, 4}, {3, 4}, {3, 4}, {2, 2, 5, 4}};
+        Module[] layers = {new GroupNorm(2, 4), new LayerNorm(3), new BatchNorm1d(4), new GELU(), new SiLU(), new AdaptiveAvgPool2d(2, 3),
+            new Unflatten(1, 2, 2), new Identity(), new LogSoftmax(0), new Softmax(1)};
+        long[][] shapes = {{2, 4, 3, 2}, {2, 5, 3}, {5, 4}, {3, 4}, {3, 4}, {2, 2, 5, 4}, {3, 4}, {2, 3}, {4, 3}, {3, 4}};
         for (int i = 0; i < layers.length; i++) {
             Module m = layers[i].to(DType.FLOAT64);
             GradCheck.assertGradients(xs -> m.forward(xs[0]), GradCheck.input(i, shapes[i]));
