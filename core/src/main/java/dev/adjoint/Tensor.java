@@ -161,14 +161,15 @@ public class Tensor {
      * The underlying ND4J array. Writing into it bypasses autograd: do so only under no-grad.
      *
      * @throws IllegalStateException when the tensor lives in pooled memory that has been given back
-     *     (two optimizer steps later, or when its explicit {@link Arena} closed): a later step uses it by now
+     *     (when the second optimizer step after the one that made it ends, or when its explicit
+     *     {@link Arena} closed): a later step uses it by now
      */
     public INDArray data() {
         if (arena != null && arena.isClosed()) {
             throw new IllegalStateException("Tensor" + Arrays.toString(data.shape()) + (creator != null ? " from " + creator.label() : "")
                     + " has been released: it lived in the pooled memory of " + arena + ", which later steps reuse. Read values"
-                    + " (item(), toDoubleArray()) or copy() the tensor within the training step after the one that made it"
-                    + " (step memory is given back when the next optimizer.step() ends), or before its explicit Arena closes.");
+                    + " (item(), toDoubleArray()) or copy() the tensor before the second optimizer.step() after the one that made"
+                    + " it ends (that is when its step's memory is given back), or before its explicit Arena closes.");
         }
         return data;
     }

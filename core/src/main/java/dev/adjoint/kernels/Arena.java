@@ -25,13 +25,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * pool when it closes, so later steps find the same buffers, already mapped and warm.
  *
  * <p><b>Step arenas (automatic).</b> The library opens them itself: every {@code optimizer.step()}
- * ends with {@link #endOfStep()}, which starts a new step arena and closes the one before the
- * previous. So a tensor made during a training step stays valid through that step and the next
- * one (a GAN's fake images made before the discriminator's step are still there for the
- * generator's), and is released after that: its {@code Tensor.data()} then throws
- * {@link IllegalStateException} instead of showing values a later step wrote. Read what you keep
- * ({@code loss.item()}) or {@code copy()} it. Before the first optimizer
- * step, inside {@code GradMode.disabled()} (evaluation) and on threads that never step an
+ * ends with {@link #endOfStep()}, which starts a new step arena and closes the one that ended
+ * {@link #LIVE_STEPS} steps before. So a tensor made during a training step stays valid through
+ * the next two optimizer steps (a GAN steps two optimizers per iteration: its losses and fake
+ * images are still there when the iteration ends), and is released after that: its
+ * {@code Tensor.data()} then throws {@link IllegalStateException} instead of showing values a later
+ * step wrote. Read what you keep ({@code loss.item()}) or {@code copy()} it. Before the first
+ * optimizer step, inside {@code GradMode.disabled()} (evaluation) and on threads that never step an
  * optimizer, nothing is pooled and memory is freed by the garbage collector as before.
  *
  * <p><b>Explicit arenas.</b> {@link #open()} around any block pools that block's memory until the
@@ -58,10 +58,17 @@ public final class Arena implements AutoCloseable {
         this.step = ++pool.arenas;
     }
 
-    /** This thread's step arenas: the current step's and the previous step's, both live. */
+    /**
+     * How many ended steps keep their memory besides the current one: two, so that everything an
+     * iteration of two optimizers (a GAN's) made is still readable when the iteration ends. Each
+     * more costs one step's memory in the pool.
+     */
+    public static final int LIVE_STEPS = 2;
+
+    /** This thread's step arenas: the current step's and those of the last {@link #LIVE_STEPS} ended steps, oldest first. */
     private static final class Steps {
         Arena current;
-        Arena previous;
+        final ArrayDeque<Arena> ended = new ArrayDeque<>();
         int suspended;
     }
 
@@ -87,19 +94,21 @@ public final class Arena implements AutoCloseable {
     }
 
     /**
-     * Ends a training step on this thread: the step before the previous one gives its memory back
-     * (its tensors are released), and a new step arena starts. Optimizers call it at the end of
-     * {@code step()}; it does nothing while an explicit arena is open.
+     * Ends a training step on this thread: the step that ended {@link #LIVE_STEPS} steps ago gives its
+     * memory back (its tensors are released), and a new step arena starts. Optimizers call it at the
+     * end of {@code step()}; it does nothing while an explicit arena is open.
      */
     public static void endOfStep() {
         if (EXPLICIT.get() != null) {
             return;
         }
         Steps s = STEPS.get();
-        if (s.previous != null) {
-            s.previous.close();
+        if (s.current != null) {
+            s.ended.addLast(s.current);
         }
-        s.previous = s.current;
+        while (s.ended.size() > LIVE_STEPS) {
+            s.ended.removeFirst().close();
+        }
         s.current = new Arena(POOL.get(), true);
     }
 
@@ -130,7 +139,7 @@ public final class Arena implements AutoCloseable {
 
     /**
      * The live arena on this thread whose memory {@code array} uses (an open explicit arena, or the
-     * current or previous step's), or null when the array is not pooled memory.
+     * current step's or a live ended step's), or null when the array is not pooled memory.
      */
     public static Arena ownerOf(INDArray array) {
         Arena e = EXPLICIT.get();
@@ -141,7 +150,12 @@ public final class Arena implements AutoCloseable {
         if (s.current != null && s.current.owns(array)) {
             return s.current;
         }
-        return s.previous != null && s.previous.owns(array) ? s.previous : null;
+        for (Arena a : s.ended) {
+            if (a.owns(array)) {
+                return a;
+            }
+        }
+        return null;
     }
 
     /**
@@ -159,18 +173,19 @@ public final class Arena implements AutoCloseable {
             throw new IllegalStateException("Arena.clearPool: an arena is open on this thread");
         }
         Steps s = STEPS.get();
-        for (Arena a : new Arena[] {s.previous, s.current}) {
-            if (a != null) {
-                a.close();
-            }
+        for (Arena a : s.ended) {
+            a.close();
         }
-        s.previous = null;
+        if (s.current != null) {
+            s.current.close();
+        }
+        s.ended.clear();
         s.current = null;
         POOL.get().free.clear();
         POOL.get().bytes = 0;
     }
 
-    /** Bytes held by this thread's pool, lent or free: flat from the third step of a training loop on. */
+    /** Bytes held by this thread's pool, lent or free: flat after the first few steps of a training loop. */
     public static long pooledBytes() {
         return POOL.get().bytes;
     }

@@ -32,6 +32,9 @@ public final class Main {
             case "tour":
                 Tour.main(rest);
                 break;
+            case "dcgan":
+                Dcgan.main(rest);
+                break;
             case "plain-loop":
                 PlainLoop.main(rest);
                 break;
@@ -52,6 +55,7 @@ public final class Main {
         System.out.println("  bench         median ms per training step; conv GFLOP/s against sgemm");
         System.out.println("  tour          a guided, self-checking tour of conv and its adjoint, convTranspose");
         System.out.println("  autoencoder   convolutional autoencoder on MNIST, decoder of ConvTranspose2d");
+        System.out.println("  dcgan         a DCGAN on MNIST: the generator is transposed convolutions, the discriminator convolutions");
         System.out.println("  plain-loop    the README's training loop with no settings: steady ms/step and resident memory");
         System.out.println("NAME --help shows the options of one example.");
     }
