@@ -4,6 +4,8 @@ import dev.adjoint.Tensor;
 import dev.adjoint.autograd.GradMode;
 import dev.adjoint.data.Batch;
 import dev.adjoint.data.DataLoader;
+import dev.adjoint.data.Dataset;
+import dev.adjoint.data.ImageFolder;
 import dev.adjoint.data.TensorDataset;
 import dev.adjoint.io.Checkpoints;
 import dev.adjoint.layers.Conv2d;
@@ -48,6 +50,7 @@ public final class LeNet {
                 .numberOption("lr", "0.01", 0, 1e6, "SGD learning rate")
                 .numberOption("momentum", "0.9", 0, 1, "SGD momentum")
                 .inputFileOption("load", "start from the weights in this safetensors file (e.g. written by PyTorch); --epochs 0 only evaluates")
+                .option("image-folder", null, "train and test on DIR/train and DIR/test, folders of images by digit (as torchvision's ImageFolder) instead of MNIST")
                 .mnistOptions("out/lenet")
                 .flagOption("profile", "false", "print time per Function forward/backward, optimizer and data loading after each epoch");
         if (!o.parse(args)) {
@@ -57,9 +60,18 @@ public final class LeNet {
             throw new Options.Invalid("lenet: --epochs 0 trains nothing; give --load FILE to evaluate a checkpoint, or at least one epoch");
         }
         long seed = o.getInt("seed");
-        TensorDataset[] data = MnistFiles.load(o);
-        TensorDataset train = data[0];
-        TensorDataset test = data[1];
+        Dataset train;
+        Dataset test;
+        if (o.get("image-folder") != null) { // the user's own digits: DIR/train/<digit>/*.png and DIR/test/<digit>/*.png
+            Path dir = Path.of(o.get("image-folder"));
+            train = new ImageFolder(dir.resolve("train"), 1, Predict.TO_MNIST, seed);
+            test = new ImageFolder(dir.resolve("test"), 1, Predict.TO_MNIST, seed);
+            System.out.println("train: " + train + "\ntest: " + test);
+        } else {
+            TensorDataset[] data = MnistFiles.load(o);
+            train = data[0];
+            test = data[1];
+        }
 
         Init.manualSeed(seed);
         Sequential model = model();
@@ -135,7 +147,7 @@ public final class LeNet {
     }
 
     /** Fraction of the dataset the model classifies correctly (eval mode, no graph). */
-    public static double accuracy(Module model, TensorDataset data) {
+    public static double accuracy(Module model, Dataset data) {
         model.eval();
         int correct = 0;
         try (GradMode.Scope g = GradMode.disabled()) {

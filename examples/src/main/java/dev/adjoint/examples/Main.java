@@ -35,6 +35,12 @@ public final class Main {
             case "dcgan":
                 Dcgan.main(rest);
                 break;
+            case "predict":
+                Predict.main(rest);
+                break;
+            case "export-digits":
+                ExportDigits.main(rest);
+                break;
             case "plain-loop":
                 PlainLoop.main(rest);
                 break;
@@ -56,6 +62,8 @@ public final class Main {
         System.out.println("  tour          a guided, self-checking tour of conv and its adjoint, convTranspose");
         System.out.println("  autoencoder   convolutional autoencoder on MNIST, decoder of ConvTranspose2d");
         System.out.println("  dcgan         a DCGAN on MNIST: the generator is transposed convolutions, the discriminator convolutions");
+        System.out.println("  predict       classifies image files or folders with a LeNet checkpoint (--load)");
+        System.out.println("  export-digits writes MNIST test digits as PNG files in class folders (for predict, lenet --image-folder)");
         System.out.println("  plain-loop    the README's training loop with no settings: steady ms/step and resident memory");
         System.out.println("NAME --help shows the options of one example.");
     }

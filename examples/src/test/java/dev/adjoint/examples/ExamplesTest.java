@@ -61,4 +61,90 @@ class ExamplesTest {
                     .isInstanceOf(Options.Invalid.class).hasMessageContaining("cannot be written");
         }
     }
+
+    @Test
+    void aFewDcganStepsTrainBothNetworksAndWriteAGrid(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        dev.adjoint.layers.Init.manualSeed(0);
+        dev.adjoint.layers.Sequential g = Dcgan.generator();
+        dev.adjoint.layers.Sequential d = Dcgan.discriminator();
+        dev.adjoint.optim.Adam optG = new dev.adjoint.optim.Adam(g.parameters(), 2e-4, 0.5, 0.999, 1e-8, 0);
+        dev.adjoint.optim.Adam optD = new dev.adjoint.optim.Adam(d.parameters(), 2e-4, 0.5, 0.999, 1e-8, 0);
+        double[] g0 = g.parameters().get(0).toDoubleArray();
+        double[] d0 = d.parameters().get(0).toDoubleArray();
+        for (int step = 0; step < 4; step++) {
+            Tensor real = Tensor.rand(step, DType.FLOAT32, 8, 1, 28, 28).mul(2).sub(1);
+            double[] losses = Dcgan.step(g, d, optG, optD, new dev.adjoint.layers.Losses.BCEWithLogitsLoss(), real, 100 + step);
+            assertThat(losses[0]).isFinite().isPositive();
+            assertThat(losses[1]).isFinite().isPositive();
+        }
+        assertThat(g.parameters().get(0).toDoubleArray()).isNotEqualTo(g0);
+        assertThat(d.parameters().get(0).toDoubleArray()).isNotEqualTo(d0);
+        Tensor images = Dcgan.generate(g, Tensor.randn(1, DType.FLOAT32, 16, Dcgan.Z));
+        assertThat(images.shape()).containsExactly(16, 1, 28, 28);
+        for (double v : images.toDoubleArray()) {
+            assertThat(v).isBetween(-1.0, 1.0);
+        }
+        java.nio.file.Path png = dir.resolve("grid.png");
+        Dcgan.writeGrid(images, 4, png);
+        assertThat(javax.imageio.ImageIO.read(png.toFile()).getWidth()).isEqualTo(4 * 56);
+    }
+
+    /**
+     * Class folders "0" and "1" of generated images, a ring or a vertical bar (named so that the class
+     * index ImageFolder gives, the folder's position, is the digit LeNet answers with, as for 0-9).
+     */
+    private static void fakeDigits(java.nio.file.Path root, int perClass, int size) throws Exception {
+        java.util.Random r = new java.util.Random(root.hashCode());
+        for (String label : new String[] {"0", "1"}) {
+            for (int i = 0; i < perClass; i++) {
+                java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(size, size, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+                java.awt.Graphics2D gr = img.createGraphics();
+                gr.setColor(java.awt.Color.WHITE);
+                int o = r.nextInt(3);
+                if (label.equals("1")) {
+                    gr.fillRect(size / 2 - 2 + o, 4, 4, size - 8);
+                } else {
+                    gr.drawOval(6 + o, 6, size - 12, size - 12);
+                }
+                gr.dispose();
+                java.nio.file.Path f = root.resolve(label).resolve(i + ".png");
+                java.nio.file.Files.createDirectories(f.getParent());
+                javax.imageio.ImageIO.write(img, "png", f.toFile());
+            }
+        }
+    }
+
+    @Test
+    void lenetTrainsOnAnImageFolderAndPredictReadsFilesAndFolders(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        fakeDigits(dir.resolve("digits/train"), 40, 28);
+        fakeDigits(dir.resolve("digits/test"), 10, 40); // another size: predict and the loader resize to 28x28
+        java.nio.file.Path ckpt = dir.resolve("lenet.safetensors");
+        String trained = captured(() -> LeNet.main(new String[] {"--image-folder", dir.resolve("digits").toString(), "--epochs", "3",
+            "--batch-size", "8", "--lr", "0.05", "--save", ckpt.toString(), "--out", dir.resolve("out").toString()}));
+        assertThat(trained).contains("test accuracy:");
+        String out = captured(() -> Predict.main(new String[] {"--load", ckpt.toString(), dir.resolve("digits/test").toString(),
+            dir.resolve("digits/test/1/0.png").toString()}));
+        String[] lines = out.strip().split("\\R");
+        assertThat(lines).hasSize(22); // 20 folder images, the single file, the accuracy last
+        assertThat(lines[0]).matches(".*0/0\\.png: \\d \\(confidence [01]\\.\\d{3}\\)");
+        assertThat(out).containsPattern("accuracy: (0|1)\\.\\d{4}");
+        double accuracy = Double.parseDouble(out.replaceAll("(?s).*accuracy: ([0-9.]+).*", "$1"));
+        assertThat(accuracy).as("bars and rings are easy").isGreaterThanOrEqualTo(0.9);
+    }
+
+    private interface Run {
+        void run() throws Exception;
+    }
+
+    private static String captured(Run r) throws Exception {
+        PrintStream before = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true));
+        try {
+            r.run();
+        } finally {
+            System.setOut(before);
+        }
+        return buf.toString();
+    }
 }
