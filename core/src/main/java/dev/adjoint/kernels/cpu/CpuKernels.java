@@ -98,31 +98,13 @@ public final class CpuKernels extends ReferenceKernels {
     @Override
     public INDArray binary(BinaryOp op, INDArray a, INDArray b, long[] shape) {
         INDArray r = Loops.binary(op, a, b, shape);
-        if (r != null) {
-            return r;
-        }
-        INDArray out = Arena.allocate(a.dataType(), shape);
-        if (out.isEmpty()) {
-            return out;
-        }
-        INDArray x = withRank(a, shape.length);
-        INDArray y = withRank(b, shape.length);
-        return switch (op) { // ND4J broadcasts natively into a given output
-            case ADD -> x.add(y, out);
-            case SUB -> x.sub(y, out);
-            case MUL -> x.mul(y, out);
-            case DIV -> x.div(y, out);
-        };
+        return r != null ? r : super.binary(op, a, b, shape); // ND4J's broadcast into a pooled output
     }
 
     @Override
     public INDArray expand(INDArray a, long[] shape) {
         INDArray r = Loops.expand(a, shape);
-        if (r != null) {
-            return r;
-        }
-        INDArray out = Arena.allocate(a.dataType(), shape);
-        return out.isEmpty() ? out : out.assign(0).addi(withRank(a, shape.length));
+        return r != null ? r : super.expand(a, shape);
     }
 
     @Override
@@ -224,6 +206,11 @@ public final class CpuKernels extends ReferenceKernels {
     @Override
     public float[] toFloats(INDArray a) {
         return Host.floats(a);
+    }
+
+    @Override
+    protected INDArray newArray(DataType type, long... shape) {
+        return Arena.allocate(type, shape);
     }
 
     @Override

@@ -258,7 +258,7 @@ public class ReferenceKernels implements Kernels {
 
     @Override
     public INDArray binary(BinaryOp op, INDArray a, INDArray b, long[] shape) {
-        INDArray out = Nd4j.create(a.dataType(), shape);
+        INDArray out = newArray(a.dataType(), shape);
         if (out.isEmpty()) {
             return out;
         }
@@ -274,8 +274,8 @@ public class ReferenceKernels implements Kernels {
 
     @Override
     public INDArray expand(INDArray a, long[] shape) {
-        INDArray out = Nd4j.create(a.dataType(), shape);
-        return out.isEmpty() ? out : out.addi(withRank(a, shape.length));
+        INDArray out = newArray(a.dataType(), shape);
+        return out.isEmpty() ? out : out.assign(0).addi(withRank(a, shape.length));
     }
 
     @Override
@@ -394,6 +394,11 @@ public class ReferenceKernels implements Kernels {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** A new array for an output the caller overwrites whole (the CPU kernels take it from the step's pool). */
+    protected INDArray newArray(DataType type, long... shape) {
+        return Nd4j.create(type, shape);
+    }
 
     /** A view of {@code a} with leading size-1 dimensions added up to {@code rank}. */
     protected static INDArray withRank(INDArray a, int rank) {
