@@ -7,9 +7,7 @@ of size 64, the same alternating step. Needs Debian's PyTorch (apt-get install p
     /usr/bin/python3 examples/pytorch/dcgan.py --epochs 1 --threads 2 --samples torch-samples.safetensors
 """
 import argparse
-import json
 import os
-import struct
 import time
 
 import numpy as np
@@ -17,26 +15,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-
-def read_idx(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    magic, n = struct.unpack(">II", data[:8])
-    if magic == 0x803:
-        rows, cols = struct.unpack(">II", data[8:16])
-        return np.frombuffer(data, dtype=np.uint8, offset=16).reshape(n, 1, rows, cols)
-    return np.frombuffer(data, dtype=np.uint8, offset=8)
-
-
-def write_safetensors(path, name, t):
-    t = t.detach().contiguous().float()
-    raw = t.numpy().tobytes()
-    header = json.dumps({name: {"dtype": "F32", "shape": list(t.shape), "data_offsets": [0, len(raw)]}}).encode()
-    header += b" " * ((8 - len(header) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(header)))
-        f.write(header)
-        f.write(raw)
+from lenet import read_idx, save_safetensors  # the twin scripts share their file readers and writers
 
 
 def main():
@@ -82,7 +61,7 @@ def main():
     if a.samples:
         g.eval()
         with torch.no_grad():
-            write_safetensors(a.samples, "samples", g(torch.randn(1000, 64)))
+            save_safetensors({"samples": g(torch.randn(1000, 64)).float()}, a.samples)
         print("samples:", a.samples)
 
 
