@@ -51,7 +51,7 @@ public final class Bench {
         }
         int steps = o.getInt("steps");
         int warmup = o.getInt("warmup");
-        System.out.printf("threads: ND4J %d, BLAS %d%n", Nd4j.getEnvironment().maxThreads(), Nd4j.factory().blas().getMaxThreads());
+        System.out.printf("kernels: %s%n", dev.adjoint.kernels.Kernels.get());
 
         String only = o.get("only");
         if (!List.of("all", "lenet", "autoencoder", "conv", "layers").contains(only)) {

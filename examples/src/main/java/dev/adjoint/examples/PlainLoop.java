@@ -82,7 +82,7 @@ final class PlainLoop {
         System.out.printf("steady step (steps %d-%d): median %.2f ms, mean %.2f ms%n", report + 1, steps, median, mean);
         System.out.printf("resident memory: step %d %s, step %d %s, ratio %s%n", report, mb(rssAtReport), steps, mb(rssAtEnd),
                 rssAtReport > 0 && rssAtEnd > 0 ? String.format("%.2f", (double) rssAtEnd / rssAtReport) : "n/a");
-        System.out.printf("threads: %d processors%n", Runtime.getRuntime().availableProcessors());
+        System.out.printf("threads: %d processors; kernels: %s%n", Runtime.getRuntime().availableProcessors(), dev.adjoint.kernels.Kernels.get());
     }
 
     /** The process's resident set from /proc (Linux), or -1 elsewhere. */

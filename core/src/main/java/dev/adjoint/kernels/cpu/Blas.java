@@ -21,6 +21,10 @@ public final class Blas {
     private static final int NO_TRANS = openblas_nolapack.CblasNoTrans;
     private static final int TRANS = openblas_nolapack.CblasTrans;
 
+    static {
+        OpenBlasCore.describe(); // OpenBLAS's kernels are chosen (and a misdetection repaired) before the first call
+    }
+
     private Blas() {
     }
 

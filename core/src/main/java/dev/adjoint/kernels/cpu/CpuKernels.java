@@ -215,6 +215,6 @@ public final class CpuKernels extends ReferenceKernels {
 
     @Override
     public String toString() {
-        return "CpuKernels";
+        return "CpuKernels(" + Parallel.threads() + " threads, OpenBLAS kernels " + OpenBlasCore.describe() + ")";
     }
 }

@@ -1,0 +1,180 @@
+package dev.adjoint.kernels.cpu;
+
+import java.lang.management.ManagementFactory;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
+import org.bytedeco.openblas.presets.openblas_nolapack.SetNumThreads;
+
+/**
+ * Which of OpenBLAS's CPU kernel sets the sgemm of {@link Blas} runs, and a repair for one known
+ * misdetection.
+ *
+ * <p><b>Why.</b> The OpenBLAS that ND4J 1.0.0-M2.1 ships (0.3.19, built for every x86-64 core and
+ * choosing one at load time) reads the CPU's family and model number. For Intel family-6 models
+ * it does not list (model numbers from 0xB0 up: Raptor Lake, Lunar Lake, Arrow Lake, Emerald
+ * Rapids, ...), its lookup falls through to the Pentium 4 "Prescott" entry, so on these CPUs every
+ * sgemm runs SSE3 kernels: 2.4x (AVX2) to 4.7x (AVX-512) slower than the kernels the CPU can run
+ * (docs/PERFORMANCE.md). Later OpenBLAS releases choose by the CPU's features for unknown models;
+ * 0.3.19 does so too, except on this fall-through path. The environment variable
+ * {@code OPENBLAS_CORETYPE} fixes it for a user who knows, but a library cannot ask for that.
+ *
+ * <p><b>What.</b> When OpenBLAS's current kernel table is Prescott's and the JVM (which checks the
+ * CPU and the operating system itself) uses AVX2 or AVX-512, this switches OpenBLAS to its Haswell
+ * (AVX2 + FMA) or SkylakeX (AVX-512) table, exactly what {@code OPENBLAS_CORETYPE} would have
+ * chosen: it runs that table's own initialisation (which sets its block sizes), then points
+ * OpenBLAS's {@code gotoblas} at it. Everything is found through exported symbols; the one layout
+ * assumption (where the table keeps its initialisation function, just before {@code saxpby_k})
+ * is checked on both tables before anything is written, and any mismatch leaves OpenBLAS as it
+ * is. Nothing is done when {@code OPENBLAS_CORETYPE} is set, off x86-64, on other OpenBLAS builds,
+ * or with {@code -Dadjoint.openblas.core=keep}.
+ */
+public final class OpenBlasCore {
+    /** System property: {@code auto} (default) repairs the misdetection above, {@code keep} leaves OpenBLAS's own choice. */
+    public static final String PROPERTY = "adjoint.openblas.core";
+
+    /** OpenBLAS's x86-64 kernel tables that this class can name; others print as "other". */
+    private static final String[] NAMES = {"PRESCOTT", "CORE2", "NEHALEM", "SANDYBRIDGE", "HASWELL", "SKYLAKEX", "COOPERLAKE", "ZEN",
+        "BARCELONA", "BULLDOZER", "PILEDRIVER", "STEAMROLLER", "EXCAVATOR"};
+
+    /** How far into a table to look for its {@code saxpby_k} entry: the tables of 0.3.x are ~4.5 KB. */
+    private static final int SCAN_BYTES = 16384;
+
+    private static final String OUTCOME = choose();
+
+    private OpenBlasCore() {
+    }
+
+    /**
+     * What happened at load time, e.g. "SKYLAKEX (adjoint switched from PRESCOTT, OpenBLAS's guess
+     * for this CPU)" or "HASWELL (OpenBLAS's choice)".
+     */
+    public static String describe() {
+        return OUTCOME;
+    }
+
+    /** The name of the kernel table OpenBLAS uses now, or "unknown" where it cannot be read. */
+    public static String current() {
+        try {
+            Pointer g = symbol("gotoblas");
+            if (g == null) {
+                return "unknown";
+            }
+            long table = new LongPointer(g).capacity(1).get(0);
+            for (String name : NAMES) {
+                Pointer t = symbol("gotoblas_" + name);
+                if (t != null && t.address() == table) {
+                    return name;
+                }
+            }
+            return "other";
+        } catch (RuntimeException | LinkageError e) {
+            return "unknown";
+        }
+    }
+
+    private static String choose() {
+        try {
+            Loader.load(openblas_nolapack.class);
+            String before = current();
+            if ("keep".equals(System.getProperty(PROPERTY, "auto")) || System.getenv("OPENBLAS_CORETYPE") != null) {
+                return before + " (OpenBLAS's choice, kept)";
+            }
+            if (!before.equals("PRESCOTT")) {
+                return before + " (OpenBLAS's choice)";
+            }
+            int avx = jvmAvxLevel();
+            String target = avx >= 3 ? "SKYLAKEX" : avx == 2 && jvmFlag("UseFMA") ? "HASWELL" : null;
+            if (target == null) {
+                return before + " (OpenBLAS's choice; the JVM reports no AVX2)";
+            }
+            String why = switchTo(target);
+            return why == null ? target + " (adjoint switched from PRESCOTT, OpenBLAS 0.3.19's fallback for this CPU)"
+                    : before + " (OpenBLAS's choice; not switched: " + why + ")";
+        } catch (RuntimeException | LinkageError e) {
+            return "unknown (" + e + ")";
+        }
+    }
+
+    /** Switches OpenBLAS to the named table, or returns why not (nothing written then). */
+    private static String switchTo(String target) {
+        Pointer gotoblas = symbol("gotoblas");
+        Pointer from = symbol("gotoblas_PRESCOTT");
+        Pointer to = symbol("gotoblas_" + target);
+        Pointer fromAxpby = symbol("saxpby_k_PRESCOTT");
+        Pointer toAxpby = symbol("saxpby_k_" + target);
+        if (gotoblas == null || from == null || to == null || fromAxpby == null || toAxpby == null) {
+            return "symbols missing";
+        }
+        LongPointer fromTable = new LongPointer(from).capacity(SCAN_BYTES / 8);
+        LongPointer toTable = new LongPointer(to).capacity(SCAN_BYTES / 8);
+        int at = -1;
+        for (int i = 0; i < SCAN_BYTES / 8; i++) {
+            if (toTable.get(i) == toAxpby.address()) {
+                at = i;
+                break;
+            }
+        }
+        // the layout of 0.3.x: ... void (*init)(void); int snum_opt, dnum_opt, qnum_opt; int (*saxpby_k)(...)
+        if (at < 3 || fromTable.get(at) != fromAxpby.address()) {
+            return "table layout not recognised";
+        }
+        long init = toTable.get(at - 3);
+        IntPointer toInts = new IntPointer(to).capacity(SCAN_BYTES / 4);
+        IntPointer fromInts = new IntPointer(from).capacity(SCAN_BYTES / 4);
+        for (int j = 0; j < 3; j++) {
+            int opt = toInts.get(2 * (at - 2) + j);
+            if (opt < 1 || opt > 64) {
+                return "table layout not recognised";
+            }
+        }
+        // the Prescott table is initialised (its sgemm block sizes P, Q, R set), the target not yet
+        boolean layoutAsExpected = fromInts.get(4) > 0 && fromInts.get(5) > 0 && fromInts.get(6) > 0 && toInts.get(4) == 0;
+        if (init == 0 || !layoutAsExpected) {
+            return "table layout not recognised";
+        }
+        // the table's init(void) through the preset's void(int) function type, whose native object
+        // starts with the function's address: the table's own slot is such an object. The extra
+        // integer argument goes in a register that a function without parameters never reads.
+        long slot = to.address() + 8L * (at - 3);
+        new SetNumThreads(new Pointer() {
+            {
+                address = slot;
+            }
+        }).call(0);
+        if (toInts.get(4) <= 0 || toInts.get(5) <= 0 || toInts.get(6) <= 0) {
+            return "its initialisation did not set the block sizes";
+        }
+        new LongPointer(gotoblas).capacity(1).put(0, to.address());
+        return null;
+    }
+
+    /** The address of an exported symbol of the loaded native libraries, or null. */
+    private static Pointer symbol(String name) {
+        Pointer p = Loader.addressof(name);
+        return p == null || p.isNull() ? null : p;
+    }
+
+    /** HotSpot's UseAVX (0-3: the vector instructions the JVM found usable on this CPU and OS), or 0 elsewhere. */
+    private static int jvmAvxLevel() {
+        try {
+            return Integer.parseInt(hotSpotOption("UseAVX"));
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static boolean jvmFlag(String name) {
+        try {
+            return Boolean.parseBoolean(hotSpotOption(name));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static String hotSpotOption(String name) {
+        return ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class).getVMOption(name).getValue();
+    }
+}
