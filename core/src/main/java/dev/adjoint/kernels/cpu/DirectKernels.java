@@ -11,11 +11,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The forward convolution for float32 layers with few channels (LeNet's), one sample at a time in
  * plain Java loops, the batch split between threads.
  *
- * <p>Why, next to {@link SampleKernels} (per-sample im2col + BLAS): for a narrow layer the gemm is
- * thin ({@code [6 x 25] x [25 x 784]} for LeNet's first), where OpenBLAS's blocking costs more than
- * it saves, and these loops, which keep four output channels per pass over a column row, are faster
- * (figures in docs/PERFORMANCE.md). The gradients of narrow layers are faster through BLAS and go
- * there. The index maps are those of {@link Columns}; tests check every path agrees with the batched one.
+ * <p>Why, next to {@link SampleKernels} (per-sample im2col + BLAS): when OpenBLAS runs its SSE-only
+ * kernels on a CPU with wider vectors ({@link OpenBlasCore#javaLoopsAreFaster()}: OpenBLAS kept a
+ * fallback choice), these loops, which the JIT compiles to the CPU's full vector width and which
+ * keep four output channels per pass over a column row, are faster for narrow layers than the thin
+ * gemm ({@code [6 x 25] x [25 x 784]} for LeNet's first). With OpenBLAS's AVX2 or AVX-512 kernels
+ * the gemm is faster (figures in docs/PERFORMANCE.md). The index maps are those of {@link Columns};
+ * tests check every path agrees with the batched one.
  */
 final class DirectKernels {
     /**
@@ -27,12 +29,15 @@ final class DirectKernels {
     /** Column-row length a group of samples should reach (see conv2d): longer rows vectorize better, but need larger work rows. */
     static final int GROUP_PIXELS = 512;
 
+    /** For the tests: take this path whenever the shapes allow, whatever OpenBLAS runs. */
+    static volatile boolean FORCE;
+
     private DirectKernels() {
     }
 
     /** Whether a convolution of x with a weight of {@code weights} elements should take this path. */
     static boolean suits(INDArray x, long weights, ConvParams p) {
-        return x.dataType() == DataType.FLOAT && p.groups() == 1 && weights <= MAX_WEIGHTS;
+        return x.dataType() == DataType.FLOAT && p.groups() == 1 && weights <= MAX_WEIGHTS && (FORCE || OpenBlasCore.javaLoopsAreFaster());
     }
 
 

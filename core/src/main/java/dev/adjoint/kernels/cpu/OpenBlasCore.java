@@ -75,6 +75,17 @@ public final class OpenBlasCore {
         }
     }
 
+    /**
+     * Whether OpenBLAS runs SSE-only kernels (a Core2, Nehalem or Prescott table) while the JVM
+     * vectorizes Java loops with AVX2 or wider: then the Java conv loops of {@link DirectKernels}
+     * beat a thin sgemm. Decided once, after the repair above.
+     */
+    static boolean javaLoopsAreFaster() {
+        return JAVA_LOOPS_FASTER;
+    }
+
+    private static final boolean JAVA_LOOPS_FASTER = java.util.Set.of("PRESCOTT", "CORE2", "NEHALEM").contains(current()) && jvmAvxLevel() >= 2;
+
     private static String choose() {
         try {
             Loader.load(openblas_nolapack.class);

@@ -43,9 +43,18 @@ class FloatKernelsTest {
     private record Result(double[] y, double[] gx, double[] gw, double[] gb) {
     }
 
-    private static Result run(boolean transposed, Tensor x, Tensor w, Tensor b, int s, int p, int op, int d, boolean direct) {
-        try (Selection.Scope k = Kernels.use(direct ? new CpuKernels() : BATCHED)) {
+    /**
+     * With {@code fast}, the CPU kernels; {@code javaLoops} then makes narrow forwards take
+     * {@link DirectKernels} whatever OpenBLAS runs (the CPU kernels choose them only when OpenBLAS
+     * runs SSE-only kernels), so both per-sample paths are checked on every machine.
+     */
+    private static Result run(boolean transposed, Tensor x, Tensor w, Tensor b, int s, int p, int op, int d, boolean fast, boolean javaLoops) {
+        boolean before = DirectKernels.FORCE;
+        DirectKernels.FORCE = javaLoops;
+        try (Selection.Scope k = Kernels.use(fast ? new CpuKernels() : BATCHED)) {
             return runWith(transposed, x, w, b, s, p, op, d);
+        } finally {
+            DirectKernels.FORCE = before;
         }
     }
 
@@ -113,14 +122,17 @@ class FloatKernelsTest {
             Tensor x = Tensor.randn(r.nextLong(), DType.FLOAT32, n, cin, size, size);
             Tensor w = Tensor.randn(r.nextLong(), DType.FLOAT32, wShape);
             Tensor b = Tensor.randn(r.nextLong(), DType.FLOAT32, cout);
-            Result blas = run(transposed, x, w, b, s, p, op, d, false);
-            Result direct = run(transposed, x, w, b, s, p, op, d, true);
+            Result blas = run(transposed, x, w, b, s, p, op, d, false, false);
             String what = (transposed ? "convTranspose2d" : "conv2d") + " n=" + n + " cin=" + cin + " cout=" + cout + " k=" + k + " s=" + s
                     + " p=" + p + " d=" + d + " op=" + op + " size=" + size + ": ";
-            assertClose(direct.y, blas.y, what + "y");
-            assertClose(direct.gx, blas.gx, what + "gx");
-            assertClose(direct.gw, blas.gw, what + "gw");
-            assertClose(direct.gb, blas.gb, what + "gb");
+            for (boolean javaLoops : new boolean[] {true, false}) {
+                Result fast = run(transposed, x, w, b, s, p, op, d, true, javaLoops);
+                String how = what + (javaLoops ? "(Java loops) " : "(per-sample BLAS) ");
+                assertClose(fast.y, blas.y, how + "y");
+                assertClose(fast.gx, blas.gx, how + "gx");
+                assertClose(fast.gw, blas.gw, how + "gw");
+                assertClose(fast.gb, blas.gb, how + "gb");
+            }
             checked++;
         }
     }
@@ -129,6 +141,19 @@ class FloatKernelsTest {
     void lenetSizedForwardsTakeTheJavaLoopsAndWideOnesDoNot() {
         ConvParams p = new ConvParams(1, 1, 0, 0, 1, 1, 0, 0, 1);
         Tensor x = Tensor.zeros(1, 6, 14, 14);
+        boolean before = DirectKernels.FORCE;
+        DirectKernels.FORCE = false;
+        try {
+            // without the override, the Java loops are taken only over SSE-only OpenBLAS kernels
+            assertThat(DirectKernels.suits(x.data(), 16 * 6 * 5 * 5, p)).isEqualTo(OpenBlasCore.javaLoopsAreFaster());
+            DirectKernels.FORCE = true;
+            shapesDecideTheRest(p, x);
+        } finally {
+            DirectKernels.FORCE = before;
+        }
+    }
+
+    private static void shapesDecideTheRest(ConvParams p, Tensor x) {
         assertThat(DirectKernels.suits(x.data(), 16 * 6 * 5 * 5, p)).isTrue();
         assertThat(DirectKernels.suits(x.data(), 64 * 64 * 3 * 3, p)).isFalse();
         assertThat(DirectKernels.suits(Tensor.zeros(DType.FLOAT64, 1, 6, 14, 14).data(), 16 * 6 * 5 * 5, p)).isFalse();
