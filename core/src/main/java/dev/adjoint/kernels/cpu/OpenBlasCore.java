@@ -30,6 +30,10 @@ import org.bytedeco.openblas.presets.openblas_nolapack.SetNumThreads;
  * is checked on both tables before anything is written, and any mismatch leaves OpenBLAS as it
  * is. Nothing is done when {@code OPENBLAS_CORETYPE} is set, off x86-64, on other OpenBLAS builds,
  * or with {@code -Dadjoint.openblas.core=keep}.
+ *
+ * <p>It runs once, when {@link Blas} is first used, before the kernels' first matrix product. A
+ * product that another thread (the user's own ND4J call) runs at that very moment could see the
+ * switch mid-call; a training program has made none by then.
  */
 public final class OpenBlasCore {
     /** System property: {@code auto} (default) repairs the misdetection above, {@code keep} leaves OpenBLAS's own choice. */
@@ -39,8 +43,11 @@ public final class OpenBlasCore {
     private static final String[] NAMES = {"PRESCOTT", "CORE2", "NEHALEM", "SANDYBRIDGE", "HASWELL", "SKYLAKEX", "COOPERLAKE", "ZEN",
         "BARCELONA", "BULLDOZER", "PILEDRIVER", "STEAMROLLER", "EXCAVATOR"};
 
-    /** How far into a table to look for its {@code saxpby_k} entry: the tables of 0.3.x are ~4.5 KB. */
-    private static final int SCAN_BYTES = 16384;
+    /**
+     * How far into a table to look for its {@code saxpby_k} entry: the tables of 0.3.19 are ~4.5 KB
+     * and lie among others in the library's data, so the scan never leaves its memory.
+     */
+    private static final int SCAN_BYTES = 8192;
 
     private static final String OUTCOME = choose();
 
