@@ -37,6 +37,7 @@ public final class CpuKernels extends ReferenceKernels {
      * cores, and their idle threads keep spinning on them after every call.
      */
     public CpuKernels() {
+        OpenBlasCore.checkProperty();
         Nd4j.getEnvironment().setMaxThreads(1);
         Nd4j.getEnvironment().setMaxMasterThreads(1);
         Nd4j.factory().blas().setMaxThreads(1);

@@ -62,6 +62,18 @@ public final class OpenBlasCore {
         return OUTCOME;
     }
 
+    /**
+     * Checks {@code -Dadjoint.openblas.core}: {@code auto}, {@code keep} or unset.
+     *
+     * @throws IllegalArgumentException naming the property and the value otherwise
+     */
+    static void checkProperty() {
+        String v = System.getProperty(PROPERTY, "auto");
+        if (!v.equals("auto") && !v.equals("keep")) {
+            throw new IllegalArgumentException("-D" + PROPERTY + "=" + v + ": expected 'auto' (repair OpenBLAS's fallback choice) or 'keep'");
+        }
+    }
+
     /** The name of the kernel table OpenBLAS uses now, or "unknown" where it cannot be read. */
     public static String current() {
         try {

@@ -39,6 +39,22 @@ class OpenBlasCoreTest {
     }
 
     @Test
+    void aMistypedSettingIsAnErrorNamingIt() {
+        String before = System.getProperty(OpenBlasCore.PROPERTY);
+        System.setProperty(OpenBlasCore.PROPERTY, "kep");
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(CpuKernels::new).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("-Dadjoint.openblas.core=kep").hasMessageContaining("'keep'");
+        } finally {
+            if (before == null) {
+                System.clearProperty(OpenBlasCore.PROPERTY);
+            } else {
+                System.setProperty(OpenBlasCore.PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
     void sgemmIsRightOnShapesPastTheBlockingAndUnrolling() {
         Random r = new Random(19);
         int[][] shapes = {{1, 1, 1}, {7, 5, 3}, {17, 33, 9}, {16, 150, 100}, {513, 67, 700}, {64, 1025, 400}};
