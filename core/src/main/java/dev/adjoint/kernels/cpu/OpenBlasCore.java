@@ -17,8 +17,8 @@ import org.bytedeco.openblas.presets.openblas_nolapack.SetNumThreads;
  * it does not list (model numbers from 0xB0 up: Raptor Lake, Lunar Lake, Arrow Lake, Emerald
  * Rapids, ...), its lookup falls through to the Pentium 4 "Prescott" entry, so on these CPUs every
  * sgemm runs SSE3 kernels: 2.4x (AVX2) to 4.7x (AVX-512) slower than the kernels the CPU can run
- * (docs/PERFORMANCE.md). Later OpenBLAS releases choose by the CPU's features for unknown models;
- * 0.3.19 does so too, except on this fall-through path. The environment variable
+ * (docs/PERFORMANCE.md). 0.3.19 chooses by the CPU's features for unknown models too, except on
+ * this fall-through path (a missing {@code break}, added in OpenBLAS 0.3.25). The environment variable
  * {@code OPENBLAS_CORETYPE} fixes it for a user who knows, but a library cannot ask for that.
  *
  * <p><b>What.</b> When OpenBLAS's current kernel table is Prescott's and the JVM (which checks the
