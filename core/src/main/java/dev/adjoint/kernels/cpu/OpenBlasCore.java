@@ -191,7 +191,7 @@ public final class OpenBlasCore {
     private static int jvmAvxLevel() {
         try {
             return Integer.parseInt(hotSpotOption("UseAVX"));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) { // not HotSpot, not x86, or a runtime without jdk.management
             return 0;
         }
     }
@@ -199,7 +199,7 @@ public final class OpenBlasCore {
     private static boolean jvmFlag(String name) {
         try {
             return Boolean.parseBoolean(hotSpotOption(name));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             return false;
         }
     }
