@@ -261,6 +261,43 @@ final class Loops {
         return out;
     }
 
+    /**
+     * Input elements per chunk of the conv bias sum: enough that a chunk's copy and additions
+     * outweigh handing it to another thread; fewer, larger chunks mean fewer partial sums to add.
+     */
+    static final int SUM_ELEMENTS_PER_CHUNK = 1 << 14;
+
+    /**
+     * {@code v[from .. from + n)} summed in eight float lanes (a single accumulator waits on each
+     * add's latency; eight keep the adder busy), each lane at most one plane long before it goes to
+     * the caller's double.
+     */
+    private static double rowSum(float[] v, int from, int n) {
+        float s0 = 0f;
+        float s1 = 0f;
+        float s2 = 0f;
+        float s3 = 0f;
+        float s4 = 0f;
+        float s5 = 0f;
+        float s6 = 0f;
+        float s7 = 0f;
+        int i = from;
+        for (int end = from + n - 7; i < end; i += 8) {
+            s0 += v[i];
+            s1 += v[i + 1];
+            s2 += v[i + 2];
+            s3 += v[i + 3];
+            s4 += v[i + 4];
+            s5 += v[i + 5];
+            s6 += v[i + 6];
+            s7 += v[i + 7];
+        }
+        for (; i < from + n; i++) {
+            s0 += v[i];
+        }
+        return ((double) s0 + s1 + s2 + s3) + ((double) s4 + s5 + s6 + s7);
+    }
+
     private static INDArray allButOne(INDArray x, int[] sortedDims, long[] outShape) {
         int kept = 0;
         while (kept < sortedDims.length && sortedDims[kept] == kept) {
@@ -277,31 +314,28 @@ final class Loops {
             }
         }
         int size = (int) shape[kept];
-        float[] v = Host.floatsInto(x, Host.floatScratch("sum.src", (int) x.length()));
-        double[] acc = new double[size];
-        for (int o = 0; o < outer; o++) {
-            for (int b = 0; b < size; b++) {
-                int base = (o * size + b) * inner;
-                float s0 = 0f;
-                float s1 = 0f;
-                float s2 = 0f;
-                float s3 = 0f;
-                int i = 0;
-                for (; i + 4 <= inner; i += 4) {
-                    s0 += v[base + i];
-                    s1 += v[base + i + 1];
-                    s2 += v[base + i + 2];
-                    s3 += v[base + i + 3];
+        int planeSize = inner;
+        int block = size * inner; // one outer index: a sample of a conv bias gradient
+        int chunk = Math.max(1, SUM_ELEMENTS_PER_CHUNK / Math.max(1, block));
+        double[][] partial = new double[Parallel.chunks(outer, chunk)][size];
+        FloatBuffer view = Host.floatView(x);
+        Parallel.forEach(outer, chunk, (c, from, to) -> {
+            float[] v = Host.floatScratch("sum.src", (to - from) * block);
+            view.get(from * block, v, 0, (to - from) * block);
+            double[] acc = partial[c];
+            for (int o = 0; o < to - from; o++) {
+                for (int b = 0; b < size; b++) {
+                    acc[b] += rowSum(v, (o * size + b) * planeSize, planeSize);
                 }
-                for (; i < inner; i++) {
-                    s0 += v[base + i];
-                }
-                acc[b] += (double) s0 + s1 + s2 + s3;
             }
-        }
+        });
         float[] out = new float[size];
         for (int b = 0; b < size; b++) {
-            out[b] = (float) acc[b];
+            double total = 0;
+            for (double[] acc : partial) { // chunk order: the same sum on any number of threads
+                total += acc[b];
+            }
+            out[b] = (float) total;
         }
         return Host.arrayFrom(out, outShape);
     }

@@ -152,6 +152,7 @@ class ParallelTest {
                 () -> k.matmul(a, true, a, false),
                 () -> k.matmul(a, false, b, false),
                 () -> k.reluBackward(big, big),
+                () -> k.sum(gy, new int[] {0, 2, 3}, new long[] {1, 20, 1, 1}),
                 () -> k.maxPool2d(gy, new dev.adjoint.kernels.PoolParams(37, 20, 9, 9, 2, 2, 2, 2, 0, 0, 4, 4)).values());
         for (int i = 0; i < ops.size(); i++) {
             float[] many = k.toFloats(ops.get(i).get());
