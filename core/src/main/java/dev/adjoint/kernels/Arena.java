@@ -49,6 +49,7 @@ public final class Arena implements AutoCloseable {
     private final boolean automatic;
     private final List<Lent> lent = new ArrayList<>();
     private final Set<DataBuffer> lentBuffers = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<int[]> lentInts = Collections.newSetFromMap(new IdentityHashMap<>());
     private final long step;
     private boolean closed;
 
@@ -96,9 +97,11 @@ public final class Arena implements AutoCloseable {
     /**
      * Ends a training step on this thread: the step that ended {@link #LIVE_STEPS} steps ago gives its
      * memory back (its tensors are released), and a new step arena starts. Optimizers call it at the
-     * end of {@code step()}; it does nothing while an explicit arena is open.
+     * end of {@code step()}; it does nothing while an explicit arena is open. The first call in the
+     * JVM also lets the JVM size its heap to the training loop ({@link HeapSizing}).
      */
     public static void endOfStep() {
+        HeapSizing.afterFirstStep();
         if (EXPLICIT.get() != null) {
             return;
         }
@@ -167,6 +170,36 @@ public final class Arena implements AutoCloseable {
         return a == null ? Nd4j.create(type, shape) : a.take(type, shape);
     }
 
+    /**
+     * A Java {@code int[]} of length n whose contents are undefined: lent by the current arena when
+     * one is current on this thread (it goes back to the pool when the arena closes), else new.
+     * For index arrays a kernel fills and a Function keeps until its backward (max pooling's
+     * argmax); the Function asks {@link #ownerOf(int[])} and refuses to use the array once that
+     * arena has closed.
+     */
+    public static int[] ints(int n) {
+        Arena a = current();
+        return a == null ? new int[n] : a.takeInts(n);
+    }
+
+    /** The live arena on this thread that lent {@code ints} ({@link #ints}), or null when it is not pooled. */
+    public static Arena ownerOf(int[] ints) {
+        Arena e = EXPLICIT.get();
+        if (e != null && e.lentInts.contains(ints)) {
+            return e;
+        }
+        Steps s = STEPS.get();
+        if (s.current != null && s.current.lentInts.contains(ints)) {
+            return s.current;
+        }
+        for (Arena a : s.ended) {
+            if (a.lentInts.contains(ints)) {
+                return a;
+            }
+        }
+        return null;
+    }
+
     /** Gives back this thread's step arenas and drops its pooled arrays so the garbage collector can free them (e.g. after training). */
     public static void clearPool() {
         if (EXPLICIT.get() != null) {
@@ -182,6 +215,7 @@ public final class Arena implements AutoCloseable {
         s.ended.clear();
         s.current = null;
         POOL.get().free.clear();
+        POOL.get().ints.clear();
         POOL.get().bytes = 0;
     }
 
@@ -207,6 +241,20 @@ public final class Arena implements AutoCloseable {
         }
         lent.add(new Lent(free, a)); // goes back to the same queue on close
         lentBuffers.add(a.data());
+        return a;
+    }
+
+    private int[] takeInts(int n) {
+        if (closed) {
+            throw new IllegalStateException(this + " is closed");
+        }
+        ArrayDeque<int[]> free = pool.ints.get(n);
+        int[] a = free == null ? null : free.poll();
+        if (a == null) {
+            a = new int[n];
+            pool.bytes += 4L * n;
+        }
+        lentInts.add(a);
         return a;
     }
 
@@ -245,11 +293,15 @@ public final class Arena implements AutoCloseable {
         }
         lent.clear();
         lentBuffers.clear();
+        for (int[] a : lentInts) {
+            pool.ints.computeIfAbsent(a.length, n -> new ArrayDeque<>()).push(a);
+        }
+        lentInts.clear();
     }
 
     @Override
     public String toString() {
-        return "Arena(" + (automatic ? "training step " : "#") + step + (closed ? ", closed" : ", open, " + lent.size() + " arrays lent") + ", pool "
+        return "Arena(" + (automatic ? "training step " : "#") + step + (closed ? ", closed" : ", open, " + (lent.size() + lentInts.size()) + " arrays lent") + ", pool "
                 + String.format("%.1f MB", pool.bytes / 1e6) + ")";
     }
 
@@ -278,6 +330,8 @@ public final class Arena implements AutoCloseable {
     /** Free arrays by type and shape; outlives arenas so each step reuses the previous step's arrays. */
     private static final class Pool {
         final Map<Shape, ArrayDeque<INDArray>> free = new HashMap<>();
+        /** Free Java int arrays by length ({@link #ints}). */
+        final Map<Integer, ArrayDeque<int[]>> ints = new HashMap<>();
         long bytes;
         long arenas;
     }

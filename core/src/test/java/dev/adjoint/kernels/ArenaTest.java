@@ -88,6 +88,23 @@ class ArenaTest {
     }
 
     @Test
+    void intArraysAreLentByTheOpenArenaAndReusedOnlyAfterItCloses() {
+        int[] first;
+        try (Arena a = Arena.open()) {
+            first = Arena.ints(37);
+            assertThat(Arena.ownerOf(first)).isSameAs(a);
+            assertThat(Arena.ints(37)).isNotSameAs(first); // lent arrays are not lent twice
+        }
+        assertThat(Arena.ownerOf(first)).isNull();
+        try (Arena b = Arena.open()) {
+            int[] again = Arena.ints(37);
+            int[] other = Arena.ints(37);
+            assertThat(again == first || other == first).as("a returned array is lent again").isTrue();
+            assertThat(Arena.ints(38)).hasSize(38);
+        }
+    }
+
+    @Test
     void thePoolStopsGrowingAfterTheFirstStep() {
         long[] bytes = new long[6];
         for (int i = 0; i < bytes.length; i++) {

@@ -70,7 +70,7 @@ final class Pooling {
         int ohw = (int) (g.oh() * g.ow());
         int kk = g.kh() * g.kw();
         int[] map = windowMap(g);
-        int[] argmax = new int[planes * ohw]; // kept by the Function until its backward: not pooled
+        int[] argmax = Arena.ints(planes * ohw); // kept by the Function until its backward, which checks it was not released
         // The window scan is written twice, for float and double: float32 is compared as float (the
         // same argmax as PyTorch, no double copy of the input); float64 keeps exact comparisons.
         if (a.dataType() == DataType.FLOAT) {
