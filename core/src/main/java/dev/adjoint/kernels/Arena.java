@@ -145,16 +145,21 @@ public final class Arena implements AutoCloseable {
      * current step's or a live ended step's), or null when the array is not pooled memory.
      */
     public static Arena ownerOf(INDArray array) {
+        return liveArena(a -> a.owns(array));
+    }
+
+    /** The first live arena on this thread (explicit, current step's, ended steps') that {@code lent} accepts, or null. */
+    private static Arena liveArena(java.util.function.Predicate<Arena> lent) {
         Arena e = EXPLICIT.get();
-        if (e != null && e.owns(array)) {
+        if (e != null && lent.test(e)) {
             return e;
         }
         Steps s = STEPS.get();
-        if (s.current != null && s.current.owns(array)) {
+        if (s.current != null && lent.test(s.current)) {
             return s.current;
         }
         for (Arena a : s.ended) {
-            if (a.owns(array)) {
+            if (lent.test(a)) {
                 return a;
             }
         }
@@ -184,20 +189,7 @@ public final class Arena implements AutoCloseable {
 
     /** The live arena on this thread that lent {@code ints} ({@link #ints}), or null when it is not pooled. */
     public static Arena ownerOf(int[] ints) {
-        Arena e = EXPLICIT.get();
-        if (e != null && e.lentInts.contains(ints)) {
-            return e;
-        }
-        Steps s = STEPS.get();
-        if (s.current != null && s.current.lentInts.contains(ints)) {
-            return s.current;
-        }
-        for (Arena a : s.ended) {
-            if (a.lentInts.contains(ints)) {
-                return a;
-            }
-        }
-        return null;
+        return liveArena(a -> a.lentInts.contains(ints));
     }
 
     /** Gives back this thread's step arenas and drops its pooled arrays so the garbage collector can free them (e.g. after training). */

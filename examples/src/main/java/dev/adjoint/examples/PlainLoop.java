@@ -58,6 +58,7 @@ final class PlainLoop {
         SGD optimizer = new SGD(model.parameters(), 0.01, 0.9);
         long[] nanos = new long[steps];
         long rssAtReport = -1;
+        long heapAtReport = -1;
         double loss = 0;
         for (int step = 0; step < steps; step++) {
             long t0 = System.nanoTime();
@@ -69,9 +70,11 @@ final class PlainLoop {
             nanos[step] = System.nanoTime() - t0;
             if (step + 1 == report) {
                 rssAtReport = residentBytes();
+                heapAtReport = Bench.heapResidentKb() * 1024;
             }
         }
         long rssAtEnd = residentBytes();
+        long heapAtEnd = Bench.heapResidentKb() * 1024;
         // ----
 
         long[] steady = Arrays.copyOfRange(nanos, report, steps);
@@ -82,6 +85,7 @@ final class PlainLoop {
         System.out.printf("steady step (steps %d-%d): median %.2f ms, mean %.2f ms%n", report + 1, steps, median, mean);
         System.out.printf("resident memory: step %d %s, step %d %s, ratio %s%n", report, mb(rssAtReport), steps, mb(rssAtEnd),
                 rssAtReport > 0 && rssAtEnd > 0 ? String.format("%.2f", (double) rssAtEnd / rssAtReport) : "n/a");
+        System.out.printf("  of which the Java heap's pages: %s and %s (the rest: ND4J's memory, native libraries, JIT code)%n", mb(heapAtReport), mb(heapAtEnd));
         System.out.printf("threads: %d processors; kernels: %s%n", Runtime.getRuntime().availableProcessors(), dev.adjoint.kernels.Kernels.get());
     }
 
