@@ -65,10 +65,11 @@ final class SampleKernels {
         INDArray y = Arena.allocate(DataType.FLOAT, n, o, oh, ow);
         FloatPointer yp = Blas.pointer(y);
         float[] bias = b == null ? null : Host.floats(b);
+        // one view each for all chunks: they only use absolute gets and puts, which keep no state
+        FloatBuffer xv = Host.floatView(xd);
+        FloatBuffer yv = Host.floatView(y);
         Parallel.forEach(n, SAMPLES_PER_CHUNK, (chunk, from, to) -> {
             Column col = Column.of(k, pix);
-            FloatBuffer xv = Host.floatView(xd);
-            FloatBuffer yv = Host.floatView(y);
             for (int s = from; s < to; s++) {
                 col.gather(xv, s * chw, chw, map, runs);
                 if (bias != null) {
@@ -98,9 +99,9 @@ final class SampleKernels {
         INDArray y = Arena.allocate(DataType.FLOAT, n, o, outH, outW);
         int yhw = o * outPix;
         float[] bias = b == null ? null : Host.floats(b);
+        FloatBuffer yv = Host.floatView(y); // shared by the chunks: absolute puts only
         Parallel.forEach(n, SAMPLES_PER_CHUNK, (chunk, from, to) -> {
             Column col = Column.of(k, pix);
-            FloatBuffer yv = Host.floatView(y);
             float[] image = col.image(yhw);
             for (int s = from; s < to; s++) {
                 Blas.sgemm(true, false, k, pix, cin, 1f, wp, 0, k, xp, (long) s * cin * pix, pix, 0f, col.nat, 0, pix);
@@ -141,9 +142,9 @@ final class SampleKernels {
         int chunks = Parallel.chunks(n, SAMPLES_PER_CHUNK);
         // chunk 0 sums into gw, chunk c > 0 into row c - 1 of the partial sums
         FloatPointer partials = chunks > 1 ? Blas.pointer(Arena.allocate(DataType.FLOAT, chunks - 1, (long) o * k)) : null;
+        FloatBuffer xv = Host.floatView(xd); // shared by the chunks: absolute gets only
         Parallel.forEach(n, SAMPLES_PER_CHUNK, (chunk, from, to) -> {
             Column col = Column.of(k, pix);
-            FloatBuffer xv = Host.floatView(xd);
             FloatPointer sum = chunk == 0 ? gwp : partials;
             long at = chunk == 0 ? 0 : (long) (chunk - 1) * o * k;
             for (int s = from; s < to; s++) {
