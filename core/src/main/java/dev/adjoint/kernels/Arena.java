@@ -101,8 +101,8 @@ public final class Arena implements AutoCloseable {
      * JVM also lets the JVM size its heap to the training loop ({@link HeapSizing}).
      */
     public static void endOfStep() {
-        HeapSizing.afterFirstStep();
         if (EXPLICIT.get() != null) {
+            HeapSizing.afterFirstStep();
             return;
         }
         Steps s = STEPS.get();
@@ -113,6 +113,7 @@ public final class Arena implements AutoCloseable {
             s.ended.removeFirst().close();
         }
         s.current = new Arena(POOL.get(), true);
+        HeapSizing.afterFirstStep(); // last: the step's memory bookkeeping is done whatever happens here
     }
 
     /**

@@ -40,6 +40,15 @@ public final class HeapSizing {
         }
     }
 
+    /**
+     * Throws {@link IllegalArgumentException} when {@code -Dadjoint.resizeHeap} is neither
+     * {@code true} nor {@code false}; optimizers call it when they are made, so the error comes
+     * before any step rather than after a step's updates.
+     */
+    public static void checkProperty() {
+        enabled(System.getProperty(PROPERTY));
+    }
+
     /** Whether the first step has ended in this JVM (and the collection, if enabled, ran). */
     public static boolean done() {
         return DONE.get();

@@ -1,6 +1,7 @@
 package dev.adjoint.optim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.adjoint.DType;
@@ -11,6 +12,24 @@ import org.junit.jupiter.api.Test;
 
 /** Optimizer steps against values computed by hand from the update rules. */
 class OptimizerTest {
+    @Test
+    void aMistypedResizeHeapPropertyFailsWhenTheOptimizerIsMadeNotInItsFirstStep() {
+        String before = System.getProperty("adjoint.resizeHeap");
+        System.setProperty("adjoint.resizeHeap", "yes");
+        try {
+            Tensor w = Tensor.of(DType.FLOAT64, new double[] {1, 2}, 2).requiresGrad(true);
+            assertThatThrownBy(() -> new SGD(List.of(w), 0.1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("adjoint.resizeHeap=yes");
+            assertThat(w.toDoubleArray()).containsExactly(1, 2);
+        } finally {
+            if (before == null) {
+                System.clearProperty("adjoint.resizeHeap");
+            } else {
+                System.setProperty("adjoint.resizeHeap", before);
+            }
+        }
+    }
+
     static Tensor param(double v) {
         return Tensor.of(DType.FLOAT64, new double[] {v}, 1).requiresGrad(true);
     }
