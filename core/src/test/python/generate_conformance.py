@@ -171,6 +171,26 @@ def misc_cases(rng):
     return out
 
 
+def bce_cases():
+    """BCELoss where the composite of log and clamp fails: probabilities of exactly 0 and 1, and p (1 - p) below
+    PyTorch's 1e-12 floor; twice through a sigmoid from large logits (a float32 sigmoid is 1.0 from a logit of 17)."""
+    out = []
+    p = torch.tensor([[0.0, 1.0, 1e-13, 1 - 1e-13], [0.5, 0.25, 1e-300, 0.999]], requires_grad=True)
+    target = torch.tensor([[1.0, 0.0, 1.0, 0.0], [0.3, 1.0, 0.0, 1.0]])
+    for tgt in [target, torch.ones(2, 4), torch.zeros(2, 4)]:
+        y = F.binary_cross_entropy(p, tgt)
+        (gx,) = torch.autograd.grad(y, [p])
+        out.append({"op": "binary_cross_entropy", "params": {"through_sigmoid": False}, "inputs": {"x": t(p), "target": t(tgt)},
+                    "expected": {"y": t(y), "grad_x": t(gx)}})
+    logits = torch.tensor([[-40.0, -17.0, 0.0, 3.0], [17.0, 40.0, -800.0, 800.0]], requires_grad=True)
+    for tgt in [torch.ones(2, 4), torch.tensor([[1.0, 0.0, 0.5, 1.0], [0.0, 1.0, 1.0, 0.0]])]:
+        y = F.binary_cross_entropy(torch.sigmoid(logits), tgt)
+        (gx,) = torch.autograd.grad(y, [logits])
+        out.append({"op": "binary_cross_entropy", "params": {"through_sigmoid": True}, "inputs": {"x": t(logits), "target": t(tgt)},
+                    "expected": {"y": t(y), "grad_x": t(gx)}})
+    return out
+
+
 def main(folder):
     os.makedirs(folder, exist_ok=True)
     torch.manual_seed(20261122)
@@ -190,6 +210,8 @@ def main(folder):
         json.dump(invalid_cases(), f)
     with open(os.path.join(folder, "own_misc.json"), "w") as f:
         json.dump(misc_cases(rng), f)
+    with open(os.path.join(folder, "own_bce.json"), "w") as f:
+        json.dump(bce_cases(), f)
 
 
 if __name__ == "__main__":

@@ -582,15 +582,27 @@ public final class F {
     }
 
     /**
-     * Binary cross-entropy of probabilities {@code x} in [0, 1], mean over all elements, each log
-     * clamped at -100 as PyTorch does, so a probability of exactly 0 or 1 gives a finite loss.
+     * Binary cross-entropy of probabilities {@code x} in [0, 1], mean over all elements, as PyTorch's
+     * {@code F.binary_cross_entropy}: each log clamped at -100, so a probability of exactly 0 or 1
+     * gives a finite loss, and a finite gradient there (PyTorch's closed form, see {@code BinaryCrossEntropy}).
+     *
+     * @throws IllegalArgumentException when the shapes or dtypes differ, the input is empty, or a
+     *     value of {@code x} is outside [0, 1] or NaN (as PyTorch, which refuses them)
      */
     public static Tensor binaryCrossEntropy(Tensor x, Tensor target) {
         checkSameShape("binaryCrossEntropy", x, target);
         Broadcast.check("binaryCrossEntropy", x, target);
-        Tensor logP = clamp(log(x), -100, Double.POSITIVE_INFINITY);
-        Tensor logQ = clamp(log(sub(Tensor.scalar(1, x.dtype()), x)), -100, Double.POSITIVE_INFINITY);
-        return neg(mean(add(mul(target, logP), mul(sub(Tensor.scalar(1, x.dtype()), target), logQ))));
+        if (x.numel() == 0) {
+            throw new IllegalArgumentException("binaryCrossEntropy: the input " + Shapes.str(x.shape()) + " is empty");
+        }
+        double lo = x.data().minNumber().doubleValue();
+        double hi = x.data().maxNumber().doubleValue();
+        if (!(lo >= 0 && hi <= 1) || x.data().isNaN().any()) {
+            throw new IllegalArgumentException("binaryCrossEntropy: the input x " + Shapes.str(x.shape())
+                    + " must hold probabilities in [0, 1] (e.g. a sigmoid's output), got values from " + lo + " to " + hi
+                    + "; for logits use binaryCrossEntropyWithLogits");
+        }
+        return new dev.adjoint.ops.loss.BinaryCrossEntropy().apply(x, target);
     }
 
     /** Class indices from a 1-D tensor of whole numbers; a clear error for anything else. */

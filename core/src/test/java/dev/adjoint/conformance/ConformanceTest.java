@@ -164,6 +164,8 @@ class ConformanceTest {
                 return F.logSoftmax(x, p.get("dim").asInt());
             case "mse_loss":
                 return F.mseLoss(x, tensor(inputs.get("target"), false));
+            case "binary_cross_entropy":
+                return F.binaryCrossEntropy(p.get("through_sigmoid").asBoolean() ? F.sigmoid(x) : x, tensor(inputs.get("target"), false));
             case "batch_norm2d":
                 return F.batchNorm2d(x, null, null, w, b, p.get("training").asBoolean(), 0.1, p.get("eps").asDouble());
             default:
