@@ -35,10 +35,10 @@ public final class DataLoader implements Iterable<Batch> {
         this(dataset, batchSize, false, 0, false);
     }
 
-    /** Number of batches per epoch. */
+    /** Number of batches per epoch (counted in {@code long}: a batch size near {@code Integer.MAX_VALUE} cannot overflow it). */
     public int batches() {
-        int n = dataset.size();
-        return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
+        long n = dataset.size();
+        return (int) (dropLast ? n / batchSize : (n + batchSize - 1) / batchSize);
     }
 
     public Dataset dataset() {
@@ -64,7 +64,12 @@ public final class DataLoader implements Iterable<Batch> {
         epoch++;
         int total = batches();
         long[] shape = dataset.exampleShape();
-        int exampleSize = (int) dev.adjoint.Shapes.numel(shape);
+        long exampleLength = dev.adjoint.Shapes.numel(shape);
+        if ((long) Math.min(batchSize, n) * exampleLength > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("DataLoader: a batch of " + Math.min(batchSize, n) + " examples of shape "
+                    + java.util.Arrays.toString(shape) + " holds more values than one array can (2^31); use a smaller batch size");
+        }
+        int exampleSize = (int) exampleLength;
         return new Iterator<>() {
             private int next;
 
@@ -80,8 +85,8 @@ public final class DataLoader implements Iterable<Batch> {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                int from = next * batchSize;
-                int b = Math.min(batchSize, n - from);
+                int from = (int) ((long) next * batchSize); // < n: next < batches()
+                int b = (int) Math.min(batchSize, (long) n - from);
                 next++;
                 if (staging.length < b * exampleSize) {
                     staging = new float[b * exampleSize];

@@ -83,8 +83,17 @@ public final class Mnist {
 
     private static DataInputStream open(Path p) throws IOException {
         Path gz = p.resolveSibling(p.getFileName() + ".gz");
+        for (Path f : new Path[] {p, gz}) {
+            if (Files.isDirectory(f)) {
+                throw new IOException(f.toAbsolutePath() + ": is a folder, not an MNIST IDX file");
+            }
+        }
         if (!Files.exists(p) && Files.exists(gz)) {
-            return new DataInputStream(new GZIPInputStream(Files.newInputStream(gz), 1 << 16));
+            try {
+                return new DataInputStream(new GZIPInputStream(Files.newInputStream(gz), 1 << 16));
+            } catch (java.util.zip.ZipException | EOFException e) { // the stream's own message names no file
+                throw new IOException(gz + ": not a readable gzip file (" + e.getMessage() + ")", e);
+            }
         }
         if (!Files.exists(p)) {
             throw new IOException("MNIST file not found: " + p.toAbsolutePath());
@@ -97,6 +106,8 @@ public final class Mnist {
             return in.readInt();
         } catch (EOFException e) {
             throw new IOException(p + " is truncated: it ends inside the header (" + what + ")", e);
+        } catch (IOException e) { // a damaged .gz: the stream's own message names no file
+            throw new IOException(p + " (or its .gz): cannot be read: " + e.getMessage(), e);
         }
     }
 
@@ -113,7 +124,12 @@ public final class Mnist {
                         + size + " bytes" + (size < headerBytes + length ? " (truncated)" : ""));
             }
         }
-        byte[] buf = in.readNBytes(length);
+        byte[] buf;
+        try {
+            buf = in.readNBytes(length);
+        } catch (IOException e) { // a damaged .gz: the stream's own message names no file
+            throw new IOException(p + " (or its .gz): cannot be read: " + e.getMessage(), e);
+        }
         if (buf.length < length) {
             throw new IOException(p + " is truncated: expected " + what + " (" + length + " bytes) but it ends after " + buf.length);
         }

@@ -7,7 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /** Which {@link Kernels} run: read once from {@code -Dadjoint.kernels}, switched by tests through {@link Kernels#use}. */
 public final class Selection {
     /** The system property naming the kernels: {@code fast} (the default) or {@code reference}. */
-    public static final String PROPERTY = "adjoint.kernels";
+    public static final String PROPERTY = Settings.KERNELS;
 
     static final Kernels REFERENCE = new ReferenceKernels();
     private static volatile Kernels fast;
@@ -24,6 +24,7 @@ public final class Selection {
         }
         k = chosen;
         if (k == null) {
+            Settings.checkAll(); // every property, before any of them acts
             k = chosen = fromProperty(System.getProperty(PROPERTY, "fast"));
         }
         return k;
@@ -40,6 +41,7 @@ public final class Selection {
     static Kernels fast() {
         Kernels k = fast;
         if (k == null) {
+            Settings.checkAll();
             // The CPU kernels call OpenBLAS on ND4J's memory: only ND4J's native CPU backend has that memory on the host.
             boolean nativeCpu = Nd4j.getBackend().getClass().getName().equals("org.nd4j.linalg.cpu.nativecpu.CpuBackend");
             k = fast = nativeCpu ? new CpuKernels() : REFERENCE;

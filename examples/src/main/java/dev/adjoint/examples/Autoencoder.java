@@ -56,15 +56,21 @@ public final class Autoencoder {
         TensorDataset test = data[1];
         Init.manualSeed(seed);
         Sequential model = model();
+        Guards.requireExamples("autoencoder", "training set", train);
+        if (o.get("save") != null) {
+            Guards.requireRoom("autoencoder", "save", Path.of(o.get("save")), Checkpoints.sizeOf(model));
+        }
         System.out.println(model);
         Adam optimizer = new Adam(model.parameters(), o.getDouble("lr"));
         DataLoader loader = new DataLoader(train, o.getInt("batch-size"), true, seed, false);
+        Guards.requireBatches("autoencoder", loader);
         List<Double> steps = new ArrayList<>();
         List<Double> losses = new ArrayList<>();
         double mse = 0;
         for (int epoch = 1; epoch <= o.getInt("epochs"); epoch++) {
             double sum = 0;
             int seen = 0;
+            int step = 0;
             long start = System.nanoTime();
             try (ProgressBar bar = new ProgressBarBuilder().setTaskName("epoch " + epoch).setInitialMax(loader.batches())
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().setUnit(" batches", 1).build()) {
@@ -74,6 +80,7 @@ public final class Autoencoder {
                     loss.backward();
                     optimizer.step();
                     double l = loss.item();
+                    Guards.requireFinite("autoencoder", "loss", l, epoch, ++step, "try a smaller --lr (now " + o.get("lr") + ")");
                     sum += l * b.size();
                     seen += b.size();
                     steps.add((double) steps.size());
@@ -91,7 +98,7 @@ public final class Autoencoder {
         writeGrid(model, test, out.resolve("reconstructions.png"));
         System.out.println("plots: " + out.resolve("loss.png") + ", " + out.resolve("reconstructions.png"));
         if (o.get("save") != null) {
-            Checkpoints.save(model, Path.of(o.get("save")));
+            Guards.saveOrFallback("autoencoder", model, Path.of(o.get("save")), java.util.Map.of());
         }
         System.out.printf("test mse: %.5f%n", mse);
     }

@@ -55,7 +55,7 @@ public final class Bench {
 
         String only = o.get("only");
         if (!List.of("all", "lenet", "autoencoder", "conv", "layers").contains(only)) {
-            throw new IllegalArgumentException("bench: --only must be all, lenet, autoencoder, conv or layers, got " + only);
+            throw new Options.Invalid("bench: --only must be all, lenet, autoencoder, conv or layers, got " + only);
         }
         Tensor x = Tensor.rand(1, DType.FLOAT32, 64, 1, 28, 28);
         if (only.equals("layers")) {

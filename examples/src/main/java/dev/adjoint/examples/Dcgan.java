@@ -74,6 +74,10 @@ final class Dcgan {
         Init.manualSeed(seed);
         Sequential g = generator();
         Sequential d = discriminator();
+        Guards.requireExamples("dcgan", "training set", data[0]);
+        if (o.get("save") != null) {
+            Guards.requireRoom("dcgan", "save", Path.of(o.get("save"), "generator.safetensors"), Checkpoints.sizeOf(g) + Checkpoints.sizeOf(d));
+        }
         System.out.println(g);
         System.out.println(d);
         Adam optG = new Adam(g.parameters(), 2e-4, 0.5, 0.999, 1e-8, 0);
@@ -97,6 +101,8 @@ final class Dcgan {
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().setUnit(" batches", 1).build()) {
                 for (Batch b : loader) {
                     double[] losses = step(g, d, optG, optD, bce, b.inputs().mul(2).sub(1), noise.nextLong());
+                    Guards.requireFinite("dcgan", "discriminator's loss", losses[0], epoch, n + 1, "the two networks diverged; try another --seed");
+                    Guards.requireFinite("dcgan", "generator's loss", losses[1], epoch, n + 1, "the two networks diverged; try another --seed");
                     dSum += losses[0];
                     gSum += losses[1];
                     n++;
@@ -116,8 +122,8 @@ final class Dcgan {
         System.out.println("images: " + out.resolve("epoch-" + o.getInt("epochs") + ".png") + "; plots: " + out.resolve("d-loss.png") + ", "
                 + out.resolve("g-loss.png"));
         if (o.get("save") != null) {
-            Checkpoints.save(g, Path.of(o.get("save"), "generator.safetensors"));
-            Checkpoints.save(d, Path.of(o.get("save"), "discriminator.safetensors"));
+            Guards.saveOrFallback("dcgan", g, Path.of(o.get("save"), "generator.safetensors"), Map.of());
+            Guards.saveOrFallback("dcgan", d, Path.of(o.get("save"), "discriminator.safetensors"), Map.of());
             System.out.println("saved: " + o.get("save"));
         }
         if (o.get("samples") != null) {

@@ -23,6 +23,7 @@ import dev.adjoint.autograd.Profiler;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -31,6 +32,12 @@ import me.tongfei.progressbar.ProgressBarStyle;
 public final class LeNet {
     private LeNet() {
     }
+
+    /** LeNet's outputs: ten digits. */
+    static final int CLASSES = 10;
+
+    /** The class names MNIST's labels stand for, as a checkpoint records them. */
+    static final List<String> DIGITS = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
 
     /** The network, in the layer order of the original paper (ReLU and max pooling instead of tanh and subsampling). */
     public static Sequential model() {
@@ -60,12 +67,23 @@ public final class LeNet {
             throw new Options.Invalid("lenet: --epochs 0 trains nothing; give --load FILE to evaluate a checkpoint, or at least one epoch");
         }
         long seed = o.getInt("seed");
+        List<String> classNames = DIGITS;
         Dataset train;
         Dataset test;
         if (o.get("image-folder") != null) { // the user's own digits: DIR/train/<digit>/*.png and DIR/test/<digit>/*.png
             Path dir = Path.of(o.get("image-folder"));
-            train = new ImageFolder(dir.resolve("train"), 1, Predict.TO_MNIST, seed);
-            test = new ImageFolder(dir.resolve("test"), 1, Predict.TO_MNIST, seed);
+            if (!java.nio.file.Files.isDirectory(dir)) {
+                throw new Options.Invalid("lenet: --image-folder " + dir + " is not a folder");
+            }
+            ImageFolder trainFolder = new ImageFolder(dir.resolve("train"), 1, Predict.TO_MNIST, seed);
+            if (trainFolder.classes().size() > CLASSES) {
+                throw new Options.Invalid("lenet: --image-folder " + dir.resolve("train") + " holds " + trainFolder.classes().size()
+                        + " class folders; LeNet has " + CLASSES + " outputs");
+            }
+            // the test set is labelled by the training set's classes, so a test folder with only some of them still means the same digits
+            test = ImageFolder.builder(dir.resolve("test")).transform(Predict.TO_MNIST).seed(seed).classes(trainFolder.classes()).build();
+            train = trainFolder;
+            classNames = trainFolder.classes();
             System.out.println("train: " + train + "\ntest: " + test);
         } else {
             TensorDataset[] data = MnistFiles.load(o);
@@ -73,8 +91,13 @@ public final class LeNet {
             test = data[1];
         }
 
+        Guards.requireExamples("lenet", "training set", train);
+        Guards.requireExamples("lenet", "test set", test);
         Init.manualSeed(seed);
         Sequential model = model();
+        if (o.get("save") != null) {
+            Guards.requireRoom("lenet", "save", Path.of(o.get("save")), Checkpoints.sizeOf(model));
+        }
         if (o.get("load") != null) {
             Checkpoints.load(model, Path.of(o.get("load")));
             System.out.println("loaded: " + o.get("load"));
@@ -83,6 +106,7 @@ public final class LeNet {
         SGD optimizer = new SGD(model.parameters(), o.getDouble("lr"), o.getDouble("momentum"));
         Losses.CrossEntropyLoss lossFn = new Losses.CrossEntropyLoss();
         DataLoader loader = new DataLoader(train, o.getInt("batch-size"), true, seed, false);
+        Guards.requireBatches("lenet", loader);
 
         List<Double> steps = new ArrayList<>();
         List<Double> losses = new ArrayList<>();
@@ -96,6 +120,7 @@ public final class LeNet {
             model.train();
             double lossSum = 0;
             int seen = 0;
+            int step = 0;
             long start = System.nanoTime();
             try (ProgressBar bar = new ProgressBarBuilder().setTaskName("epoch " + epoch).setInitialMax(loader.batches())
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().setUnit(" batches", 1).build()) {
@@ -115,6 +140,7 @@ public final class LeNet {
                         optimizer.step();
                     }
                     double l = loss.item();
+                    Guards.requireFinite("lenet", "loss", l, epoch, ++step, "try a smaller --lr (now " + o.get("lr") + ")");
                     int size = b.size();
                     lossSum += l * size;
                     seen += size;
@@ -140,7 +166,7 @@ public final class LeNet {
         Plots.line(out.resolve("accuracy.png"), "LeNet-5 test accuracy", "epoch", "accuracy", epochsAxis, accuracies);
         System.out.println("plots: " + out.resolve("loss.png") + ", " + out.resolve("accuracy.png"));
         if (o.get("save") != null) {
-            Checkpoints.save(model, Path.of(o.get("save")));
+            Guards.saveOrFallback("lenet", model, Path.of(o.get("save")), Map.of("classes", Checkpoints.encodeList(classNames)));
             System.out.println("saved: " + o.get("save"));
         }
         System.out.printf("test accuracy: %.4f%n", accuracy);

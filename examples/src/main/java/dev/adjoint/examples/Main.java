@@ -14,11 +14,42 @@ public final class Main {
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         try {
+            dev.adjoint.kernels.Settings.checkAll(); // a mistyped -Dadjoint.* property: one line before any work
             run(args[0], rest);
-        } catch (Options.Invalid e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
+        } catch (Throwable e) {
+            System.err.println(oneLine(e));
+            System.exit(exitStatus(e));
         }
+    }
+
+    /**
+     * The status a failure ends the program with: 1 when training ran and failed (a NaN loss, a
+     * save that went to the fallback file), 2 for what the user can fix (an option, a file, a
+     * system property), and the JVM's own 1 for anything else.
+     */
+    static int exitStatus(Throwable e) {
+        if (e instanceof Guards.Failed) {
+            return 1;
+        }
+        return userError(e) ? 2 : 1;
+    }
+
+    /** The message alone for the user's errors; the stack trace too for a bug of ours. */
+    static String oneLine(Throwable e) {
+        Throwable cause = e instanceof ExceptionInInitializerError && e.getCause() != null ? e.getCause() : e;
+        if (e instanceof Guards.Failed || userError(e)) {
+            String m = cause.getMessage();
+            return m == null || m.isBlank() ? cause.toString() : m;
+        }
+        java.io.StringWriter trace = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(trace));
+        return trace.toString().strip();
+    }
+
+    private static boolean userError(Throwable e) {
+        Throwable cause = e instanceof ExceptionInInitializerError && e.getCause() != null ? e.getCause() : e;
+        return cause instanceof Options.Invalid || cause instanceof java.io.IOException || cause instanceof java.io.UncheckedIOException
+                || cause instanceof IllegalArgumentException || cause instanceof IllegalStateException;
     }
 
     private static void run(String name, String[] rest) throws Exception {

@@ -50,6 +50,9 @@ public final class MnistFiles {
 
     /** Returns {@code dir} once it holds the four verified files. */
     public static Path ensure(Path dir) throws IOException, InterruptedException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IOException("MNIST: " + dir.toAbsolutePath() + " is a file; --data names the folder that holds (or will hold) the four IDX files");
+        }
         Files.createDirectories(dir);
         boolean ok = true;
         for (Map.Entry<String, String> e : SHA256.entrySet()) {

@@ -18,8 +18,9 @@ import java.util.stream.Stream;
 
 /**
  * Classifies image files with a trained LeNet: {@code predict --load lenet.safetensors PATH...}, where
- * a PATH is an image, a folder of images, or a folder of class folders named by digit (then the last
- * line is the accuracy). Images are converted as the training data was: grayscale, 28x28 (resized
+ * a PATH is an image, a folder of images, or a folder of class folders (then the last line is the
+ * accuracy). Classes are named as the checkpoint records them ({@code lenet --save} writes the
+ * training set's class names into it); a checkpoint without names means the digits 0-9. Images are converted as the training data was: grayscale, 28x28 (resized
  * when needed), values in [0, 1].
  */
 final class Predict {
@@ -53,9 +54,11 @@ final class Predict {
         if (paths.isEmpty()) {
             throw new Options.Invalid("predict: give at least one image file or folder");
         }
+        Path checkpoint = Path.of(o.get("load"));
         Sequential model = LeNet.model();
-        Checkpoints.load(model, Path.of(o.get("load")));
+        Checkpoints.load(model, checkpoint);
         model.eval();
+        List<String> names = classNames(checkpoint);
         int right = 0;
         int labelled = 0;
         for (String p : paths) {
@@ -64,24 +67,50 @@ final class Predict {
                 throw new Options.Invalid("predict: " + p + " does not exist");
             }
             if (Files.isDirectory(path) && hasSubfolders(path)) {
-                ImageFolder folder = new ImageFolder(path, 1, TO_MNIST, 0);
+                // labelled by the checkpoint's class names, so a folder holding only some classes keeps their meaning
+                ImageFolder folder = ImageFolder.builder(path).transform(TO_MNIST).classes(names).build();
                 for (int i = 0; i < folder.size(); i++) {
                     float[] x = new float[784];
                     folder.copyInput(i, x, 0);
-                    int predicted = report(model, folder.file(i), x);
+                    int predicted = report(model, names, folder.file(i), x);
                     labelled++;
-                    right += folder.classes().get(folder.label(i)).equals(Integer.toString(predicted)) ? 1 : 0;
+                    right += predicted == folder.label(i) ? 1 : 0;
                 }
             } else {
-                for (Path file : Files.isDirectory(path) ? images(path) : List.of(path)) {
+                List<Path> files = Files.isDirectory(path) ? images(path) : List.of(path);
+                if (files.isEmpty()) {
+                    throw new Options.Invalid("predict: " + p + " holds no image files (.png, .jpg, .jpeg, .bmp, .gif) and no class folders");
+                }
+                for (Path file : files) {
                     Image img = TO_MNIST.apply(ImageFolder.read(file, 1), new Random(0));
-                    report(model, file, img.data());
+                    report(model, names, file, img.data());
                 }
             }
         }
         if (labelled > 0) {
             System.out.printf(Locale.ROOT, "accuracy: %.4f%n", right / (double) labelled);
         }
+    }
+
+    /**
+     * The class names the checkpoint was trained with ({@code lenet --save} records them), else the
+     * digits: then a class folder must be named by its class index.
+     */
+    static List<String> classNames(Path checkpoint) throws java.io.IOException {
+        String recorded = Checkpoints.metadata(checkpoint).get("classes");
+        if (recorded == null) {
+            return LeNet.DIGITS;
+        }
+        List<String> names;
+        try {
+            names = Checkpoints.decodeList(recorded);
+        } catch (java.io.IOException e) {
+            throw new java.io.IOException(checkpoint + ": its class names are unreadable (" + e.getMessage() + ")", e);
+        }
+        if (names.isEmpty() || names.size() > LeNet.CLASSES) {
+            throw new java.io.IOException(checkpoint + ": it names " + names.size() + " classes; LeNet has " + LeNet.CLASSES + " outputs");
+        }
+        return names;
     }
 
     private static boolean hasSubfolders(Path dir) throws java.io.IOException {
@@ -97,8 +126,8 @@ final class Predict {
         }
     }
 
-    /** Prints {@code PATH: CLASS (confidence C)} and returns the class. */
-    private static int report(Sequential model, Path file, float[] x) {
+    /** Prints {@code PATH: CLASS (confidence C)} and returns the class index. */
+    private static int report(Sequential model, List<String> names, Path file, float[] x) {
         double[] p;
         try (GradMode.Scope g = GradMode.disabled()) {
             double[] v = new double[784];
@@ -108,12 +137,12 @@ final class Predict {
             p = model.forward(Tensor.of(v, 1, 1, 28, 28)).softmax(1).toDoubleArray();
         }
         int best = 0;
-        for (int c = 1; c < p.length; c++) {
+        for (int c = 1; c < names.size(); c++) { // outputs beyond the trained classes are not answers
             if (p[c] > p[best]) {
                 best = c;
             }
         }
-        System.out.printf(Locale.ROOT, "%s: %d (confidence %.3f)%n", file, best, p[best]);
+        System.out.printf(Locale.ROOT, "%s: %s (confidence %.3f)%n", file, names.get(best), p[best]);
         return best;
     }
 }

@@ -34,6 +34,9 @@ public final class Tour {
             System.out.println("  --step   only part 5: one training step of a tiny CNN with the backward trace (docs/debug-demo.sh uses it)");
             return;
         }
+        if (args.length > 1 || (args.length == 1 && !args[0].equals("--step"))) {
+            throw new Options.Invalid("tour: unknown option '" + String.join(" ", args) + "' (the tour takes only --step; see --help)");
+        }
         if (args.length > 0 && args[0].equals("--step")) {
             oneTrainingStep();
             System.exit(failures > 0 ? 1 : 0);

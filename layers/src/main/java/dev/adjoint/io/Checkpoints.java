@@ -31,9 +31,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code safetensors.torch.load_file} and {@code model.load_state_dict} (names follow PyTorch's
  * module naming), and adjoint reads what PyTorch writes.
  *
- * <p>Writes are atomic: the file is written to a temporary sibling, flushed to disk, then renamed
- * over the target, so a crash mid-save leaves the previous checkpoint intact. Loading checks the
- * whole file (lengths, offsets, dtypes, names, shapes) before it changes anything.
+ * <p>Writes are atomic: the file is written to a temporary sibling ({@code .NAME.<pid>.<n>.tmp}),
+ * flushed to disk, then renamed over the target, so a crash mid-save leaves the previous checkpoint
+ * intact. A temporary file that a crashed save left behind (its process is gone) is removed by the
+ * next save to the same target. Loading checks the whole file (lengths, offsets, dtypes, names,
+ * shapes) before it changes anything.
+ *
+ * <p>String metadata (e.g. the class names a classifier was trained on) travels in the format's
+ * {@code __metadata__} entry, which PyTorch's loaders ignore: {@link #save(Module, Path, Map)},
+ * {@link #metadata(Path)}.
  */
 public final class Checkpoints {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,6 +50,63 @@ public final class Checkpoints {
     /** Writes the module's state dict to {@code file}. */
     public static void save(Module module, Path file) throws IOException {
         write(module.stateDict(), file);
+    }
+
+    /**
+     * Writes the module's state dict with string metadata (keys other than {@code format} and
+     * {@code writer}, which adjoint sets), e.g. {@code Map.of("classes", Checkpoints.encodeList(names))}.
+     */
+    public static void save(Module module, Path file, Map<String, String> metadata) throws IOException {
+        write(module.stateDict(), file, metadata);
+    }
+
+    /** The bytes {@link #save(Module, Path)} would write for this module, within the header's few hundred bytes. */
+    public static long sizeOf(Module module) {
+        long bytes = 8;
+        for (Map.Entry<String, Tensor> e : module.stateDict().entrySet()) {
+            int width = e.getKey().endsWith("num_batches_tracked") || e.getValue().dtype() == DType.FLOAT64 ? 8 : 4;
+            bytes += e.getValue().numel() * width + 80 + e.getKey().length(); // its data and its header entry
+        }
+        return bytes;
+    }
+
+    /** The string metadata of a safetensors file (without {@code format} and {@code writer}); empty when it has none. */
+    public static Map<String, String> metadata(Path file) throws IOException {
+        JsonNode meta = header(file).get("__metadata__");
+        Map<String, String> out = new LinkedHashMap<>();
+        if (meta != null && meta.isObject()) {
+            meta.fields().forEachRemaining(e -> {
+                if (!e.getKey().equals("format") && !e.getKey().equals("writer") && e.getValue().isTextual()) {
+                    out.put(e.getKey(), e.getValue().asText());
+                }
+            });
+        }
+        return out;
+    }
+
+    /** A list of strings as one metadata value (a JSON array). */
+    public static String encodeList(java.util.List<String> values) {
+        try {
+            return JSON.writeValueAsString(values);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The inverse of {@link #encodeList}; an IOException when the value is not a JSON array of strings. */
+    public static java.util.List<String> decodeList(String value) throws IOException {
+        JsonNode a = JSON.readTree(value);
+        if (a == null || !a.isArray()) {
+            throw new IOException("metadata value is not a JSON array: " + value);
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (JsonNode v : a) {
+            if (!v.isTextual()) {
+                throw new IOException("metadata list holds a non-string: " + v);
+            }
+            out.add(v.asText());
+        }
+        return out;
     }
 
     /** Loads {@code file} into the module; on any error the module is left unchanged. */
@@ -72,6 +135,27 @@ public final class Checkpoints {
 
     /** Writes named tensors as a safetensors file, atomically. */
     public static void write(Map<String, Tensor> tensors, Path file) throws IOException {
+        write(tensors, file, Map.of());
+    }
+
+    /**
+     * Writes named tensors and string metadata as a safetensors file, atomically.
+     *
+     * @throws IOException naming the file when it cannot be written (no space, no permission, a folder in the way)
+     */
+    public static void write(Map<String, Tensor> tensors, Path file, Map<String, String> metadata) throws IOException {
+        try {
+            writeAtomically(tensors, file, metadata);
+        } catch (IOException e) {
+            String m = String.valueOf(e.getMessage());
+            throw m.contains(file.toString()) ? e : new IOException(file + ": cannot be written (" + e + ")", e);
+        }
+    }
+
+    private static void writeAtomically(Map<String, Tensor> tensors, Path file, Map<String, String> metadata) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + ": is a folder; a checkpoint needs a file name");
+        }
         ObjectNode header = JSON.createObjectNode();
         long offset = 0;
         Map<String, byte[]> blobs = new LinkedHashMap<>();
@@ -89,7 +173,9 @@ public final class Checkpoints {
             offset += bytes.length;
             blobs.put(e.getKey(), bytes);
         }
-        header.putObject("__metadata__").put("format", "pt").put("writer", "adjoint");
+        ObjectNode meta = header.putObject("__metadata__");
+        metadata.forEach(meta::put);
+        meta.put("format", "pt").put("writer", "adjoint");
         byte[] json = JSON.writeValueAsBytes(header);
         int padded = (json.length + 7) / 8 * 8; // align the data section to 8 bytes
         byte[] headerBytes = new byte[padded];
@@ -100,7 +186,9 @@ public final class Checkpoints {
         // an existing one keeps its own
         Path target = Files.isSymbolicLink(file) ? file.toRealPath() : file.toAbsolutePath();
         Files.createDirectories(target.getParent());
-        Path tmp = target.resolveSibling("." + target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
+        removeStaleTemporaries(target);
+        Path tmp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + Long.toHexString(System.nanoTime()) + ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
                 ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
@@ -122,6 +210,36 @@ public final class Checkpoints {
             }
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Deletes {@code .NAME.<pid>.<n>.tmp} siblings of {@code target} whose process has ended (a
+     * save killed midway), and the {@code .NAME.<n>.tmp} ones of versions before the pid was in
+     * the name; a save in progress in a live process is left alone.
+     */
+    private static void removeStaleTemporaries(Path target) throws IOException {
+        String prefix = "." + target.getFileName() + ".";
+        java.util.List<Path> stale = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<Path> siblings = Files.list(target.getParent())) {
+            siblings.forEach(p -> {
+                String n = p.getFileName().toString();
+                if (!n.startsWith(prefix) || !n.endsWith(".tmp")) {
+                    return;
+                }
+                String[] middle = n.substring(prefix.length(), n.length() - 4).split("\\.");
+                if (middle.length == 1 && middle[0].matches("[0-9a-f]+")) {
+                    stale.add(p);
+                } else if (middle.length == 2 && middle[0].matches("[0-9]{1,18}") && middle[1].matches("[0-9a-f]+")) {
+                    long pid = Long.parseLong(middle[0]);
+                    if (pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == false) {
+                        stale.add(p);
+                    }
+                }
+            });
+        }
+        for (Path p : stale) {
+            Files.deleteIfExists(p);
         }
     }
 
@@ -167,26 +285,11 @@ public final class Checkpoints {
      * @throws IOException naming the file, and the tensor where one is at fault, when it is truncated or malformed
      */
     public static Map<String, Tensor> read(Path file) throws IOException {
+        checkReadable(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            JsonNode header = header(file, ch);
             long size = ch.size();
-            if (size < 8) {
-                throw new IOException(file + ": not a safetensors file: " + size + " bytes, shorter than the 8-byte header length");
-            }
-            long headerLen = readAt(ch, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-            if (headerLen <= 0 || headerLen > size - 8 || headerLen > MAX_HEADER) {
-                throw new IOException(file + ": corrupted or truncated: header length " + headerLen + " does not fit in " + size
-                        + " bytes (or exceeds the format's 100 MB)");
-            }
-            ByteBuffer headerBytes = readAt(ch, 8, (int) headerLen);
-            JsonNode header;
-            try {
-                header = JSON.readTree(new String(headerBytes.array(), 0, (int) headerLen, StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new IOException(file + ": corrupted header (not JSON): " + e.getMessage(), e);
-            }
-            if (header == null || !header.isObject()) {
-                throw new IOException(file + ": corrupted header: not a JSON object");
-            }
+            long headerLen = readAt(ch, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong(); // checked by header()
             long dataStart = 8 + headerLen;
             long dataLen = size - dataStart;
             Map<String, Entry> entries = new LinkedHashMap<>();
@@ -204,6 +307,46 @@ public final class Checkpoints {
             }
             return out;
         }
+    }
+
+    private static void checkReadable(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + ": is a folder, not a safetensors file");
+        }
+        if (!Files.isReadable(file)) {
+            throw new IOException(file + ": " + (Files.exists(file) ? "cannot be read (no permission)" : "does not exist"));
+        }
+    }
+
+    private static JsonNode header(Path file) throws IOException {
+        checkReadable(file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return header(file, ch);
+        }
+    }
+
+    /** The checked JSON header. */
+    private static JsonNode header(Path file, FileChannel ch) throws IOException {
+        long size = ch.size();
+        if (size < 8) {
+            throw new IOException(file + ": not a safetensors file: " + size + " bytes, shorter than the 8-byte header length");
+        }
+        long headerLen = readAt(ch, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        if (headerLen <= 0 || headerLen > size - 8 || headerLen > MAX_HEADER) {
+            throw new IOException(file + ": corrupted or truncated: header length " + headerLen + " does not fit in " + size
+                    + " bytes (or exceeds the format's 100 MB)");
+        }
+        ByteBuffer headerBytes = readAt(ch, 8, (int) headerLen);
+        JsonNode header;
+        try {
+            header = JSON.readTree(new String(headerBytes.array(), 0, (int) headerLen, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IOException(file + ": corrupted header (not JSON): " + e.getMessage(), e);
+        }
+        if (header == null || !header.isObject()) {
+            throw new IOException(file + ": corrupted header: not a JSON object");
+        }
+        return header;
     }
 
     /** One tensor's header entry, checked. */

@@ -2,7 +2,7 @@ package dev.adjoint.optim;
 
 import dev.adjoint.Tensor;
 import dev.adjoint.kernels.Arena;
-import dev.adjoint.kernels.HeapSizing;
+import dev.adjoint.kernels.Settings;
 import dev.adjoint.autograd.GradMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +26,7 @@ public abstract class Optimizer {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": no parameters to optimize");
         }
         checkLr(lr);
-        HeapSizing.checkProperty(); // a mistyped -Dadjoint.resizeHeap fails here, not halfway through the first step()
+        Settings.checkAll(); // a mistyped -Dadjoint.* property (e.g. resizeHeap) fails here, not halfway through the first step()
         java.util.Map<Tensor, Integer> seen = new java.util.IdentityHashMap<>();
         for (int i = 0; i < params.size(); i++) {
             Tensor p = params.get(i);

@@ -18,6 +18,11 @@ public final class CenterCrop implements Transform {
     }
 
     @Override
+    public boolean isRandom() {
+        return false;
+    }
+
+    @Override
     public Image apply(Image in, Random random) {
         int top = (int) Math.round((in.height() - height) / 2.0);
         int left = (int) Math.round((in.width() - width) / 2.0);

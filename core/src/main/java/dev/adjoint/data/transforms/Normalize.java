@@ -23,6 +23,11 @@ public final class Normalize implements Transform {
     }
 
     @Override
+    public boolean isRandom() {
+        return false;
+    }
+
+    @Override
     public Image apply(Image in, Random random) {
         if (in.channels() != mean.length) {
             throw new IllegalArgumentException("Normalize: " + mean.length + " channel values for an image of " + in.channels() + " channels");

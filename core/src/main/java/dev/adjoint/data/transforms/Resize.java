@@ -31,6 +31,11 @@ public final class Resize implements Transform {
     }
 
     @Override
+    public boolean isRandom() {
+        return false;
+    }
+
+    @Override
     public Image apply(Image in, Random random) {
         int oh = height;
         int ow = width;

@@ -1,5 +1,7 @@
 package dev.adjoint.data.transforms;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -10,17 +12,63 @@ import java.util.Random;
 public interface Transform {
     Image apply(Image image, Random random);
 
+    /**
+     * Whether the result depends on the generator. {@code ImageFolder} applies the leading
+     * transforms that do not (a resize, a centre crop) once, when it reads the file, and keeps the
+     * smaller image; the rest run each time an image is handed out. A transform of unknown kind (a
+     * lambda) counts as random.
+     */
+    default boolean isRandom() {
+        return true;
+    }
+
     /** This transform, then {@code next}. */
     default Transform then(Transform next) {
-        return (image, random) -> next.apply(apply(image, random), random);
+        return compose(this, next);
     }
 
     /** The transforms in order, as {@code transforms.Compose}. */
     static Transform compose(Transform... steps) {
-        Transform all = (image, random) -> image;
+        List<Transform> flat = new ArrayList<>();
         for (Transform t : steps) {
-            all = all.then(t);
+            flat.addAll(t instanceof Compose c ? c.steps() : List.of(t));
         }
-        return all;
+        return new Compose(List.copyOf(flat));
+    }
+
+    /** Transforms applied one after the other; random when any step is. */
+    record Compose(List<Transform> steps) implements Transform {
+        @Override
+        public Image apply(Image image, Random random) {
+            Image out = image;
+            for (Transform t : steps) {
+                out = t.apply(out, random);
+            }
+            return out;
+        }
+
+        @Override
+        public boolean isRandom() {
+            return steps.stream().anyMatch(Transform::isRandom);
+        }
+
+        /** The leading steps that draw nothing from the generator. */
+        public Transform fixedPrefix() {
+            int k = 0;
+            while (k < steps.size() && !steps.get(k).isRandom()) {
+                k++;
+            }
+            return new Compose(steps.subList(0, k));
+        }
+
+        /** The steps after {@link #fixedPrefix()}. */
+        public Transform rest() {
+            return new Compose(steps.subList(((Compose) fixedPrefix()).steps().size(), steps.size()));
+        }
+
+        @Override
+        public String toString() {
+            return "Compose" + steps;
+        }
     }
 }

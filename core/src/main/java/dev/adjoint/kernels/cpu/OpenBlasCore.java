@@ -37,7 +37,7 @@ import org.bytedeco.openblas.presets.openblas_nolapack.SetNumThreads;
  */
 public final class OpenBlasCore {
     /** System property: {@code auto} (default) repairs the misdetection above, {@code keep} leaves OpenBLAS's own choice. */
-    public static final String PROPERTY = "adjoint.openblas.core";
+    public static final String PROPERTY = dev.adjoint.kernels.Settings.OPENBLAS_CORE;
 
     /** OpenBLAS's x86-64 kernel tables that this class can name; others print as "other". */
     private static final String[] NAMES = {"PRESCOTT", "CORE2", "NEHALEM", "SANDYBRIDGE", "HASWELL", "SKYLAKEX", "COOPERLAKE", "ZEN",
@@ -68,10 +68,7 @@ public final class OpenBlasCore {
      * @throws IllegalArgumentException naming the property and the value otherwise
      */
     static void checkProperty() {
-        String v = System.getProperty(PROPERTY, "auto");
-        if (!v.equals("auto") && !v.equals("keep")) {
-            throw new IllegalArgumentException("-D" + PROPERTY + "=" + v + ": expected 'auto' (repair OpenBLAS's fallback choice) or 'keep'");
-        }
+        dev.adjoint.kernels.Settings.openblasCore();
     }
 
     /** The name of the kernel table OpenBLAS uses now, or "unknown" where it cannot be read. */
@@ -109,7 +106,7 @@ public final class OpenBlasCore {
         try {
             Loader.load(openblas_nolapack.class);
             String before = current();
-            if ("keep".equals(System.getProperty(PROPERTY, "auto")) || System.getenv("OPENBLAS_CORETYPE") != null) {
+            if ("keep".equals(dev.adjoint.kernels.Settings.openblasCore()) || System.getenv("OPENBLAS_CORETYPE") != null) {
                 return before + " (OpenBLAS's choice, kept)";
             }
             if (!before.equals("PRESCOTT")) {

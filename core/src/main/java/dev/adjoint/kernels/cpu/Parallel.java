@@ -30,7 +30,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Parallel {
     /** The system property for the number of threads the kernels use (default: the machine's processors). */
-    public static final String PROPERTY = "adjoint.threads";
+    public static final String PROPERTY = dev.adjoint.kernels.Settings.THREADS;
 
     /** How long an idle worker (or a waiting caller) spins before it starts yielding. */
     static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
@@ -71,19 +71,7 @@ public final class Parallel {
     }
 
     private static int readThreads() {
-        String v = System.getProperty(PROPERTY);
-        if (v == null || v.isBlank()) {
-            return Math.max(1, Runtime.getRuntime().availableProcessors());
-        }
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // falls through to the error below
-        }
-        throw new IllegalArgumentException("-D" + PROPERTY + "=" + v + ": expected a whole number of threads, at least 1");
+        return dev.adjoint.kernels.Settings.threads();
     }
 
     /** How many chunks of {@code chunk} cover {@code n}. */
