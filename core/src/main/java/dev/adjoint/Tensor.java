@@ -78,6 +78,24 @@ public class Tensor {
         return new Tensor(Nd4j.create(values, shape, dtype.nd4j()));
     }
 
+    /** The most elements one tensor can hold: ND4J's and Java's arrays count in {@code int}. */
+    static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
+    /** The shape, when no size is negative and the element count fits in one array. */
+    private static long[] checkShape(String op, long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException(op + ": negative dimension " + d + " in shape " + Shapes.str(shape));
+            }
+            n = d == 0 || n <= MAX_ELEMENTS / d ? n * d : MAX_ELEMENTS + 1;
+        }
+        if (n > MAX_ELEMENTS) {
+            throw new IllegalArgumentException(op + ": shape " + Shapes.str(shape) + " has more elements than one tensor can hold (" + MAX_ELEMENTS + ")");
+        }
+        return shape;
+    }
+
     /** A 1-D float32 tensor of the given values. */
     public static Tensor of(double... values) {
         return of(values, values.length);
@@ -98,7 +116,7 @@ public class Tensor {
     }
 
     public static Tensor zeros(DType dtype, long... shape) {
-        return new Tensor(Nd4j.zeros(dtype.nd4j(), shape));
+        return new Tensor(Nd4j.zeros(dtype.nd4j(), checkShape("Tensor.zeros", shape)));
     }
 
     public static Tensor ones(long... shape) {
@@ -106,17 +124,17 @@ public class Tensor {
     }
 
     public static Tensor ones(DType dtype, long... shape) {
-        return new Tensor(Nd4j.ones(dtype.nd4j(), shape));
+        return new Tensor(Nd4j.ones(dtype.nd4j(), checkShape("Tensor.ones", shape)));
     }
 
     public static Tensor full(DType dtype, double value, long... shape) {
-        return new Tensor(Nd4j.valueArrayOf(shape, value, dtype.nd4j()));
+        return new Tensor(Nd4j.valueArrayOf(checkShape("Tensor.full", shape), value, dtype.nd4j()));
     }
 
     /** Uniform values in [0, 1) from a seeded generator: the same seed gives the same tensor. */
     public static Tensor rand(long seed, DType dtype, long... shape) {
         Random r = new Random(seed);
-        double[] v = new double[Math.toIntExact(Shapes.numel(shape))];
+        double[] v = new double[(int) Shapes.numel(checkShape("Tensor.rand", shape))];
         for (int i = 0; i < v.length; i++) {
             v[i] = r.nextDouble();
         }
@@ -126,7 +144,7 @@ public class Tensor {
     /** Standard normal values from a seeded generator. */
     public static Tensor randn(long seed, DType dtype, long... shape) {
         Random r = new Random(seed);
-        double[] v = new double[Math.toIntExact(Shapes.numel(shape))];
+        double[] v = new double[(int) Shapes.numel(checkShape("Tensor.randn", shape))];
         for (int i = 0; i < v.length; i++) {
             v[i] = r.nextGaussian();
         }
@@ -139,10 +157,18 @@ public class Tensor {
     }
 
     public static Tensor arange(DType dtype, double start, double end, double step) {
+        if (!Double.isFinite(start) || !Double.isFinite(end) || !Double.isFinite(step)) {
+            throw new IllegalArgumentException("arange: start, end and step must be finite, got " + start + ", " + end + ", " + step);
+        }
         if (step == 0 || (end - start) / step < 0) {
             throw new IllegalArgumentException("arange: cannot go from " + start + " to " + end + " by step " + step);
         }
-        int n = (int) Math.ceil((end - start) / step);
+        double count = Math.ceil((end - start) / step);
+        if (count > MAX_ELEMENTS) {
+            throw new IllegalArgumentException("arange: from " + start + " to " + end + " by step " + step + " is " + (long) count
+                    + " values, more than one tensor can hold (" + MAX_ELEMENTS + ")");
+        }
+        int n = (int) count;
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
             v[i] = start + i * step;

@@ -563,12 +563,22 @@ public final class F {
 
     /** Mean negative log-likelihood of class indices, for log-probabilities {@code [N, C]}. */
     public static Tensor nllLoss(Tensor logProbs, int[] target) {
+        checkNotEmptyBatch("nllLoss", logProbs);
         return new NllLoss(target).apply(logProbs);
     }
 
     /** Cross-entropy from logits {@code [N, C]} and class indices, mean over the batch. */
     public static Tensor crossEntropy(Tensor logits, int[] target) {
+        checkNotEmptyBatch("crossEntropy", logits);
         return nllLoss(logSoftmax(logits, 1), target);
+    }
+
+    /** The mean over an empty batch is 0/0: PyTorch returns NaN, which would poison training silently. */
+    private static void checkNotEmptyBatch(String op, Tensor x) {
+        if (x.numel() == 0) {
+            throw new IllegalArgumentException(op + ": the input " + Shapes.str(x.shape())
+                    + " is empty: the mean loss over no examples is undefined (PyTorch returns NaN)");
+        }
     }
 
     /** Cross-entropy with the class indices as a 1-D tensor of whole numbers, as PyTorch passes them. */

@@ -107,4 +107,17 @@ class DataTest {
         shuffled.forEach(b -> epoch2.add(Arrays.toString(b.labels())));
         assertThat(epoch2).isNotEqualTo(epoch1);
     }
+
+    @Test
+    void mnistPathsThatAreFoldersOrBrokenGzipFilesAreErrorsNamingTheFile(@TempDir Path dir) throws IOException {
+        Files.createDirectory(dir.resolve(Mnist.TRAIN_IMAGES));
+        assertThatThrownBy(() -> Mnist.train(dir)).isInstanceOf(IOException.class)
+                .hasMessageContaining(dir.resolve(Mnist.TRAIN_IMAGES).toAbsolutePath().toString()).hasMessageContaining("is a folder");
+        Path other = Files.createDirectory(dir.resolve("gz"));
+        Files.write(other.resolve(Mnist.TRAIN_IMAGES + ".gz"), new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3});
+        assertThatThrownBy(() -> Mnist.train(other)).isInstanceOf(IOException.class).hasMessageContaining(Mnist.TRAIN_IMAGES);
+        Files.write(other.resolve(Mnist.TRAIN_IMAGES + ".gz"), "not gzip at all".getBytes());
+        assertThatThrownBy(() -> Mnist.train(other)).isInstanceOf(IOException.class)
+                .hasMessageContaining(other.resolve(Mnist.TRAIN_IMAGES + ".gz").toString()).hasMessageContaining("gzip");
+    }
 }

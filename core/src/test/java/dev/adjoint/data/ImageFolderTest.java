@@ -165,6 +165,92 @@ class ImageFolderTest {
         assertThat(varied).as("different crops across epochs").isTrue();
     }
 
+    // issue 23: class names travel with the model, images with limits, images kept at their transformed size
+
+    @Test
+    void aTestFolderWithSomeClassesIsLabelledByTheTrainingSetsClasses(@TempDir Path root) throws IOException {
+        for (String c : new String[] {"0", "3", "7", "9"}) {
+            write(gray(4, 4, c.charAt(0)), root.resolve("train/" + c + "/a.png"), "png");
+        }
+        write(gray(4, 4, 1), root.resolve("test/3/a.png"), "png");
+        write(gray(4, 4, 2), root.resolve("test/7/a.png"), "png");
+        ImageFolder train = new ImageFolder(root.resolve("train"));
+        ImageFolder own = new ImageFolder(root.resolve("test"));
+        assertThat(new int[] {own.label(0), own.label(1)}).as("numbered by its own folders: 3 -> 0, 7 -> 1").containsExactly(0, 1);
+        ImageFolder test = ImageFolder.builder(root.resolve("test")).classes(train.classes()).build();
+        assertThat(test.classes()).containsExactly("0", "3", "7", "9");
+        assertThat(new int[] {test.label(0), test.label(1)}).as("numbered as in training: 3 -> 1, 7 -> 2").containsExactly(1, 2);
+
+        write(gray(4, 4, 5), root.resolve("test/5/a.png"), "png");
+        assertThatThrownBy(() -> ImageFolder.builder(root.resolve("test")).classes(train.classes()).build()).isInstanceOf(IOException.class)
+                .hasMessageContaining(root.resolve("test/5").toString()).hasMessageContaining("not one of the given classes [0, 3, 7, 9]");
+    }
+
+    @Test
+    void imagesOverThePixelLimitAreRejectedFromTheirHeader(@TempDir Path root) throws IOException {
+        write(gray(100, 50, 0), root.resolve("a/big.png"), "png");
+        assertThatThrownBy(() -> ImageFolder.builder(root).maxPixels(4999).build()).isInstanceOf(IOException.class)
+                .hasMessageContaining(root.resolve("a/big.png").toString()).hasMessageContaining("100x50").hasMessageContaining("4999");
+        assertThat(ImageFolder.builder(root).maxPixels(5000).build().exampleShape()).containsExactly(1, 50, 100);
+        assertThatThrownBy(() -> ImageFolder.read(root.resolve("a/big.png"), 1, 10)).isInstanceOf(IOException.class).hasMessageContaining("over the limit");
+    }
+
+    @Test
+    void aTinyFileDeclaringAHugeImageIsRejectedBeforeDecoding(@TempDir Path root) throws IOException {
+        Path bomb = root.resolve("a/bomb.png");
+        Files.createDirectories(bomb.getParent());
+        Files.write(bomb, pngDeclaring(46000, 46000));
+        assertThat(Files.size(bomb)).isLessThan(200);
+        assertThatThrownBy(() -> new ImageFolder(root)).isInstanceOf(IOException.class).hasMessageContaining(bomb.toString())
+                .hasMessageContaining("46000x46000").hasMessageContaining(Long.toString(ImageFolder.DEFAULT_MAX_PIXELS));
+    }
+
+    @Test
+    void fixedTransformsRunOnceAndRandomOnesPerItemWithTheSameValuesAsBefore(@TempDir Path root) throws IOException {
+        write(gray(20, 16, 3), root.resolve("a/1.png"), "png");
+        Transform t = Transform.compose(new Resize(10, 10), new CenterCrop(8), new RandomCrop(6, 1), new RandomHorizontalFlip(), new Normalize(new double[] {0.5}, new double[] {0.25}));
+        Transform.Compose c = (Transform.Compose) t;
+        assertThat(((Transform.Compose) c.fixedPrefix()).steps()).hasSize(2);
+        assertThat(((Transform.Compose) c.rest()).steps()).hasSize(3);
+        ImageFolder data = new ImageFolder(root, 1, t, 11);
+        Image original = ImageFolder.read(root.resolve("a/1.png"), 1);
+        Random r = new Random(11); // the folder's own generator, as seeded
+        float[] got = new float[36];
+        for (int epoch = 0; epoch < 5; epoch++) {
+            data.copyInput(0, got, 0);
+            assertThat(got).as("epoch " + epoch).containsExactly(t.apply(original, r).data());
+        }
+        assertThat(t.isRandom()).isTrue();
+        assertThat(Transform.compose(new Resize(4, 4), new CenterCrop(2)).isRandom()).isFalse();
+        assertThat(((Transform) (image, random) -> image).isRandom()).as("a lambda may draw").isTrue();
+    }
+
+    /** A valid PNG signature and IHDR declaring {@code w x h} 8-bit gray pixels, one empty IDAT and IEND. */
+    private static byte[] pngDeclaring(int w, int h) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0)
+                .put((byte) 0);
+        chunk(out, "IHDR", ihdr.array());
+        java.io.ByteArrayOutputStream z = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.DeflaterOutputStream d = new java.util.zip.DeflaterOutputStream(z)) {
+            d.write(new byte[16]);
+        }
+        chunk(out, "IDAT", z.toByteArray());
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    private static void chunk(java.io.ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        crc.update(data);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        out.write(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.write(data);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
     private static float[] filled(int n, float v) {
         float[] out = new float[n];
         java.util.Arrays.fill(out, v);

@@ -94,14 +94,22 @@ class ExamplesTest {
      * index ImageFolder gives, the folder's position, is the digit LeNet answers with, as for 0-9).
      */
     private static void fakeDigits(java.nio.file.Path root, int perClass, int size) throws Exception {
+        fakeClasses(root, perClass, size, "0", "1");
+    }
+
+    /** Like {@link #fakeDigits}, with the ring's and the bar's folders named {@code ring} and {@code bar}; null leaves one out. */
+    private static void fakeClasses(java.nio.file.Path root, int perClass, int size, String ring, String bar) throws Exception {
         java.util.Random r = new java.util.Random(root.hashCode());
-        for (String label : new String[] {"0", "1"}) {
+        for (String label : new String[] {ring, bar}) {
+            if (label == null) {
+                continue;
+            }
             for (int i = 0; i < perClass; i++) {
                 java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(size, size, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
                 java.awt.Graphics2D gr = img.createGraphics();
                 gr.setColor(java.awt.Color.WHITE);
                 int o = r.nextInt(3);
-                if (label.equals("1")) {
+                if (label.equals(bar)) {
                     gr.fillRect(size / 2 - 2 + o, 4, 4, size - 8);
                 } else {
                     gr.drawOval(6 + o, 6, size - 12, size - 12);
@@ -130,6 +138,85 @@ class ExamplesTest {
         assertThat(out).containsPattern("accuracy: (0|1)\\.\\d{4}");
         double accuracy = Double.parseDouble(out.replaceAll("(?s).*accuracy: ([0-9.]+).*", "$1"));
         assertThat(accuracy).as("bars and rings are easy").isGreaterThanOrEqualTo(0.9);
+    }
+
+    // issue 23: no silent wrong results in the examples
+
+    @Test
+    void aTestFolderWithOneClassIsLabelledByTheTrainingClassesAndTheCheckpointCarriesTheirNames(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        fakeClasses(dir.resolve("d/train"), 40, 28, "ring", "bar");
+        fakeClasses(dir.resolve("d/test"), 10, 28, null, "bar"); // only the second class: its own numbering would call it class 0
+        java.nio.file.Path ckpt = dir.resolve("m.safetensors");
+        String trained = captured(() -> LeNet.main(new String[] {"--image-folder", dir.resolve("d").toString(), "--epochs", "3",
+            "--batch-size", "8", "--lr", "0.05", "--save", ckpt.toString(), "--out", dir.resolve("out").toString()}));
+        double accuracy = Double.parseDouble(trained.replaceAll("(?s).*test accuracy: ([0-9.]+).*", "$1"));
+        assertThat(accuracy).as(trained).isGreaterThanOrEqualTo(0.9);
+        assertThat(dev.adjoint.io.Checkpoints.metadata(ckpt)).containsEntry("classes", "[\"bar\",\"ring\"]");
+
+        String out = captured(() -> Predict.main(new String[] {"--load", ckpt.toString(), dir.resolve("d/test").toString()}));
+        assertThat(out).contains("0.png: bar (confidence");
+        assertThat(Double.parseDouble(out.replaceAll("(?s).*accuracy: ([0-9.]+).*", "$1"))).isGreaterThanOrEqualTo(0.9);
+    }
+
+    @Test
+    void predictRefusesFoldersItCannotLabelAndFoldersWithoutImages(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path ckpt = dir.resolve("m.safetensors");
+        dev.adjoint.layers.Init.manualSeed(0);
+        dev.adjoint.io.Checkpoints.save(LeNet.model(), ckpt); // no class names: class folders must be digits
+        fakeClasses(dir.resolve("named"), 2, 28, "ring", "bar");
+        assertThatThrownBy(() -> Predict.main(new String[] {"--load", ckpt.toString(), dir.resolve("named").toString()}))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining(dir.resolve("named").toString()).hasMessageContaining("not one of");
+        java.nio.file.Path empty = java.nio.file.Files.createDirectory(dir.resolve("empty"));
+        assertThatThrownBy(() -> Predict.main(new String[] {"--load", ckpt.toString(), empty.toString()}))
+                .isInstanceOf(Options.Invalid.class).hasMessageContaining("holds no image files");
+        assertThat(Main.exitStatus(new Options.Invalid("x"))).isEqualTo(2);
+    }
+
+    @Test
+    void aLossThatBecomesNaNStopsTrainingWithOneLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        fakeDigits(dir.resolve("d/train"), 16, 28);
+        fakeDigits(dir.resolve("d/test"), 2, 28);
+        Guards.Failed e = org.junit.jupiter.api.Assertions.assertThrows(Guards.Failed.class, () -> captured(() -> LeNet.main(new String[] {
+            "--image-folder", dir.resolve("d").toString(), "--epochs", "2", "--batch-size", "4", "--lr", "1e6", "--out", dir.resolve("out").toString()})));
+        assertThat(e.getMessage()).matches("lenet: the loss became (NaN|Infinity|-Infinity) at epoch \\d+, step \\d+; try a smaller --lr \\(now 1e6\\)");
+        assertThat(Main.exitStatus(e)).isEqualTo(1);
+        assertThat(Main.oneLine(e)).doesNotContain("\n");
+    }
+
+    @Test
+    void aFailedSaveLeavesTheModelInTheTemporaryFolderAndSaysWhere(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        dev.adjoint.layers.Init.manualSeed(3);
+        dev.adjoint.layers.Sequential model = LeNet.model();
+        java.nio.file.Path blocked = java.nio.file.Files.writeString(dir.resolve("a-file"), "x").resolve("lenet.safetensors");
+        Guards.Failed e = org.junit.jupiter.api.Assertions.assertThrows(Guards.Failed.class,
+                () -> Guards.saveOrFallback("lenet", model, blocked, java.util.Map.of("classes", "[]")));
+        assertThat(e.getMessage()).contains(blocked.toString()).contains("it is saved in");
+        java.nio.file.Path fallback = java.nio.file.Path.of(e.getMessage().replaceAll(".*it is saved in (.*) instead$", "$1"));
+        try {
+            dev.adjoint.layers.Sequential loaded = LeNet.model();
+            dev.adjoint.io.Checkpoints.load(loaded, fallback);
+            assertThat(loaded.parameters().get(0).toDoubleArray()).containsExactly(model.parameters().get(0).toDoubleArray());
+        } finally {
+            java.nio.file.Files.deleteIfExists(fallback);
+        }
+        assertThatThrownBy(() -> Guards.requireRoom("lenet", "save", dir.resolve("m.safetensors"), Long.MAX_VALUE / 4))
+                .isInstanceOf(Options.Invalid.class).hasMessageContaining("lenet: --save").hasMessageContaining("free");
+        Guards.requireRoom("lenet", "save", dir.resolve("m.safetensors"), dev.adjoint.io.Checkpoints.sizeOf(model));
+    }
+
+    @Test
+    void unknownOptionsAndMissingFoldersAreOneLineErrorsInEveryExample(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        assertThatThrownBy(() -> Tour.main(new String[] {"--foo"})).isInstanceOf(Options.Invalid.class).hasMessageContaining("tour: unknown option");
+        assertThatThrownBy(() -> Bench.main(new String[] {"--only", "foo"})).isInstanceOf(Options.Invalid.class).hasMessageContaining("--only");
+        assertThatThrownBy(() -> LeNet.main(new String[] {"--image-folder", dir.resolve("none").toString()})).isInstanceOf(Options.Invalid.class)
+                .hasMessageContaining("--image-folder");
+        java.io.IOException notACheckpoint = new java.io.IOException("/x: not a safetensors file");
+        assertThat(Main.exitStatus(notACheckpoint)).isEqualTo(2);
+        assertThat(Main.oneLine(notACheckpoint)).isEqualTo("/x: not a safetensors file");
+        assertThat(Main.exitStatus(new ExceptionInInitializerError(new IllegalArgumentException("-Dadjoint.threads=0: ...")))).isEqualTo(2);
+        assertThat(Main.exitStatus(new NullPointerException())).as("a bug of ours keeps its stack trace").isEqualTo(1);
+        assertThat(Main.oneLine(new NullPointerException())).contains("at dev.adjoint");
     }
 
     private interface Run {

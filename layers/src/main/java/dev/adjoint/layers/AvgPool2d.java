@@ -12,6 +12,7 @@ public final class AvgPool2d extends Module {
     private final boolean countIncludePad;
 
     public AvgPool2d(int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+        dev.adjoint.ops.pool.PoolGeometry.checkWindow("AvgPool2d", kernel, stride, padding);
         this.kernel = kernel.clone();
         this.stride = stride.clone();
         this.padding = padding.clone();

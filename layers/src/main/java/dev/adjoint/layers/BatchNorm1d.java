@@ -32,6 +32,15 @@ public final class BatchNorm1d extends BatchNormBase {
                     + java.util.Arrays.toString(x.shape()));
         }
         long length = x.dim() == 3 ? x.size(2) : 1;
+        // checked here, with this layer's name and the caller's shape, rather than by batchNorm2d on the 4-D view
+        if (isTraining() && x.size(0) * length < 2) {
+            throw new IllegalArgumentException("BatchNorm1d: expected more than 1 value per channel when training, got input "
+                    + java.util.Arrays.toString(x.shape()));
+        }
+        if (x.dtype() != runningMean.dtype()) {
+            throw new IllegalArgumentException("BatchNorm1d: input x is " + x.dtype() + " " + java.util.Arrays.toString(x.shape()) + " but the layer is "
+                    + runningMean.dtype() + "; convert one of them (model.to(dtype))");
+        }
         return normalize4d(x.reshape(x.size(0), channels, length, 1)).reshape(x.shape());
     }
 

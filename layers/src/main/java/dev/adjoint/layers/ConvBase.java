@@ -28,9 +28,10 @@ abstract class ConvBase extends Module {
         }
         for (int k : kernel) {
             if (k <= 0) {
-                throw new IllegalArgumentException(name + ": kernel size " + Arrays.toString(kernel) + " must be positive");
+                throw new IllegalArgumentException(name + ": kernel size should be greater than zero, got " + Arrays.toString(kernel));
             }
         }
+        dev.adjoint.ops.conv.ConvGeometry.checkLayerArguments(name, kernel.length, stride, padding, outputPadding, dilation);
         this.inChannels = inChannels;
         this.outChannels = outChannels;
         this.kernel = kernel.clone();

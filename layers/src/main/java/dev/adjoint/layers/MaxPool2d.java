@@ -11,6 +11,7 @@ public final class MaxPool2d extends Module {
     private final int[] padding;
 
     public MaxPool2d(int[] kernel, int[] stride, int[] padding) {
+        dev.adjoint.ops.pool.PoolGeometry.checkWindow("MaxPool2d", kernel, stride, padding);
         this.kernel = kernel.clone();
         this.stride = stride.clone();
         this.padding = padding.clone();

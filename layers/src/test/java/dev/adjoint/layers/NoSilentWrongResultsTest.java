@@ -296,4 +296,194 @@ class NoSilentWrongResultsTest {
         m.forEach((k, v) -> out.put(k, v.copy()));
         return out;
     }
+
+    // ---------------------------------------------------------------- round 2 (issue 23)
+
+    // BCELoss at probabilities of exactly 0 and 1
+    @Test
+    void bceLossHasFiniteGradientsWhereASigmoidSaturates() {
+        // a float32 sigmoid is exactly 1.0 from a logit of about 17 and exactly 0 below about -104
+        Tensor logits = Tensor.of(DType.FLOAT32, new double[] {-120, -40, -17, 0, 17, 40}, 6).requiresGrad(true);
+        for (double target : new double[] {0, 1, 0.5}) {
+            Tensor p = logits.sigmoid();
+            assertThat(p.toDoubleArray()).contains(0.0, 1.0);
+            Tensor loss = new Losses.BCELoss().apply(p, Tensor.full(DType.FLOAT32, target, 6));
+            Tensor g = dev.adjoint.autograd.Autograd.grad(new Tensor[] {loss}, new Tensor[] {logits}, null, false, false)[0];
+            assertThat(loss.item()).as("target " + target).isFinite();
+            for (double v : g.toDoubleArray()) {
+                assertThat(v).as("gradient, target " + target).isFinite();
+            }
+        }
+    }
+
+    @Test
+    void bceLossGradientsMatchFiniteDifferencesInTheInterior() {
+        Tensor p = Tensor.of(DType.FLOAT64, new double[] {0.1, 0.45, 0.8, 0.97, 0.3, 0.6}, 2, 3).requiresGrad(true);
+        Tensor t = Tensor.of(DType.FLOAT64, new double[] {0, 1, 0.25, 1, 0.5, 0}, 2, 3).requiresGrad(true);
+        GradCheck.assertGradients(in -> F.binaryCrossEntropy(in[0], in[1]), p, t);
+        GradCheck.assertSecondOrder(in -> F.binaryCrossEntropy(in[0], in[1]), p, t);
+    }
+
+    @Test
+    void bceLossRefusesValuesThatAreNotProbabilities() {
+        Tensor t = Tensor.zeros(DType.FLOAT32, 3);
+        for (double[] bad : new double[][] {{0.5, 1.5, 0}, {-0.1, 0.5, 0.5}, {0.5, Double.NaN, 0.5}}) {
+            assertThatThrownBy(() -> F.binaryCrossEntropy(Tensor.of(DType.FLOAT32, bad, 3), t)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("binaryCrossEntropy").hasMessageContaining("[0, 1]");
+        }
+    }
+
+    // loops that cannot silently train nothing
+    @Test
+    void aBatchSizeNearIntMaxGivesOneBatchOfEverything() {
+        dev.adjoint.data.TensorDataset data = new dev.adjoint.data.TensorDataset(new float[64 * 4], new int[64], 4);
+        dev.adjoint.data.DataLoader loader = new dev.adjoint.data.DataLoader(data, Integer.MAX_VALUE, true, 0, false);
+        assertThat(loader.batches()).isEqualTo(1);
+        int batches = 0;
+        for (dev.adjoint.data.Batch b : loader) {
+            assertThat(b.size()).isEqualTo(64);
+            batches++;
+        }
+        assertThat(batches).isEqualTo(1);
+        assertThat(new dev.adjoint.data.DataLoader(data, Integer.MAX_VALUE, true, 0, true).batches()).isZero();
+        assertThat(new dev.adjoint.data.DataLoader(data, Integer.MAX_VALUE - 1, false, 0, false).batches()).isEqualTo(1);
+    }
+
+    // layer arguments checked when the layer is made, with PyTorch's words
+    @Test
+    void layersRejectImpossibleWindowsWhenTheyAreMade() {
+        assertThatThrownBy(() -> new Conv2d(1, 6, 5, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Conv2d").hasMessageContaining("non-positive stride");
+        assertThatThrownBy(() -> new Conv2d(1, 6, 5, 1, -3)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Conv2d").hasMessageContaining("negative padding");
+        assertThatThrownBy(() -> new Conv2d(1, 6, 0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("kernel size");
+        assertThatThrownBy(() -> new ConvTranspose2d(4, 2, 3, 2, 1, 2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ConvTranspose2d").hasMessageContaining("outputPadding");
+        assertThatThrownBy(() -> new MaxPool2d(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MaxPool2d")
+                .hasMessageContaining("kernelSize");
+        assertThatThrownBy(() -> new AvgPool2d(new int[] {2, 2}, new int[] {0, 1}, new int[] {0, 0}, true)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("AvgPool2d").hasMessageContaining("stride");
+        assertThatThrownBy(() -> new MaxPool2d(new int[] {2, 2}, new int[] {2, 2}, new int[] {2, 0})).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at most half");
+        assertThat(new ConvTranspose2d(4, 2, 3, 2, 1, 1).forward(Tensor.zeros(1, 4, 3, 3)).shape()).containsExactly(1, 2, 6, 6);
+    }
+
+    @Test
+    void convolutionsTooLargeForAnArrayAreClearErrors() {
+        Tensor x = Tensor.zeros(1, 1, 5, 5);
+        Tensor w = Tensor.zeros(1, 1, 3, 3);
+        assertThatThrownBy(() -> F.conv2d(x, w, null, new int[] {1, 1}, new int[] {100_000, 100_000}, new int[] {1, 1}, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("conv2d").hasMessageContaining("[1, 1, 200003, 200003]");
+        assertThatThrownBy(() -> F.convTranspose2d(x, w, null, new int[] {60_000, 60_000}, new int[] {0, 0}, new int[] {0, 0}, new int[] {1, 1}, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("convTranspose2d").hasMessageContaining("more than");
+    }
+
+    // empty batches where PyTorch takes them, a clear error where its answer is NaN
+    @Test
+    void linearTakesAnEmptyBatchAndTheLossesRefuseOne() {
+        Init.manualSeed(0);
+        Linear l = new Linear(400, 120);
+        Tensor y = new Sequential(l, new ReLU()).forward(Tensor.zeros(0, 400));
+        assertThat(y.shape()).containsExactly(0, 120);
+        y.sum().backward();
+        assertThat(l.weight.grad().toDoubleArray()).containsOnly(0.0);
+        assertThat(l.weight.grad().shape()).containsExactly(120, 400);
+        assertThatThrownBy(() -> F.crossEntropy(Tensor.zeros(0, 10), new int[0])).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("crossEntropy").hasMessageContaining("[0, 10]").hasMessageContaining("empty");
+    }
+
+    @Test
+    void factoriesRejectNegativeSizesAndUncountableRanges() {
+        assertThatThrownBy(() -> Tensor.zeros(-1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Tensor.zeros")
+                .hasMessageContaining("negative dimension -1");
+        assertThatThrownBy(() -> Tensor.ones(3, -2)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
+        assertThatThrownBy(() -> Tensor.randn(0, DType.FLOAT32, 1 << 20, 1 << 20)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("more elements");
+        assertThatThrownBy(() -> Tensor.arange(0, 1e10, 1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("arange")
+                .hasMessageContaining("10000000000");
+        assertThatThrownBy(() -> Tensor.arange(0, 1, Double.NaN)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("finite");
+        assertThat(Tensor.zeros(0, 3).shape()).containsExactly(0, 3);
+    }
+
+    @Test
+    void batchNorm1dErrorsNameBatchNorm1dAndTheCallersShape() {
+        BatchNorm1d bn = new BatchNorm1d(4);
+        assertThatThrownBy(() -> bn.forward(Tensor.zeros(1, 4))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("BatchNorm1d").hasMessageContaining("[1, 4]").hasMessageNotContaining("batchNorm2d");
+        assertThatThrownBy(() -> bn.forward(Tensor.zeros(DType.FLOAT64, 3, 4))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("BatchNorm1d").hasMessageContaining("float64");
+        bn.eval();
+        assertThat(bn.forward(Tensor.zeros(1, 4)).shape()).containsExactly(1, 4);
+    }
+
+    // saves that cannot lose a trained model
+    @Test
+    void aSaveRemovesTheTemporaryFilesOfCrashedSavesOnly(@TempDir Path dir) throws IOException {
+        Path target = dir.resolve("m.safetensors");
+        Path legacy = Files.writeString(dir.resolve(".m.safetensors.1a2b3c.tmp"), "left by a save killed mid-write");
+        Path deadProcess = Files.writeString(dir.resolve(".m.safetensors." + deadPid() + ".9f.tmp"), "left by a save killed mid-write");
+        Path live = Files.writeString(dir.resolve(".m.safetensors." + ProcessHandle.current().pid() + ".77.tmp"), "a save in progress");
+        Path other = Files.writeString(dir.resolve(".other.safetensors.1a2b3c.tmp"), "another target's");
+        Init.manualSeed(0);
+        dev.adjoint.io.Checkpoints.save(new Linear(2, 2), target);
+        assertThat(legacy).doesNotExist();
+        assertThat(deadProcess).doesNotExist();
+        assertThat(live).exists();
+        assertThat(other).exists();
+        assertThat(target).exists();
+    }
+
+    @Test
+    void checkpointPathsThatAreFoldersAreErrorsNamingThem(@TempDir Path dir) throws IOException {
+        Path folder = Files.createDirectory(dir.resolve("ckpt"));
+        assertThatThrownBy(() -> dev.adjoint.io.Checkpoints.save(new Linear(2, 2), folder)).isInstanceOf(IOException.class)
+                .hasMessageContaining(folder.toString()).hasMessageContaining("folder");
+        assertThatThrownBy(() -> dev.adjoint.io.Checkpoints.load(new Linear(2, 2), folder)).isInstanceOf(IOException.class)
+                .hasMessageContaining(folder.toString()).hasMessageContaining("folder");
+        Path underAFile = Files.writeString(dir.resolve("file"), "x").resolve("m.safetensors");
+        assertThatThrownBy(() -> dev.adjoint.io.Checkpoints.save(new Linear(2, 2), underAFile)).isInstanceOf(IOException.class)
+                .hasMessageContaining(underAFile.toString());
+    }
+
+    @Test
+    void metadataTravelsWithTheCheckpoint(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("m.safetensors");
+        Init.manualSeed(0);
+        Linear l = new Linear(2, 3);
+        dev.adjoint.io.Checkpoints.save(l, f, Map.of("classes", dev.adjoint.io.Checkpoints.encodeList(List.of("cat", "dog", "a \"quoted\" one"))));
+        assertThat(dev.adjoint.io.Checkpoints.decodeList(dev.adjoint.io.Checkpoints.metadata(f).get("classes")))
+                .containsExactly("cat", "dog", "a \"quoted\" one");
+        assertThat(dev.adjoint.io.Checkpoints.read(f).keySet()).containsExactly("weight", "bias");
+        assertThat(dev.adjoint.io.Checkpoints.sizeOf(l)).isBetween(Files.size(f) - 200, Files.size(f) + 200);
+    }
+
+    // system properties checked before any of them acts
+    @Test
+    void aMistypedPropertyIsAnErrorNamingIt() {
+        for (String[] p : new String[][] {{"adjoint.threads", "0"}, {"adjoint.threads", "abc"}, {"adjoint.kernels", "bogus"},
+            {"adjoint.resizeHeap", "maybe"}, {"adjoint.openblas.core", "x"}}) {
+            String before = System.getProperty(p[0]);
+            System.setProperty(p[0], p[1]);
+            try {
+                assertThatThrownBy(dev.adjoint.kernels.Settings::checkAll).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("-D" + p[0] + "=" + p[1]);
+            } finally {
+                if (before == null) {
+                    System.clearProperty(p[0]);
+                } else {
+                    System.setProperty(p[0], before);
+                }
+            }
+        }
+        dev.adjoint.kernels.Settings.checkAll();
+    }
+
+    /** A process id that no running process has. */
+    private static long deadPid() {
+        long pid = 999_999_937L;
+        while (ProcessHandle.of(pid).isPresent()) {
+            pid--;
+        }
+        return pid;
+    }
 }

@@ -286,6 +286,9 @@ public class ReferenceKernels implements Kernels {
     @Override
     public INDArray reluBackward(INDArray gy, INDArray y) {
         INDArray step = Nd4j.createUninitialized(y.dataType(), y.shape());
+        if (step.isEmpty()) { // an empty batch: ND4J's ops refuse empty operands
+            return step;
+        }
         Nd4j.getExecutioner().exec(new Step(y, step)); // 1 where y > 0, else 0
         return step.muli(gy);
     }

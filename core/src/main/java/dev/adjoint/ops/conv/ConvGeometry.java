@@ -49,6 +49,61 @@ public final class ConvGeometry {
         this.inputSize = inputSize;
         this.kernelSize = kernelSize;
         this.outputSize = outputSize;
+        checkFits();
+    }
+
+    /** The largest array the kernels make: ND4J's and Java's arrays count elements in {@code int}. */
+    static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
+    /**
+     * Rejects geometry whose output, or whose per-sample column matrix (the unfolded input), would
+     * hold more elements than one array can: a clear error instead of a NegativeArraySizeException
+     * or an OutOfMemoryError deep in a kernel.
+     */
+    private void checkFits() {
+        long output = batch * outChannels;
+        long columns = (transposed ? outChannels : inChannels) / groups;
+        for (int i = 0; i < spatialDims; i++) {
+            output = saturatingMultiply(output, outputSize[i]);
+            columns = saturatingMultiply(columns, saturatingMultiply(kernelSize[i], transposed ? inputSize[i] : outputSize[i]));
+        }
+        if (output > MAX_ELEMENTS || columns > MAX_ELEMENTS) {
+            throw new IllegalArgumentException(op + ": the output " + Shapes.str(outputShape()) + " (stride " + Arrays.toString(stride) + ", padding "
+                    + Arrays.toString(padding) + ", dilation " + Arrays.toString(dilation) + ", kernel " + Shapes.str(kernelSize)
+                    + ") or its unfolded input would hold more than " + MAX_ELEMENTS + " values, more than one array can");
+        }
+    }
+
+    private static long saturatingMultiply(long a, long b) {
+        long r = a * b;
+        return (a != 0 && (r / a != b || r < 0)) ? Long.MAX_VALUE : r;
+    }
+
+    /**
+     * Checks the arguments a conv layer is made with, before any input is seen (PyTorch checks
+     * them at the first forward, with these words): entries per spatial dim, stride and dilation
+     * positive, padding and outputPadding non-negative, outputPadding smaller than stride or dilation.
+     */
+    public static void checkLayerArguments(String op, int sd, int[] stride, int[] padding, int[] outputPadding, int[] dilation) {
+        checkLength(op, "stride", stride, sd);
+        checkLength(op, "padding", padding, sd);
+        checkLength(op, "outputPadding", outputPadding, sd);
+        checkLength(op, "dilation", dilation, sd);
+        for (int i = 0; i < sd; i++) {
+            if (stride[i] <= 0) {
+                throw new IllegalArgumentException(op + ": non-positive stride is not supported, got stride " + Arrays.toString(stride));
+            }
+            if (padding[i] < 0) {
+                throw new IllegalArgumentException(op + ": negative padding is not supported, got padding " + Arrays.toString(padding));
+            }
+            if (dilation[i] <= 0) {
+                throw new IllegalArgumentException(op + ": dilation should be greater than zero, got dilation " + Arrays.toString(dilation));
+            }
+            if (outputPadding[i] < 0 || (outputPadding[i] > 0 && outputPadding[i] >= stride[i] && outputPadding[i] >= dilation[i])) {
+                throw new IllegalArgumentException(op + ": outputPadding " + Arrays.toString(outputPadding)
+                        + " must be non-negative and smaller than either stride " + Arrays.toString(stride) + " or dilation " + Arrays.toString(dilation));
+            }
+        }
     }
 
     /**

@@ -34,6 +34,12 @@ public final class MatMul extends Function {
         long[] b = in[1].shape();
         check(a, b, in[0], in[1]);
         save(in[0], in[1]);
+        if (in[0].numel() == 0 || in[1].numel() == 0) { // an empty batch, or k = 0: BLAS takes no empty operands
+            long[] out = Arrays.copyOf(a, a.length);
+            out[a.length - 2] = transA ? a[a.length - 1] : a[a.length - 2];
+            out[a.length - 1] = transB ? b[b.length - 2] : b[b.length - 1];
+            return org.nd4j.linalg.factory.Nd4j.zeros(in[0].data().dataType(), out);
+        }
         return kernels().matmul(in[0].data(), transA, in[1].data(), transB);
     }
 

@@ -35,15 +35,9 @@ public final class PoolGeometry {
         if (x.length != 4) {
             throw new IllegalArgumentException(op + ": input x must be 4-D [N, C, H, W], got " + Shapes.str(x));
         }
-        check(op, "kernelSize", kernel, 1);
-        check(op, "stride", stride, 1);
-        check(op, "padding", padding, 0);
+        checkWindow(op, kernel, stride, padding);
         long[] out = new long[2];
         for (int i = 0; i < 2; i++) {
-            if (padding[i] * 2 > kernel[i]) {
-                throw new IllegalArgumentException(op + ": padding " + Arrays.toString(padding) + " must be at most half of kernelSize "
-                        + Arrays.toString(kernel));
-            }
             long padded = x[2 + i] + 2L * padding[i];
             if (kernel[i] > padded) {
                 throw new IllegalArgumentException(op + ": kernelSize " + Arrays.toString(kernel) + " is larger than the padded input "
@@ -52,6 +46,23 @@ public final class PoolGeometry {
             out[i] = (padded - kernel[i]) / stride[i] + 1;
         }
         return new PoolGeometry(op, kernel.clone(), stride.clone(), padding.clone(), x, out[0], out[1]);
+    }
+
+    /**
+     * Checks a pooling window before any input is seen (the layers call it when they are made; PyTorch
+     * checks at the first forward): two entries each, kernel and stride positive, padding
+     * non-negative and at most half the kernel.
+     */
+    public static void checkWindow(String op, int[] kernel, int[] stride, int[] padding) {
+        check(op, "kernelSize", kernel, 1);
+        check(op, "stride", stride, 1);
+        check(op, "padding", padding, 0);
+        for (int i = 0; i < 2; i++) {
+            if (padding[i] * 2L > kernel[i]) {
+                throw new IllegalArgumentException(op + ": padding " + Arrays.toString(padding) + " must be at most half of kernelSize "
+                        + Arrays.toString(kernel));
+            }
+        }
     }
 
     private static void check(String op, String name, int[] v, int min) {
