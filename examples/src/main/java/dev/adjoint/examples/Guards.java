@@ -61,8 +61,8 @@ final class Guards {
             return; // the option's own check found the folder writable; a store we cannot query is not a reason to refuse
         }
         if (free < bytes + SAVE_MARGIN_BYTES) {
-            throw new Options.Invalid(program + ": --" + option + " " + target + ": the checkpoint needs " + mb(bytes) + " but " + dir + " has "
-                    + mb(free) + " free");
+            throw new Options.Invalid(program + ": --" + option + " " + target + ": the checkpoint needs " + mb(bytes) + " (and "
+                    + mb(SAVE_MARGIN_BYTES) + " to spare) but " + dir + " has " + mb(free) + " free");
         }
     }
 
