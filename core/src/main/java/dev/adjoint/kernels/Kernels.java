@@ -110,6 +110,28 @@ public interface Kernels {
     /** {@code gy - exp(y) * sum(gy)} along {@code dim}, for y the log-softmax output. */
     INDArray logSoftmaxBackward(INDArray gy, INDArray y, int dim);
 
+    // ---------------------------------------------------------------- normalization (per channel: dim 1 of [N, C, ...])
+
+    /**
+     * Batch statistics of each channel of x {@code [N, C, ...]} over every dim but 1, accumulated in
+     * float64: {@code {mean[C], invStd[C], var[C]}} in x's dtype, with {@code var} the biased variance
+     * and {@code invStd = 1 / sqrt(var + eps)}.
+     */
+    INDArray[] channelStatistics(INDArray x, double eps);
+
+    /** {@code (x - mean[c]) * invStd[c] * w[c] + b[c]}; {@code w} null for 1, {@code b} null for 0. */
+    INDArray channelNormalize(INDArray x, INDArray mean, INDArray invStd, INDArray w, INDArray b);
+
+    /** Per channel, over every dim but 1: {@code sum(gy * (x - mean[c]) * invStd[c])}, a {@code [C]} array. */
+    INDArray channelNormalizedDot(INDArray gy, INDArray x, INDArray mean, INDArray invStd);
+
+    /**
+     * Batch normalization's input gradient, with {@code xhat = (x - mean) invStd} and M the count per
+     * channel: {@code w invStd (gy - sum(gy)/M - xhat sum(gy xhat)/M)} when the statistics were the
+     * batch's ({@code batchStatistics}), else {@code w invStd gy}; {@code w} null for 1.
+     */
+    INDArray batchNormInputGrad(INDArray gy, INDArray x, INDArray mean, INDArray invStd, INDArray w, boolean batchStatistics);
+
     // ---------------------------------------------------------------- reductions and shape
 
     /** Sum over {@code dims} (valid, non-negative; empty for none), reshaped to {@code outShape}. */

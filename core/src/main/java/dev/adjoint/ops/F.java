@@ -495,8 +495,8 @@ public final class F {
     /**
      * Batch normalisation over {@code [N, C, H, W]} per channel. In training, normalises with the
      * batch mean and biased variance and updates the running statistics in place (with the
-     * unbiased variance, as PyTorch); otherwise normalises with the running statistics.
-     * Built from differentiable ops, so its gradient (and second gradient) comes from theirs.
+     * unbiased variance, as PyTorch); otherwise normalises with the running statistics. One
+     * function ({@code ops.norm.BatchNorm}) with a closed-form backward, itself differentiable.
      *
      * @param runningMean {@code [C]} or null; runningVar likewise
      * @param weight gamma {@code [C]} or null; bias beta {@code [C]} or null
@@ -517,23 +517,17 @@ public final class F {
                         + ", per-channel tensor " + t.dtype() + " " + Shapes.str(t.shape()) + "; convert one of them first");
             }
         }
-        long[] perChannel = {1, c, 1, 1};
-        int[] dims = {0, 2, 3};
-        Tensor mean;
-        Tensor var;
         if (training) {
             long count = x.numel() / c;
             if (count < 2) {
                 throw new IllegalArgumentException("batchNorm2d: training needs more than one value per channel, x is " + Shapes.str(x.shape()));
             }
-            mean = mean(x, dims, true);
-            Tensor centered = sub(x, mean);
-            var = mean(mul(centered, centered), dims, true);
-            Tensor y = affine(div(centered, sqrt(add(var, eps))), weight, bias, perChannel);
-            if (runningMean != null && runningVar != null) { // last: nothing is updated when an op above threw
+            dev.adjoint.ops.norm.BatchNorm bn = dev.adjoint.ops.norm.BatchNorm.withBatchStatistics(eps);
+            Tensor y = bn.apply(x, weight, bias);
+            if (runningMean != null && runningVar != null) { // last: nothing is updated when the op above threw
                 try (GradMode.Scope g = GradMode.disabled()) {
-                    runningMean.data().muli(1 - momentum).addi(mean.data().reshape(c).mul(momentum));
-                    runningVar.data().muli(1 - momentum).addi(var.data().reshape(c).mul(momentum * count / (count - 1.0)));
+                    runningMean.data().muli(1 - momentum).addi(bn.mean().mul(momentum));
+                    runningVar.data().muli(1 - momentum).addi(bn.variance().mul(momentum * count / (count - 1.0)));
                 }
                 runningMean.markModified();
                 runningVar.markModified();
@@ -543,20 +537,11 @@ public final class F {
         if (runningMean == null || runningVar == null) {
             throw new IllegalArgumentException("batchNorm2d: evaluation mode needs running mean and variance");
         }
-        mean = reshape(runningMean.detach(), perChannel);
-        var = reshape(runningVar.detach(), perChannel);
-        Tensor y = div(sub(x, mean), sqrt(add(var, eps)));
-        return affine(y, weight, bias, perChannel);
-    }
-
-    private static Tensor affine(Tensor y, Tensor weight, Tensor bias, long[] perChannel) {
-        if (weight != null) {
-            y = mul(y, reshape(weight, perChannel));
+        org.nd4j.linalg.api.ndarray.INDArray invStd;
+        try (GradMode.Scope g = GradMode.disabled()) {
+            invStd = runningVar.detach().add(eps).pow(-0.5).data();
         }
-        if (bias != null) {
-            y = add(y, reshape(bias, perChannel));
-        }
-        return y;
+        return dev.adjoint.ops.norm.BatchNorm.withStatistics(runningMean.data().dup(), invStd).apply(x, weight, bias);
     }
 
     // ---------------------------------------------------------------- losses

@@ -97,6 +97,34 @@ class KernelEquivalenceTest {
     }
 
     @Test
+    void depthwiseConvolutionsAllThreeWays() {
+        Random r = new Random(31);
+        int trials = 0;
+        while (trials < 60) {
+            Geometry drawn = Geometry.draw(r, false);
+            int c = 2 + r.nextInt(5);
+            ConvParams q = drawn.p;
+            ConvParams p = new ConvParams(q.sh(), q.sw(), q.ph(), q.pw(), q.dh(), q.dw(), q.oph(), q.opw(), c); // groups == channels
+            Geometry g = new Geometry(drawn.n, c, c, c, drawn.kh, drawn.kw, drawn.h, drawn.w, p, drawn.oh, drawn.ow, drawn.th, drawn.tw);
+            if (g.oh < 1 || g.ow < 1) {
+                continue;
+            }
+            trials++;
+            DataType t = DataType.FLOAT; // the depthwise path is float32's; float64 takes the general one on both sides
+            INDArray x = random(r, t, g.n, c, g.h, g.w);
+            INDArray w = random(r, t, c, 1, g.kh, g.kw);
+            INDArray b = trials % 3 == 0 ? null : random(r, t, c);
+            assertSame(FAST.conv2d(x, w, b, g.oh, g.ow, p), REF.conv2d(x, w, b, g.oh, g.ow, p), t, "depthwise conv2d " + g);
+            assertSame(FAST.convTranspose2d(x, w, b, g.th, g.tw, p), REF.convTranspose2d(x, w, b, g.th, g.tw, p), t,
+                    "depthwise convTranspose2d " + g);
+            long oh = trials % 3 == 2 && g.oh > 1 ? g.oh - 1 : g.oh;
+            INDArray gy = random(r, t, g.n, c, oh, g.ow);
+            assertSame(FAST.convWeightGrad(x, gy, g.kh, g.kw, p), REF.convWeightGrad(x, gy, g.kh, g.kw, p), t,
+                    "depthwise convWeightGrad " + g + " gy rows " + oh);
+        }
+    }
+
+    @Test
     void convWeightGradIncludingAGradientSmallerThanTheOutput() {
         Random r = new Random(3);
         for (DataType t : TYPES) {
@@ -314,6 +342,56 @@ class KernelEquivalenceTest {
     }
 
     // ---------------------------------------------------------------- reductions and shape
+
+    @Test
+    void batchNormalizationStatisticsForwardAndGradients() {
+        Random r = new Random(21);
+        long[][] shapes = {{4, 3, 5, 7}, {2, 16, 8, 8}, {1, 5, 3, 3}, {3, 2, 9}, {6, 4, 1, 1}, {5, 3, 2, 2}, {2, 3, 40, 33}};
+        for (DataType t : TYPES) {
+            for (long[] shape : shapes) {
+                INDArray x = random(r, t, shape).muli(3).addi(2); // off-centre, to exercise the mean's removal
+                INDArray gy = random(r, t, shape);
+                INDArray w = random(r, t, shape[1]);
+                INDArray b = random(r, t, shape[1]);
+                String what = Arrays.toString(shape) + " " + t;
+                INDArray[] fs = FAST.channelStatistics(x, 1e-5);
+                INDArray[] rs = REF.channelStatistics(x, 1e-5);
+                for (int i = 0; i < 3; i++) {
+                    assertSame(fs[i], rs[i], t, "channelStatistics[" + i + "] " + what);
+                }
+                INDArray mean = rs[0];
+                INDArray invStd = rs[1];
+                assertSame(FAST.channelNormalize(x, mean, invStd, w, b), REF.channelNormalize(x, mean, invStd, w, b), t, "channelNormalize " + what);
+                assertSame(FAST.channelNormalize(x, mean, invStd, null, null), REF.channelNormalize(x, mean, invStd, null, null), t,
+                        "channelNormalize without affine " + what);
+                assertSame(FAST.channelNormalizedDot(gy, x, mean, invStd), REF.channelNormalizedDot(gy, x, mean, invStd), t,
+                        "channelNormalizedDot " + what);
+                for (boolean batch : new boolean[] {true, false}) {
+                    assertSame(FAST.batchNormInputGrad(gy, x, mean, invStd, w, batch), REF.batchNormInputGrad(gy, x, mean, invStd, w, batch), t,
+                            "batchNormInputGrad batch=" + batch + " " + what);
+                    assertSame(FAST.batchNormInputGrad(gy, x, mean, invStd, null, batch),
+                            REF.batchNormInputGrad(gy, x, mean, invStd, null, batch), t, "batchNormInputGrad without w, batch=" + batch + " " + what);
+                }
+            }
+        }
+    }
+
+    @Test
+    void batchStatisticsOfFloat32AreAccurateFarFromZero() {
+        // values 1000 + U(0, 1): a float32 sum of squares about zero would lose the variance (1/12) to cancellation
+        Random r = new Random(22);
+        double[] v = new double[8 * 2 * 16 * 16];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = 1000 + r.nextDouble();
+        }
+        INDArray x32 = Nd4j.create(v, new long[] {8, 2, 16, 16}, DataType.DOUBLE).castTo(DataType.FLOAT);
+        INDArray[] exact = REF.channelStatistics(x32.castTo(DataType.DOUBLE), 0); // of the same float32 values, in float64
+        INDArray[] fast = FAST.channelStatistics(x32, 0);
+        for (int c = 0; c < 2; c++) {
+            double want = exact[2].getDouble(c);
+            assertThat(fast[2].getDouble(c)).as("variance of channel " + c).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-5 * want));
+        }
+    }
 
     @Test
     void sumsOverLeadingAllButOneAllAndNoDims() {

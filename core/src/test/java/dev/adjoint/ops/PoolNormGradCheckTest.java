@@ -51,6 +51,10 @@ class PoolNormGradCheckTest {
         Tensor mean = input(7, 2).detach();
         Tensor var = input(8, 2).detach().abs().add(0.5);
         assertGradients(t -> F.batchNorm2d(t[0], mean, var, t[1], t[2], false, 0.1, 1e-5), x, gamma, beta);
+        // the fused function's backward is itself differentiated: with and without affine parameters, squared to curve it
+        assertSecondOrder(t -> F.batchNorm2d(t[0], null, null, t[1], t[2], true, 0.1, 1e-5).pow(2), x, gamma, beta);
+        assertSecondOrder(t -> F.batchNorm2d(t[0], null, null, null, null, true, 0.1, 1e-5).pow(2), input(11, 3, 2, 2, 3));
+        assertSecondOrder(t -> F.batchNorm2d(t[0], mean, var, t[1], t[2], false, 0.1, 1e-5).pow(2), x, gamma, beta);
     }
 
     @Test

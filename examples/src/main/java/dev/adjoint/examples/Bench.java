@@ -36,7 +36,9 @@ public final class Bench {
                 .intOption("warmup", "30", 0, "untimed steps first (the Java kernels need a few dozen steps of JIT compilation)")
                 .flagOption("profile", "false", "print the profiler's table of the timed LeNet and autoencoder steps (after the warm-up)")
                 .flagOption("arena", "false", "also wrap every step in an explicit Arena (the library already reuses step memory by itself)")
-                .option("only", "all", "run one part: lenet, autoencoder, conv, layers (all: every part but layers)")
+                .option("only", "all", "run one part: lenet, autoencoder, conv, layers, resnet20, dwnet (all: lenet, autoencoder, conv)")
+                .intOption("cnn-steps", "100", 1, "resnet20 and dwnet: timed steps (batch 128)")
+                .intOption("cnn-warmup", "20", 0, "resnet20 and dwnet: untimed steps first")
                 .flagOption("trim", "true", "give malloc's free memory back to the system after collections (NativeMemory, glibc only; false: for comparison)")
                 .intOption("memory-steps", "0", 0, "instead: run this many LeNet steps and report resident memory and the Java heap every 200");
         if (!o.parse(args)) {
@@ -54,8 +56,12 @@ public final class Bench {
         System.out.printf("kernels: %s%n", dev.adjoint.kernels.Kernels.get());
 
         String only = o.get("only");
-        if (!List.of("all", "lenet", "autoencoder", "conv", "layers").contains(only)) {
-            throw new Options.Invalid("bench: --only must be all, lenet, autoencoder, conv or layers, got " + only);
+        if (!List.of("all", "lenet", "autoencoder", "conv", "layers", "resnet20", "dwnet").contains(only)) {
+            throw new Options.Invalid("bench: --only must be all, lenet, autoencoder, conv, layers, resnet20 or dwnet, got " + only);
+        }
+        if (only.equals("resnet20") || only.equals("dwnet")) {
+            smallCnn(only, o.getInt("cnn-warmup"), o.getInt("cnn-steps"));
+            return;
         }
         Tensor x = Tensor.rand(1, DType.FLOAT32, 64, 1, 28, 28);
         if (only.equals("layers")) {
@@ -75,6 +81,54 @@ public final class Bench {
             conv("conv2d 64->128 3x3 stride 2 pad 1, 32x32, batch 32", false, 32, 64, 32, 128, 3, 2, 1, 0, convWarmup, convSteps);
             conv("convTranspose2d 128->64 3x3 s2 p1 op1, 16x16, batch 32", true, 32, 128, 16, 64, 3, 2, 1, 1, convWarmup, convSteps);
         }
+    }
+
+    /**
+     * The README's plain loop (SGD 0.1, momentum 0.9) on a small CNN of today (ResNet-20 or the
+     * depthwise-separable net of {@link SmallCnns}), batch 128 of random CIFAR-shaped data (four fixed
+     * batches in turn): median ms per step after the warm-up and the process's peak resident memory.
+     * {@code examples/pytorch/small_cnns.py} is the PyTorch twin.
+     */
+    static void smallCnn(String name, int warmup, int steps) {
+        Init.manualSeed(0);
+        Module model = name.equals("resnet20") ? SmallCnns.resnet20(3, 10) : SmallCnns.dwnet(3, 10);
+        SGD sgd = new SGD(model.parameters(), 0.1, 0.9);
+        Tensor[] inputs = new Tensor[4];
+        int[][] labels = new int[4][128];
+        java.util.Random r = new java.util.Random(0);
+        for (int i = 0; i < inputs.length; i++) {
+            inputs[i] = Tensor.randn(10 + i, DType.FLOAT32, 128, 3, 32, 32);
+            for (int j = 0; j < 128; j++) {
+                labels[i][j] = r.nextInt(10);
+            }
+        }
+        int[] step = {0};
+        double[] loss = {0};
+        List<Double> times = timeMs(() -> {
+            int k = step[0]++ % inputs.length;
+            Tensor l = F.crossEntropy(model.forward(inputs[k]), labels[k]);
+            sgd.zeroGrad();
+            l.backward();
+            sgd.step();
+            loss[0] = l.item();
+            return l;
+        }, warmup, steps);
+        System.out.printf(java.util.Locale.ROOT, "%-8s median %.1f ms per training step (batch 128, steps %d-%d, %d threads), loss %.4f, peak resident %s%n",
+                name, median(times), warmup + 1, warmup + steps, Parallel.threads(), loss[0], peakResident());
+    }
+
+    /** The process's peak resident memory (Linux's VmHWM), or "n/a" elsewhere. */
+    static String peakResident() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return String.format(java.util.Locale.ROOT, "%.0f MB", Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0);
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux
+        }
+        return "n/a";
     }
 
     static void lenet(Tensor x, int warmup, int steps) {

@@ -52,6 +52,9 @@ public final class CpuKernels extends ReferenceKernels {
 
     @Override
     public INDArray conv2d(INDArray x, INDArray w, INDArray b, long oh, long ow, ConvParams p) {
+        if (Depthwise.suitsConv(x, w, p)) {
+            return Depthwise.conv2d(x, w, b, oh, ow, p);
+        }
         if (DirectKernels.suits(x, w.length(), p)) {
             return DirectKernels.conv2d(x, w, b, oh, ow, p);
         }
@@ -63,6 +66,9 @@ public final class CpuKernels extends ReferenceKernels {
 
     @Override
     public INDArray convTranspose2d(INDArray x, INDArray w, INDArray b, long outH, long outW, ConvParams p) {
+        if (Depthwise.suitsTranspose(x, w, p)) {
+            return Depthwise.convTranspose2d(x, w, b, outH, outW, p);
+        }
         if (SampleKernels.suits(x, p)) {
             return SampleKernels.convTranspose2d(x, w, b, outH, outW, p);
         }
@@ -71,6 +77,9 @@ public final class CpuKernels extends ReferenceKernels {
 
     @Override
     public INDArray convWeightGrad(INDArray x, INDArray gy, long kh, long kw, ConvParams p) {
+        if (Depthwise.suitsWeightGrad(x, gy, p)) {
+            return Depthwise.weightGrad(x, gy, kh, kw, p);
+        }
         if (SampleKernels.suits(x, p)) {
             return SampleKernels.convWeightGrad(x, gy, kh, kw, p);
         }
@@ -133,6 +142,32 @@ public final class CpuKernels extends ReferenceKernels {
     @Override
     public INDArray logSoftmaxBackward(INDArray gy, INDArray y, int dim) {
         return dim == y.rank() - 1 && y.length() > 0 ? Loops.logSoftmaxBackwardRows(gy, y) : super.logSoftmaxBackward(gy, y, dim);
+    }
+
+    // ---------------------------------------------------------------- normalization
+
+    @Override
+    public INDArray[] channelStatistics(INDArray x, double eps) {
+        INDArray[] r = Norms.statistics(x, eps);
+        return r != null ? r : super.channelStatistics(x, eps);
+    }
+
+    @Override
+    public INDArray channelNormalize(INDArray x, INDArray mean, INDArray invStd, INDArray w, INDArray b) {
+        INDArray r = Norms.normalize(x, mean, invStd, w, b);
+        return r != null ? r : super.channelNormalize(x, mean, invStd, w, b);
+    }
+
+    @Override
+    public INDArray channelNormalizedDot(INDArray gy, INDArray x, INDArray mean, INDArray invStd) {
+        INDArray r = Norms.normalizedDot(gy, x, mean, invStd);
+        return r != null ? r : super.channelNormalizedDot(gy, x, mean, invStd);
+    }
+
+    @Override
+    public INDArray batchNormInputGrad(INDArray gy, INDArray x, INDArray mean, INDArray invStd, INDArray w, boolean batchStatistics) {
+        INDArray r = Norms.inputGrad(gy, x, mean, invStd, w, batchStatistics);
+        return r != null ? r : super.batchNormInputGrad(gy, x, mean, invStd, w, batchStatistics);
     }
 
     // ---------------------------------------------------------------- reductions

@@ -305,6 +305,65 @@ public class ReferenceKernels implements Kernels {
         return gy.sub(Transforms.exp(y, true).muli(gy.sum(true, dim)));
     }
 
+    // ---------------------------------------------------------------- normalization
+
+    @Override
+    public INDArray[] channelStatistics(INDArray x, double eps) {
+        INDArray xd = x.castTo(DataType.DOUBLE); // float64 sums: a float accumulator loses a digit per factor of ten elements
+        int[] dims = allButChannels(x.rank());
+        INDArray mean = xd.mean(dims); // [C]
+        INDArray centered = xd.sub(perChannel(mean, x.rank()));
+        INDArray var = centered.muli(centered).mean(dims); // biased, two passes: no cancellation
+        INDArray invStd = Transforms.pow(var.add(eps), -0.5, false);
+        return new INDArray[] {mean.castTo(x.dataType()), invStd.castTo(x.dataType()), var.castTo(x.dataType())};
+    }
+
+    @Override
+    public INDArray channelNormalize(INDArray x, INDArray mean, INDArray invStd, INDArray w, INDArray b) {
+        INDArray scale = w == null ? invStd : invStd.mul(w);
+        INDArray y = x.sub(perChannel(mean, x.rank())).muli(perChannel(scale, x.rank()));
+        return b == null ? y : y.addi(perChannel(b, x.rank()));
+    }
+
+    @Override
+    public INDArray channelNormalizedDot(INDArray gy, INDArray x, INDArray mean, INDArray invStd) {
+        INDArray xhat = x.sub(perChannel(mean, x.rank())).muli(perChannel(invStd, x.rank()));
+        return sum(xhat.muli(gy), allButChannels(x.rank()), mean.shape());
+    }
+
+    @Override
+    public INDArray batchNormInputGrad(INDArray gy, INDArray x, INDArray mean, INDArray invStd, INDArray w, boolean batchStatistics) {
+        int rank = x.rank();
+        INDArray scale = perChannel(w == null ? invStd : invStd.mul(w), rank); // w invStd
+        if (!batchStatistics) {
+            return gy.mul(scale);
+        }
+        int[] dims = allButChannels(rank);
+        double m = x.length() / x.size(1);
+        INDArray xhat = x.sub(perChannel(mean, rank)).muli(perChannel(invStd, rank));
+        INDArray meanGy = perChannel(sum(gy, dims, mean.shape()).divi(m), rank);
+        INDArray meanGyXhat = perChannel(sum(gy.mul(xhat), dims, mean.shape()).divi(m), rank);
+        return gy.sub(meanGy).subi(xhat.muli(meanGyXhat)).muli(scale);
+    }
+
+    /** The dims of {@code [N, C, ...]} other than the channels': {@code [0, 2, 3, ...]}. */
+    protected static int[] allButChannels(int rank) {
+        int[] dims = new int[rank - 1];
+        dims[0] = 0;
+        for (int d = 2; d < rank; d++) {
+            dims[d - 1] = d;
+        }
+        return dims;
+    }
+
+    /** A {@code [C]} array as {@code [1, C, 1, ...]} of the given rank, to broadcast over {@code [N, C, ...]}. */
+    private static INDArray perChannel(INDArray c, int rank) {
+        long[] shape = new long[rank];
+        Arrays.fill(shape, 1);
+        shape[1] = c.length();
+        return c.reshape(shape);
+    }
+
     // ---------------------------------------------------------------- reductions and shape
 
     @Override

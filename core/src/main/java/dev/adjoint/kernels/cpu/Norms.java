@@ -1,0 +1,274 @@
+package dev.adjoint.kernels.cpu;
+
+import dev.adjoint.kernels.Arena;
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Per-channel normalization of dense float32 {@code [N, C, S...]} arrays as Java loops over rows
+ * (one {@code (n, c)} plane of S values each): statistics and gradient sums per channel in float64,
+ * split over channels between threads; the elementwise passes are one multiply-add per value, split
+ * over rows. Each method returns null when its case does not apply (another dtype, a strided view,
+ * rows shorter than {@link #MIN_ROW}), and {@link CpuKernels} then asks the reference kernels.
+ */
+final class Norms {
+    /**
+     * The shortest row worth a loop of its own: below it (BatchNorm1d's {@code [N, C]}, one value
+     * per row) the per-row bookkeeping costs more than ND4J's whole-array ops.
+     */
+    static final int MIN_ROW = 8;
+
+    /** Values per chunk of an elementwise pass: enough work to be worth handing to another thread. */
+    static final int VALUES_PER_CHUNK = 1 << 15;
+
+    private Norms() {
+    }
+
+    /** Sizes of {@code [N, C, S...]}: {n, c, s}, or null when a fast path does not apply. */
+    private static int[] sizes(INDArray x) {
+        if (x.rank() < 3 || x.length() > Integer.MAX_VALUE) {
+            return null;
+        }
+        int n = (int) x.size(0);
+        int c = (int) x.size(1);
+        int s = (int) (x.length() / ((long) n * c));
+        return s < MIN_ROW ? null : new int[] {n, c, s};
+    }
+
+    /** {mean, invStd, var} per channel: the mean first, then the squares about it (no cancellation); float64 sums. */
+    static INDArray[] statistics(INDArray x, double eps) {
+        int[] d = sizes(x);
+        FloatBuffer xv = Host.floatView(x);
+        if (d == null || xv == null) {
+            return null;
+        }
+        int n = d[0];
+        int c = d[1];
+        int s = d[2];
+        float[] mean = new float[c];
+        float[] invStd = new float[c];
+        float[] var = new float[c];
+        Parallel.forEach(c, 1, (chunk, lo, hi) -> {
+            float[] row = Host.floatScratch("norm.x", s);
+            for (int ch = lo; ch < hi; ch++) {
+                double sum = 0;
+                for (int i = 0; i < n; i++) {
+                    xv.get((i * c + ch) * s, row, 0, s);
+                    sum += sum(row, s);
+                }
+                double m = sum / ((double) n * s);
+                float mf = (float) m;
+                double squares = 0;
+                for (int i = 0; i < n; i++) { // the channel's rows are still in cache from the first pass
+                    xv.get((i * c + ch) * s, row, 0, s);
+                    squares += centeredSquares(row, s, mf);
+                }
+                double v = squares / ((double) n * s);
+                mean[ch] = mf;
+                var[ch] = (float) v;
+                invStd[ch] = (float) (1 / Math.sqrt(v + eps));
+            }
+        });
+        long[] shape = {c};
+        return new INDArray[] {Host.arrayFrom(mean, shape), Host.arrayFrom(invStd, shape), Host.arrayFrom(var, shape)};
+    }
+
+    /** {@code (x - mean) invStd w + b} as {@code x a + b'} per channel. */
+    static INDArray normalize(INDArray x, INDArray mean, INDArray invStd, INDArray w, INDArray b) {
+        int[] d = sizes(x);
+        FloatBuffer xv = Host.floatView(x);
+        if (d == null || xv == null) {
+            return null;
+        }
+        int c = d[1];
+        float[] m = Host.floats(mean);
+        float[] is = Host.floats(invStd);
+        float[] wv = w == null ? null : Host.floats(w);
+        float[] bv = b == null ? null : Host.floats(b);
+        float[] scale = new float[c];
+        float[] shift = new float[c];
+        for (int ch = 0; ch < c; ch++) {
+            scale[ch] = wv == null ? is[ch] : is[ch] * wv[ch];
+            shift[ch] = (bv == null ? 0 : bv[ch]) - m[ch] * scale[ch];
+        }
+        INDArray out = Arena.allocate(x.dataType(), x.shape());
+        FloatBuffer ov = Host.floatView(out);
+        rowsAffine(xv, null, ov, d, scale, null, shift);
+        return out;
+    }
+
+    /** Per channel {@code sum(gy (x - mean) invStd)}. */
+    static INDArray normalizedDot(INDArray gy, INDArray x, INDArray mean, INDArray invStd) {
+        double[][] sums = gradientSums(gy, x, mean);
+        if (sums == null) {
+            return null;
+        }
+        float[] is = Host.floats(invStd);
+        float[] out = new float[is.length];
+        for (int ch = 0; ch < out.length; ch++) {
+            out[ch] = (float) (sums[1][ch] * is[ch]);
+        }
+        return Host.arrayFrom(out, new long[] {out.length});
+    }
+
+    /**
+     * The input gradient. With batch statistics it is {@code gx = a gy + b x + k} per channel:
+     * {@code a = w invStd}, {@code b = -a invStd sum(gy (x - mean)) invStd / M},
+     * {@code k = -a sum(gy) / M - b mean}; with given statistics {@code gx = a gy}.
+     */
+    static INDArray inputGrad(INDArray gy, INDArray x, INDArray mean, INDArray invStd, INDArray w, boolean batchStatistics) {
+        int[] d = sizes(x);
+        FloatBuffer xv = Host.floatView(x);
+        FloatBuffer gv = Host.floatView(gy);
+        if (d == null || xv == null || gv == null) {
+            return null;
+        }
+        int c = d[1];
+        float[] m = Host.floats(mean);
+        float[] is = Host.floats(invStd);
+        float[] wv = w == null ? null : Host.floats(w);
+        float[] a = new float[c];
+        float[] bx = batchStatistics ? new float[c] : null;
+        float[] k = new float[c];
+        double[][] sums = batchStatistics ? gradientSums(gy, x, mean) : null;
+        double count = (double) d[0] * d[2];
+        for (int ch = 0; ch < c; ch++) {
+            double scale = wv == null ? is[ch] : (double) is[ch] * wv[ch];
+            a[ch] = (float) scale;
+            if (batchStatistics) {
+                double slope = -scale * is[ch] * is[ch] * sums[1][ch] / count;
+                bx[ch] = (float) slope;
+                k[ch] = (float) (-scale * sums[0][ch] / count - slope * m[ch]);
+            }
+        }
+        INDArray out = Arena.allocate(x.dataType(), x.shape());
+        rowsAffine(gv, batchStatistics ? xv : null, Host.floatView(out), d, a, bx, k);
+        return out;
+    }
+
+    /** Per channel, in float64: {@code {sum(gy), sum(gy (x - mean))}}. */
+    private static double[][] gradientSums(INDArray gy, INDArray x, INDArray mean) {
+        int[] d = sizes(x);
+        FloatBuffer xv = Host.floatView(x);
+        FloatBuffer gv = Host.floatView(gy);
+        if (d == null || xv == null || gv == null) {
+            return null;
+        }
+        int n = d[0];
+        int c = d[1];
+        int s = d[2];
+        float[] m = Host.floats(mean);
+        double[] sumGy = new double[c];
+        double[] sumGyCentered = new double[c];
+        Parallel.forEach(c, 1, (chunk, lo, hi) -> {
+            float[] xr = Host.floatScratch("norm.x", s);
+            float[] gr = Host.floatScratch("norm.gy", s);
+            for (int ch = lo; ch < hi; ch++) {
+                double sg = 0;
+                double sgx = 0;
+                for (int i = 0; i < n; i++) {
+                    int at = (i * c + ch) * s;
+                    xv.get(at, xr, 0, s);
+                    gv.get(at, gr, 0, s);
+                    sg += sum(gr, s);
+                    sgx += centeredDot(gr, xr, s, m[ch]);
+                }
+                sumGy[ch] = sg;
+                sumGyCentered[ch] = sgx;
+            }
+        });
+        return new double[][] {sumGy, sumGyCentered};
+    }
+
+    /** {@code out = in * a[c] + x * b[c] + k[c]} row by row ({@code x}, {@code b} null: no x term). */
+    private static void rowsAffine(FloatBuffer in, FloatBuffer x, FloatBuffer out, int[] d, float[] a, float[] b, float[] k) {
+        int c = d[1];
+        int s = d[2];
+        int rows = d[0] * c;
+        Parallel.forEach(rows, Math.max(1, VALUES_PER_CHUNK / s), (chunk, lo, hi) -> {
+            float[] r = Host.floatScratch("norm.in", s);
+            float[] xr = x == null ? null : Host.floatScratch("norm.x", s);
+            for (int row = lo; row < hi; row++) {
+                int ch = row % c;
+                int at = row * s;
+                in.get(at, r, 0, s);
+                float ai = a[ch];
+                float ki = k[ch];
+                if (x == null) {
+                    for (int j = 0; j < s; j++) {
+                        r[j] = r[j] * ai + ki;
+                    }
+                } else {
+                    x.get(at, xr, 0, s);
+                    float bi = b[ch];
+                    for (int j = 0; j < s; j++) {
+                        r[j] = r[j] * ai + xr[j] * bi + ki;
+                    }
+                }
+                out.put(at, r, 0, s);
+            }
+        });
+    }
+
+    /** Sum of {@code v[0..n)} in four float64 lanes (independent chains, so the adds overlap). */
+    private static double sum(float[] v, int n) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            s0 += v[j];
+            s1 += v[j + 1];
+            s2 += v[j + 2];
+            s3 += v[j + 3];
+        }
+        for (; j < n; j++) {
+            s0 += v[j];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** {@code sum((v - m)^2)}, each square in float32, summed in four float64 lanes. */
+    private static double centeredSquares(float[] v, int n, float m) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            float d0 = v[j] - m;
+            float d1 = v[j + 1] - m;
+            float d2 = v[j + 2] - m;
+            float d3 = v[j + 3] - m;
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
+        }
+        for (; j < n; j++) {
+            float d0 = v[j] - m;
+            s0 += d0 * d0;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** {@code sum(g (v - m))}, each product in float32, summed in four float64 lanes. */
+    private static double centeredDot(float[] g, float[] v, int n, float m) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            s0 += g[j] * (v[j] - m);
+            s1 += g[j + 1] * (v[j + 1] - m);
+            s2 += g[j + 2] * (v[j + 2] - m);
+            s3 += g[j + 3] * (v[j + 3] - m);
+        }
+        for (; j < n; j++) {
+            s0 += g[j] * (v[j] - m);
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+}
