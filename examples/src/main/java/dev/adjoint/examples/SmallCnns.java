@@ -36,14 +36,13 @@ public final class SmallCnns {
         final BatchNorm2d bn2;
         final Module shortcut;
 
+        /** The fields register themselves under their names (conv1.weight, bn1.running_mean, shortcut.0.weight, ...). */
         public BasicBlock(int in, int out, int stride) {
-            conv1 = registerModule("conv1", conv3x3(in, out, stride));
-            bn1 = registerModule("bn1", new BatchNorm2d(out));
-            conv2 = registerModule("conv2", conv3x3(out, out, 1));
-            bn2 = registerModule("bn2", new BatchNorm2d(out));
-            shortcut = stride != 1 || in != out
-                    ? registerModule("shortcut", new Sequential(new Conv2d(in, out, 1, stride, 0, 1, 1, false), new BatchNorm2d(out)))
-                    : new Identity();
+            conv1 = conv3x3(in, out, stride);
+            bn1 = new BatchNorm2d(out);
+            conv2 = conv3x3(out, out, 1);
+            bn2 = new BatchNorm2d(out);
+            shortcut = stride != 1 || in != out ? new Sequential(new Conv2d(in, out, 1, stride, 0, 1, 1, false), new BatchNorm2d(out)) : new Identity();
         }
 
         @Override

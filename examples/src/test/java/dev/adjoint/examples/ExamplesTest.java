@@ -219,6 +219,19 @@ class ExamplesTest {
         assertThat(Main.oneLine(new NullPointerException())).contains("at dev.adjoint");
     }
 
+    @Test
+    void theSmallCnnsHaveTheirPyTorchTwinsStateDictNamesAndShapes() {
+        dev.adjoint.layers.Sequential resnet = SmallCnns.resnet20(3, 10);
+        // torch: len(resnet20().state_dict()) == 128 and sum(p.numel() for p in resnet20().parameters()) == 272474 (small_cnns.py)
+        assertThat(resnet.stateDict()).hasSize(128);
+        assertThat(resnet.parameterCount()).isEqualTo(272_474);
+        assertThat(resnet.stateDict()).containsKeys("3.conv1.weight", "3.bn2.running_var", "6.shortcut.0.weight", "6.shortcut.1.num_batches_tracked", "14.bias");
+        assertThat(resnet.forward(Tensor.zeros(2, 3, 32, 32)).shape()).containsExactly(2, 10);
+        dev.adjoint.layers.Sequential dw = SmallCnns.dwnet(3, 10);
+        assertThat(dw.parameterCount()).isEqualTo(187_338); // torch: sum(p.numel() for p in dwnet().parameters())
+        assertThat(dw.forward(Tensor.zeros(2, 3, 32, 32)).shape()).containsExactly(2, 10);
+    }
+
     private interface Run {
         void run() throws Exception;
     }

@@ -17,8 +17,21 @@ import java.util.Map;
  * under a name; {@link #forward} computes the output. Names compose with dots into the state-dict
  * keys PyTorch uses ({@code 0.weight}, {@code bn.running_mean}).
  *
- * <p>Registration is explicit (no reflection): constructors call {@link #registerParameter},
- * {@link #registerBuffer} and {@link #registerModule}.
+ * <p>Fields register themselves, as attribute assignment does in PyTorch: a field of a subclass
+ * that holds a {@code Module} or a {@link Parameter} is registered under the field's name (its
+ * state-dict key), in declaration order, the first time the module's members are asked for
+ * ({@code parameters()}, {@code stateDict()}, {@code train()}, {@code toString()}, ...) and again at
+ * every later ask, so a field assigned after construction counts too:
+ * <pre>
+ * class Block extends Module {
+ *     final Conv2d conv = new Conv2d(16, 16, 3, 1, 1);   // state dict: conv.weight, conv.bias
+ *     final BatchNorm2d bn = new BatchNorm2d(16);       // bn.weight, bn.bias, bn.running_mean, ...
+ *     public Tensor forward(Tensor x) { return bn.forward(conv.forward(x)).relu(); }
+ * }
+ * </pre>
+ * {@link #registerParameter}, {@link #registerBuffer} and {@link #registerModule} remain for names
+ * that are not fields (lists of layers, as {@code Sequential} keeps) and for buffers, which PyTorch
+ * too registers explicitly. A member registered explicitly is not registered again under its field's name.
  */
 public abstract class Module {
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
@@ -63,7 +76,101 @@ public abstract class Module {
 
     /** The direct children, in registration order. */
     public Map<String, Module> children() {
+        discoverFields();
         return Collections.unmodifiableMap(children);
+    }
+
+    /** This module and every descendant under its dotted name ("" for this one), each once, as PyTorch's {@code named_modules()}. */
+    public Map<String, Module> namedModules() {
+        Map<String, Module> out = new LinkedHashMap<>();
+        java.util.Set<Module> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        namedModules("", out, seen);
+        return out;
+    }
+
+    private void namedModules(String prefix, Map<String, Module> out, java.util.Set<Module> seen) {
+        if (!seen.add(this)) {
+            return;
+        }
+        out.put(prefix, this);
+        discoverFields();
+        children.forEach((n, c) -> c.namedModules(prefix.isEmpty() ? n : prefix + "." + n, out, seen));
+    }
+
+    /** This module and every descendant, each once, in {@link #namedModules()}'s order. */
+    public List<Module> modules() {
+        return new ArrayList<>(namedModules().values());
+    }
+
+    /**
+     * Calls {@code fn} on every child (recursively, children first) and then on this module, as
+     * PyTorch's {@code module.apply(fn)}: the way to initialise every layer of a kind,
+     * {@code model.apply(m -> { if (m instanceof Linear l) Init.zeros(l.bias); })}. Returns this module.
+     */
+    public Module apply(java.util.function.Consumer<Module> fn) {
+        discoverFields();
+        for (Module c : new ArrayList<>(children.values())) {
+            c.apply(fn);
+        }
+        fn.accept(this);
+        return this;
+    }
+
+    /** Per class: its fields and its superclasses' (below Module) whose type is a Module or a Parameter, in declaration order. */
+    private static final ClassValue<List<java.lang.reflect.Field>> MEMBER_FIELDS = new ClassValue<>() {
+        @Override
+        protected List<java.lang.reflect.Field> computeValue(Class<?> type) {
+            List<Class<?>> chain = new ArrayList<>();
+            for (Class<?> k = type; k != null && k != Module.class; k = k.getSuperclass()) {
+                chain.add(0, k);
+            }
+            List<java.lang.reflect.Field> out = new ArrayList<>();
+            for (Class<?> k : chain) {
+                for (java.lang.reflect.Field f : k.getDeclaredFields()) {
+                    int mod = f.getModifiers();
+                    boolean member = Module.class.isAssignableFrom(f.getType()) || Parameter.class.isAssignableFrom(f.getType());
+                    if (member && !java.lang.reflect.Modifier.isStatic(mod) && !f.isSynthetic()) {
+                        f.setAccessible(true);
+                        out.add(f);
+                    }
+                }
+            }
+            return List.copyOf(out);
+        }
+    };
+
+    /**
+     * Registers the fields that hold a Module or a Parameter not registered yet, under the field's
+     * name (see the class comment). A name already taken by an explicit registration keeps it.
+     */
+    private void discoverFields() {
+        for (java.lang.reflect.Field f : MEMBER_FIELDS.get(getClass())) {
+            Object v;
+            try {
+                v = f.get(this);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(getClass().getName() + "." + f.getName() + " cannot be read to register it: " + e.getMessage(), e);
+            }
+            String name = f.getName();
+            if (v instanceof Parameter p) {
+                if (!containsIdentity(parameters, p) && !parameters.containsKey(name)) {
+                    registerParameter(name, p);
+                }
+            } else if (v instanceof Module m && m != this) {
+                if (!containsIdentity(children, m) && !children.containsKey(name)) {
+                    registerModule(name, m);
+                }
+            }
+        }
+    }
+
+    private static boolean containsIdentity(Map<String, ?> map, Object m) {
+        for (Object v : map.values()) {
+            if (v == m) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Every parameter of this module and its descendants, in registration order. */
@@ -95,6 +202,7 @@ public abstract class Module {
     }
 
     private void collect(String prefix, Map<String, Parameter> ps, Map<String, Tensor> bs) {
+        discoverFields();
         if (ps != null) {
             parameters.forEach((n, p) -> ps.put(prefix + n, p));
         }
@@ -129,6 +237,7 @@ public abstract class Module {
     }
 
     private void stateDict(String prefix, Map<String, Tensor> out) {
+        discoverFields();
         parameters.forEach((n, p) -> out.put(prefix + n, p));
         buffers.forEach((n, b) -> out.put(prefix + n, b));
         children.forEach((n, c) -> c.stateDict(prefix + n + ".", out));
@@ -180,6 +289,7 @@ public abstract class Module {
     }
 
     private Module setTraining(boolean on) {
+        discoverFields();
         training = on;
         children.values().forEach(c -> c.setTraining(on));
         return this;
@@ -234,6 +344,7 @@ public abstract class Module {
     }
 
     private void tree(StringBuilder sb, String indent, String name) {
+        discoverFields();
         sb.append(indent);
         if (name != null) {
             sb.append('(').append(name).append(") ");

@@ -114,4 +114,63 @@ class ModuleTest {
         Tensor z = bn.forward(x);
         assertThat(z.toDoubleArray()[0]).isCloseTo((1 - 0.25) / Math.sqrt(bn.runningVar.item() + 1e-5), within(1e-5));
     }
+
+    /** A custom module written the PyTorch way: members are plain fields, nothing registered by hand. */
+    static final class Block extends Module {
+        final Conv2d conv = new Conv2d(2, 4, 3, 1, 1);
+        final BatchNorm2d bn = new BatchNorm2d(4);
+        final Parameter scale = new Parameter(Tensor.ones(4).data());
+        Module head; // assigned after construction, as `self.head = ...` later in PyTorch
+        final Module notAMember = null;
+
+        @Override
+        public Tensor forward(Tensor x) {
+            Tensor y = bn.forward(conv.forward(x)).mul(scale.reshape(1, 4, 1, 1));
+            return head == null ? y : head.forward(y);
+        }
+    }
+
+    /** Explicit registration under another name wins over the field's name. */
+    static final class Renamed extends Module {
+        final Linear fc = registerModule("classifier", new Linear(3, 2));
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return fc.forward(x);
+        }
+    }
+
+    @Test
+    void fieldsRegisterThemselvesInDeclarationOrder() {
+        Init.manualSeed(0);
+        Block b = new Block();
+        // torch: a module with self.conv, self.bn, self.scale has exactly these keys, in this order
+        assertThat(b.stateDict().keySet()).containsExactly("scale", "conv.weight", "conv.bias", "bn.weight", "bn.bias", "bn.running_mean",
+                "bn.running_var", "bn.num_batches_tracked");
+        assertThat(b.parameters()).hasSize(5);
+        b.eval();
+        assertThat(b.bn.isTraining()).as("eval() reaches a BatchNorm held in a field").isFalse();
+        b.head = new Linear(8, 2);
+        assertThat(b.namedParameters().keySet()).contains("head.weight", "head.bias");
+        assertThat(b.namedModules().keySet()).containsExactly("", "conv", "bn", "head");
+        assertThat(b.toString()).contains("(conv) Conv2d(2, 4").contains("(bn) BatchNorm2d(4");
+
+        Renamed r = new Renamed();
+        assertThat(r.stateDict().keySet()).containsExactly("classifier.weight", "classifier.bias");
+    }
+
+    @Test
+    void applyVisitsChildrenFirstThenTheModule() {
+        Sequential m = new Sequential(new Linear(2, 3), new Sequential(new ReLU(), new Linear(3, 1)));
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        m.apply(x -> seen.add(x.getClass().getSimpleName()));
+        assertThat(seen).containsExactly("Linear", "ReLU", "Linear", "Sequential", "Sequential");
+        m.apply(x -> {
+            if (x instanceof Linear l) {
+                l.bias.data().assign(0);
+            }
+        });
+        assertThat(((Linear) m.get(0)).bias.toDoubleArray()).containsOnly(0.0);
+        assertThat(m.modules()).hasSize(5);
+    }
 }
