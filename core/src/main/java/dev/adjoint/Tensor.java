@@ -280,6 +280,23 @@ public class Tensor {
         return Kernels.get().toDoubles(data());
     }
 
+    /**
+     * All values, row-major, as ints: for indices and labels ({@code argmax}, {@code topk}).
+     *
+     * @throws IllegalStateException when a value is not a whole number that fits in an int
+     */
+    public int[] toIntArray() {
+        double[] v = toDoubleArray();
+        int[] out = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (int) v[i];
+            if (out[i] != v[i]) {
+                throw new IllegalStateException("toIntArray: value " + i + " of " + this + " is " + v[i] + ", not a whole number in int's range");
+            }
+        }
+        return out;
+    }
+
     /** All values, row-major, as floats (a copy). */
     public float[] toFloatArray() {
         if (data.length() == 0) {
@@ -440,6 +457,24 @@ public class Tensor {
     public Tensor mean(int[] dims, boolean keepDim) { return F.mean(this, dims, keepDim); }
     public Tensor max() { return F.max(this); }
     public Tensor max(int[] dims, boolean keepDim) { return F.max(this, dims, keepDim); }
+    /** Values and indices of the maximum along {@code dim}, as {@code x.max(dim)} in PyTorch. */
+    public dev.adjoint.ops.ValuesAndIndices max(int dim) { return F.max(this, dim, false); }
+    public dev.adjoint.ops.ValuesAndIndices max(int dim, boolean keepDim) { return F.max(this, dim, keepDim); }
+    public Tensor argmax(int dim) { return F.argmax(this, dim, false); }
+    public Tensor argmax(int dim, boolean keepDim) { return F.argmax(this, dim, keepDim); }
+    public dev.adjoint.ops.ValuesAndIndices topk(int k, int dim) { return F.topk(this, k, dim); }
+    public Tensor eq(Tensor other) { return F.eq(this, other); }
+    public Tensor eq(double c) { return F.eq(this, scalar(c, dtype())); }
+    public Tensor ne(Tensor other) { return F.ne(this, other); }
+    public Tensor ne(double c) { return F.ne(this, scalar(c, dtype())); }
+    public Tensor lt(Tensor other) { return F.lt(this, other); }
+    public Tensor lt(double c) { return F.lt(this, scalar(c, dtype())); }
+    public Tensor le(Tensor other) { return F.le(this, other); }
+    public Tensor le(double c) { return F.le(this, scalar(c, dtype())); }
+    public Tensor gt(Tensor other) { return F.gt(this, other); }
+    public Tensor gt(double c) { return F.gt(this, scalar(c, dtype())); }
+    public Tensor ge(Tensor other) { return F.ge(this, other); }
+    public Tensor ge(double c) { return F.ge(this, scalar(c, dtype())); }
     public Tensor reshape(long... shape) { return F.reshape(this, shape); }
     public Tensor view(long... shape) { return F.reshape(this, shape); }
     public Tensor flatten(int startDim) { return F.flatten(this, startDim); }

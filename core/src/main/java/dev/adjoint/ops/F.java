@@ -228,6 +228,63 @@ public final class F {
         return new Max(dims, keepDim).apply(x);
     }
 
+    /**
+     * The maximum along {@code dim} and where it is, as PyTorch's {@code torch.max(x, dim)}: the
+     * values' gradient goes to the returned index only (the first of tied maxima; a NaN wins).
+     */
+    public static ValuesAndIndices max(Tensor x, int dim, boolean keepDim) {
+        return Indexing.topk("max", x, 1, dim, keepDim);
+    }
+
+    /** The index of the maximum along {@code dim} (the first of ties; a NaN wins), as {@code torch.argmax}; not differentiable. */
+    public static Tensor argmax(Tensor x, int dim, boolean keepDim) {
+        return Indexing.topk("argmax", x, 1, dim, keepDim).indices();
+    }
+
+    /** The flat index of the maximum of all elements, a 0-d tensor. */
+    public static Tensor argmax(Tensor x) {
+        return argmax(reshape(x.detach(), -1), 0, false);
+    }
+
+    /**
+     * The {@code k} largest values along {@code dim} and their indices, largest first, as
+     * {@code torch.topk(x, k, dim)}; ties keep the lower index first (PyTorch leaves their order
+     * unspecified). The values' gradient goes to the picked positions.
+     */
+    public static ValuesAndIndices topk(Tensor x, int k, int dim) {
+        return Indexing.topk("topk", x, k, dim, true);
+    }
+
+    /** {@code a == b} elementwise with broadcasting: 1 or 0 in a's dtype, not differentiable, as {@code torch.eq}. */
+    public static Tensor eq(Tensor a, Tensor b) {
+        return Indexing.compare("eq", a, b, (x, y) -> x == y ? 1 : 0);
+    }
+
+    /** {@code a != b}; NaN differs from everything, itself included. */
+    public static Tensor ne(Tensor a, Tensor b) {
+        return Indexing.compare("ne", a, b, (x, y) -> x != y ? 1 : 0);
+    }
+
+    /** {@code a < b}. */
+    public static Tensor lt(Tensor a, Tensor b) {
+        return Indexing.compare("lt", a, b, (x, y) -> x < y ? 1 : 0);
+    }
+
+    /** {@code a <= b}. */
+    public static Tensor le(Tensor a, Tensor b) {
+        return Indexing.compare("le", a, b, (x, y) -> x <= y ? 1 : 0);
+    }
+
+    /** {@code a > b}. */
+    public static Tensor gt(Tensor a, Tensor b) {
+        return Indexing.compare("gt", a, b, (x, y) -> x > y ? 1 : 0);
+    }
+
+    /** {@code a >= b}. */
+    public static Tensor ge(Tensor a, Tensor b) {
+        return Indexing.compare("ge", a, b, (x, y) -> x >= y ? 1 : 0);
+    }
+
     /** Sums a broadcast result back to {@code shape}; returns {@code x} itself when it already has it. */
     public static Tensor sumTo(Tensor x, long[] shape) {
         if (Arrays.equals(x.shape(), shape)) {

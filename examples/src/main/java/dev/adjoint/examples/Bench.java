@@ -36,7 +36,7 @@ public final class Bench {
                 .intOption("warmup", "30", 0, "untimed steps first (the Java kernels need a few dozen steps of JIT compilation)")
                 .flagOption("profile", "false", "print the profiler's table of the timed LeNet and autoencoder steps (after the warm-up)")
                 .flagOption("arena", "false", "also wrap every step in an explicit Arena (the library already reuses step memory by itself)")
-                .option("only", "all", "run one part: lenet, autoencoder, conv, layers, resnet20, dwnet (all: lenet, autoencoder, conv)")
+                .option("only", "all", "run one part: lenet, autoencoder, conv, layers, resnet20, dwnet, batchnorm (all: lenet, autoencoder, conv)")
                 .intOption("cnn-steps", "100", 1, "resnet20 and dwnet: timed steps (batch 128)")
                 .intOption("cnn-warmup", "20", 0, "resnet20 and dwnet: untimed steps first")
                 .flagOption("trim", "true", "give malloc's free memory back to the system after collections (NativeMemory, glibc only; false: for comparison)")
@@ -56,8 +56,12 @@ public final class Bench {
         System.out.printf("kernels: %s%n", dev.adjoint.kernels.Kernels.get());
 
         String only = o.get("only");
-        if (!List.of("all", "lenet", "autoencoder", "conv", "layers", "resnet20", "dwnet").contains(only)) {
-            throw new Options.Invalid("bench: --only must be all, lenet, autoencoder, conv, layers, resnet20 or dwnet, got " + only);
+        if (!List.of("all", "lenet", "autoencoder", "conv", "layers", "resnet20", "dwnet", "batchnorm").contains(only)) {
+            throw new Options.Invalid("bench: --only must be all, lenet, autoencoder, conv, layers, resnet20, dwnet or batchnorm, got " + only);
+        }
+        if (only.equals("batchnorm")) {
+            batchNorm(o.getInt("cnn-warmup"), o.getInt("cnn-steps"));
+            return;
         }
         if (only.equals("resnet20") || only.equals("dwnet")) {
             smallCnn(only, o.getInt("cnn-warmup"), o.getInt("cnn-steps"));
@@ -115,6 +119,24 @@ public final class Bench {
         }, warmup, steps);
         System.out.printf(java.util.Locale.ROOT, "%-8s median %.1f ms per training step (batch 128, steps %d-%d, %d threads), loss %.4f, peak resident %s%n",
                 name, median(times), warmup + 1, warmup + steps, Parallel.threads(), loss[0], peakResident());
+    }
+
+    /** BatchNorm2d(16) in training mode on {@code [128, 16, 32, 32]}: median ms of forward + backward (input and parameter gradients). */
+    static void batchNorm(int warmup, int steps) {
+        Init.manualSeed(0);
+        dev.adjoint.layers.BatchNorm2d bn = new dev.adjoint.layers.BatchNorm2d(16);
+        Tensor x = Tensor.randn(1, DType.FLOAT32, 128, 16, 32, 32).requiresGrad(true);
+        Tensor gy = Tensor.randn(2, DType.FLOAT32, 128, 16, 32, 32);
+        SGD sgd = new SGD(bn.parameters(), 0.0); // its step ends each iteration as in training (the step's memory is recycled)
+        List<Double> times = timeMs(() -> {
+            bn.zeroGrad();
+            x.zeroGrad(true);
+            bn.forward(x).backward(gy);
+            sgd.step();
+            return x;
+        }, warmup * 5, steps * 5);
+        System.out.printf(java.util.Locale.ROOT, "batchnorm median %.2f ms per forward+backward of BatchNorm2d(16) on [128, 16, 32, 32] (%d threads)%n",
+                median(times), Parallel.threads());
     }
 
     /** The process's peak resident memory (Linux's VmHWM), or "n/a" elsewhere. */

@@ -17,6 +17,7 @@ import dev.adjoint.layers.MaxPool2d;
 import dev.adjoint.layers.Module;
 import dev.adjoint.layers.ReLU;
 import dev.adjoint.layers.Sequential;
+import dev.adjoint.metrics.Metrics;
 import dev.adjoint.optim.SGD;
 import java.nio.file.Path;
 import dev.adjoint.autograd.Profiler;
@@ -174,23 +175,16 @@ public final class LeNet {
 
     /** Fraction of the dataset the model classifies correctly (eval mode, no graph). */
     public static double accuracy(Module model, Dataset data) {
+        return accuracy(model, data, 1000);
+    }
+
+    /** As {@link #accuracy(Module, Dataset)}, evaluating {@code batchSize} examples at a time. */
+    public static double accuracy(Module model, Dataset data, int batchSize) {
         model.eval();
         int correct = 0;
         try (GradMode.Scope g = GradMode.disabled()) {
-            for (Batch b : new DataLoader(data, 1000)) {
-                double[] logits = model.forward(b.inputs()).toDoubleArray();
-                int classes = logits.length / b.size();
-                for (int i = 0; i < b.size(); i++) {
-                    int best = 0;
-                    for (int c = 1; c < classes; c++) {
-                        if (logits[i * classes + c] > logits[i * classes + best]) {
-                            best = c;
-                        }
-                    }
-                    if (best == b.labels()[i]) {
-                        correct++;
-                    }
-                }
+            for (Batch b : new DataLoader(data, batchSize)) {
+                correct += Metrics.correct(model.forward(b.inputs()), b.labels());
             }
         }
         model.train();

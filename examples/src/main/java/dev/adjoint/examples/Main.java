@@ -72,6 +72,9 @@ public final class Main {
             case "export-digits":
                 ExportDigits.main(rest);
                 break;
+            case "resnet":
+                ResNetMnist.main(rest);
+                break;
             case "plain-loop":
                 PlainLoop.main(rest);
                 break;
@@ -91,6 +94,7 @@ public final class Main {
         System.out.println("  lenet         LeNet-5 on MNIST (the README's example)");
         System.out.println("  bench         median ms per training step; conv GFLOP/s against sgemm");
         System.out.println("  tour          a guided, self-checking tour of conv and its adjoint, convTranspose");
+        System.out.println("  resnet        ResNet-20 (BatchNorm, residual blocks) on MNIST");
         System.out.println("  autoencoder   convolutional autoencoder on MNIST, decoder of ConvTranspose2d");
         System.out.println("  dcgan         a DCGAN on MNIST: the generator is transposed convolutions, the discriminator convolutions");
         System.out.println("  predict       classifies image files or folders with a LeNet checkpoint (--load)");
