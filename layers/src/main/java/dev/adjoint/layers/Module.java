@@ -253,29 +253,56 @@ public abstract class Module {
      * @throws IllegalArgumentException listing missing, unexpected or mis-shaped entries
      */
     public void loadStateDict(Map<String, Tensor> state) {
+        loadStateDict(state, true);
+    }
+
+    /** What a non-strict {@link #loadStateDict(Map, boolean)} left out, as PyTorch's {@code _IncompatibleKeys}. */
+    public record IncompatibleKeys(List<String> missingKeys, List<String> unexpectedKeys) {
+    }
+
+    /**
+     * As {@link #loadStateDict(Map)}; with {@code strict} false, keys the state lacks or the module
+     * lacks are allowed and returned (PyTorch's {@code load_state_dict(state, strict=False)}), and
+     * the entries both have are loaded. A shape that does not match is an error either way.
+     *
+     * @throws IllegalArgumentException listing mis-shaped entries (and, when strict, missing and unexpected ones)
+     */
+    public IncompatibleKeys loadStateDict(Map<String, Tensor> state, boolean strict) {
         Map<String, Tensor> own = stateDict();
-        List<String> problems = new ArrayList<>();
+        List<String> problems = new ArrayList<>(); // shapes that do not match
+        List<String> missing = new ArrayList<>();
+        List<String> unexpected = new ArrayList<>();
         for (String k : own.keySet()) {
             if (!state.containsKey(k)) {
-                problems.add("missing " + k);
+                missing.add(k);
             } else if (!Arrays.equals(own.get(k).shape(), state.get(k).shape())) {
                 problems.add(k + ": shape " + Shapes.str(state.get(k).shape()) + " does not match the model's " + Shapes.str(own.get(k).shape()));
             }
         }
         for (String k : state.keySet()) {
             if (!own.containsKey(k)) {
-                problems.add("unexpected " + k);
+                unexpected.add(k);
             }
+        }
+        if (strict) {
+            List<String> all = new ArrayList<>();
+            missing.forEach(k -> all.add("missing " + k));
+            all.addAll(problems);
+            unexpected.forEach(k -> all.add("unexpected " + k));
+            problems = all;
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("loadStateDict: the state does not fit " + getClass().getSimpleName() + ": " + String.join("; ", problems));
         }
         try (GradMode.Scope g = GradMode.disabled()) {
             own.forEach((k, t) -> {
-                t.data().assign(state.get(k).data().castTo(t.data().dataType()));
-                t.markModified();
+                if (state.containsKey(k)) {
+                    t.data().assign(state.get(k).data().castTo(t.data().dataType()));
+                    t.markModified();
+                }
             });
         }
+        return new IncompatibleKeys(List.copyOf(missing), List.copyOf(unexpected));
     }
 
     /** Training mode (the default): dropout drops, batch norm uses batch statistics. */

@@ -1,32 +1,31 @@
 package dev.adjoint.optim;
 
 /**
- * Cosine schedule from the initial learning rate down to {@code etaMin} over {@code tMax} calls
- * of {@link #step()}: {@code lr = etaMin + (base - etaMin) (1 + cos(pi t / tMax)) / 2}.
+ * Cosine schedule from the initial learning rate down to {@code etaMin} over {@code tMax} epochs,
+ * as PyTorch's {@code CosineAnnealingLR}: {@code lr = etaMin + (base - etaMin) (1 + cos(pi t / tMax)) / 2}
+ * (PyTorch computes the same values recursively; they agree to rounding).
  */
-public final class CosineAnnealingLR {
-    private final Optimizer optimizer;
+public final class CosineAnnealingLR extends LRScheduler {
     private final int tMax;
     private final double etaMin;
-    private final double baseLr;
-    private int epoch;
 
     public CosineAnnealingLR(Optimizer optimizer, int tMax, double etaMin) {
+        super(optimizer);
         if (tMax <= 0) {
             throw new IllegalArgumentException("CosineAnnealingLR: tMax must be positive, got " + tMax);
         }
-        this.optimizer = optimizer;
         this.tMax = tMax;
         this.etaMin = etaMin;
-        this.baseLr = optimizer.lr();
+        begin();
     }
 
-    public void step() {
-        epoch++;
-        optimizer.setLr(etaMin + (baseLr - etaMin) * (1 + Math.cos(Math.PI * epoch / tMax)) / 2);
+    /** Down to 0, PyTorch's default {@code eta_min}. */
+    public CosineAnnealingLR(Optimizer optimizer, int tMax) {
+        this(optimizer, tMax, 0);
     }
 
-    public int epoch() {
-        return epoch;
+    @Override
+    protected double lrAt(int t) {
+        return etaMin + (baseLr - etaMin) * (1 + Math.cos(Math.PI * t / tMax)) / 2;
     }
 }

@@ -18,6 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public abstract class Optimizer {
     protected final List<? extends Tensor> params;
     protected double lr;
+    private double initialLr = Double.NaN;
     private final List<Map<String, INDArray>> state = new ArrayList<>();
     protected long steps;
 
@@ -84,6 +85,14 @@ public abstract class Optimizer {
 
     public double lr() {
         return lr;
+    }
+
+    /** The learning rate when the first scheduler was made on this optimizer: every scheduler's base (PyTorch's {@code initial_lr}). */
+    double initialLr() {
+        if (Double.isNaN(initialLr)) {
+            initialLr = lr;
+        }
+        return initialLr;
     }
 
     public void setLr(double lr) {

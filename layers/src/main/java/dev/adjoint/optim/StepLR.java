@@ -1,29 +1,27 @@
 package dev.adjoint.optim;
 
-/** Multiplies the learning rate by {@code gamma} every {@code stepSize} calls of {@link #step()} (once per epoch). */
-public final class StepLR {
-    private final Optimizer optimizer;
+/** Multiplies the learning rate by {@code gamma} every {@code stepSize} epochs, as PyTorch's {@code StepLR}. */
+public final class StepLR extends LRScheduler {
     private final int stepSize;
     private final double gamma;
-    private final double baseLr;
-    private int epoch;
 
     public StepLR(Optimizer optimizer, int stepSize, double gamma) {
+        super(optimizer);
         if (stepSize <= 0) {
             throw new IllegalArgumentException("StepLR: stepSize must be positive, got " + stepSize);
         }
-        this.optimizer = optimizer;
         this.stepSize = stepSize;
         this.gamma = gamma;
-        this.baseLr = optimizer.lr();
+        begin();
     }
 
-    public void step() {
-        epoch++;
-        optimizer.setLr(baseLr * Math.pow(gamma, epoch / stepSize));
+    /** {@code gamma} 0.1, as PyTorch's default. */
+    public StepLR(Optimizer optimizer, int stepSize) {
+        this(optimizer, stepSize, 0.1);
     }
 
-    public int epoch() {
-        return epoch;
+    @Override
+    protected double lrAt(int t) {
+        return baseLr * Math.pow(gamma, t / stepSize);
     }
 }

@@ -173,4 +173,25 @@ class ModuleTest {
         assertThat(((Linear) m.get(0)).bias.toDoubleArray()).containsOnly(0.0);
         assertThat(m.modules()).hasSize(5);
     }
+
+    @Test
+    void aNonStrictLoadReportsMissingAndUnexpectedKeysAndLoadsTheRest() {
+        Init.manualSeed(0);
+        Sequential source = new Sequential(new Linear(3, 4), new ReLU(), new Linear(4, 2));
+        Init.manualSeed(1);
+        Sequential target = new Sequential(new Linear(3, 4), new ReLU(), new Linear(4, 5));
+        Map<String, Tensor> state = new LinkedHashMap<>(source.stateDict());
+        state.remove("2.weight");
+        state.remove("2.bias");
+        state.put("extra", Tensor.zeros(1));
+        // torch: target.load_state_dict(state, strict=False) -> missing_keys ['2.weight', '2.bias'], unexpected_keys ['extra']
+        Module.IncompatibleKeys keys = target.loadStateDict(state, false);
+        assertThat(keys.missingKeys()).containsExactly("2.weight", "2.bias");
+        assertThat(keys.unexpectedKeys()).containsExactly("extra");
+        assertThat(target.stateDict().get("0.weight").toDoubleArray()).containsExactly(source.stateDict().get("0.weight").toDoubleArray());
+        assertThatThrownBy(() -> target.loadStateDict(state, true)).hasMessageContaining("missing 2.weight").hasMessageContaining("unexpected extra");
+        state.put("2.weight", Tensor.zeros(3, 4));
+        assertThatThrownBy(() -> target.loadStateDict(state, false)).as("a wrong shape is an error even when not strict")
+                .hasMessageContaining("2.weight: shape [3, 4]");
+    }
 }
