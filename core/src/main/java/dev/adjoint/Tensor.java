@@ -378,7 +378,16 @@ public class Tensor {
         return new Tensor(data());
     }
 
-    /** A deep copy of the data as a new leaf. */
+    /**
+     * A copy of the values in memory of its own that stays in the graph (gradients flow back to
+     * this tensor), as PyTorch's {@code x.clone()}; {@link #copy()} is the detached copy.
+     */
+    @Override
+    public Tensor clone() {
+        return new dev.adjoint.ops.shape.Clone().apply(this);
+    }
+
+    /** A deep copy of the data as a new leaf (PyTorch's {@code x.detach().clone()}). */
     public Tensor copy() {
         return new Tensor(data().dup('c'));
     }

@@ -13,4 +13,12 @@ public interface Dataset {
 
     /** The label of example {@code index} (a class index for classification). */
     int label(int index);
+
+    /**
+     * This data set with an image transform applied each time an example is handed out (random
+     * ones seeded by {@code seed}); the examples must be {@code [C, H, W]} images.
+     */
+    default Dataset transform(dev.adjoint.data.transforms.Transform transform, long seed) {
+        return new TransformedDataset(this, transform, seed);
+    }
 }

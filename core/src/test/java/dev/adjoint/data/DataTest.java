@@ -120,4 +120,40 @@ class DataTest {
         assertThatThrownBy(() -> Mnist.train(other)).isInstanceOf(IOException.class)
                 .hasMessageContaining(other.resolve(Mnist.TRAIN_IMAGES + ".gz").toString()).hasMessageContaining("gzip");
     }
+
+    @Test
+    void transformsApplyToInMemoryImagesPerEpochAndRepeatPerSeed() {
+        float[] v = new float[3 * 2 * 6 * 6];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i / (float) v.length;
+        }
+        TensorDataset images = new TensorDataset(v, new int[] {4, 1, 7}, 2, 6, 6);
+        dev.adjoint.data.transforms.Transform t = dev.adjoint.data.transforms.Transform.compose(
+                new dev.adjoint.data.transforms.RandomCrop(6, 2), new dev.adjoint.data.transforms.RandomHorizontalFlip());
+        Dataset a = images.transform(t, 9);
+        Dataset b = images.transform(t, 9);
+        assertThat(a.exampleShape()).containsExactly(2, 6, 6);
+        assertThat(new int[] {a.label(0), a.label(1), a.label(2)}).containsExactly(4, 1, 7);
+        java.util.Random manual = new java.util.Random(9);
+        float[] fa = new float[72];
+        float[] fb = new float[72];
+        boolean varied = false;
+        float[] first = null;
+        for (int epoch = 0; epoch < 6; epoch++) {
+            a.copyInput(1, fa, 0);
+            b.copyInput(1, fb, 0);
+            assertThat(fa).containsExactly(fb);
+            float[] one = java.util.Arrays.copyOfRange(v, 72, 144);
+            assertThat(fa).as("as applying the transform by hand with the same generator")
+                    .containsExactly(t.apply(new dev.adjoint.data.transforms.Image(2, 6, 6, one), manual).data());
+            if (first == null) {
+                first = fa.clone();
+            } else {
+                varied |= !Arrays.equals(first, fa);
+            }
+        }
+        assertThat(varied).isTrue();
+        assertThatThrownBy(() -> new TensorDataset(new float[4], new int[] {0, 1}, 2).transform(t, 0)).as("not images")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[C, H, W]");
+    }
 }

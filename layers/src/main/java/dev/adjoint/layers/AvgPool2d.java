@@ -23,6 +23,16 @@ public final class AvgPool2d extends Module {
         this(new int[] {kernel, kernel}, new int[] {kernel, kernel}, new int[] {0, 0}, true);
     }
 
+    /** As {@code nn.AvgPool2d(kernel, stride)}. */
+    public AvgPool2d(int kernel, int stride) {
+        this(kernel, stride, 0);
+    }
+
+    /** As {@code nn.AvgPool2d(kernel, stride, padding)} (padding counted in the average, PyTorch's default). */
+    public AvgPool2d(int kernel, int stride, int padding) {
+        this(new int[] {kernel, kernel}, new int[] {stride, stride}, new int[] {padding, padding}, true);
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         return F.avgPool2d(x, kernel, stride, padding, countIncludePad);

@@ -21,6 +21,16 @@ public final class MaxPool2d extends Module {
         this(new int[] {kernel, kernel}, new int[] {kernel, kernel}, new int[] {0, 0});
     }
 
+    /** As {@code nn.MaxPool2d(kernel, stride)}. */
+    public MaxPool2d(int kernel, int stride) {
+        this(kernel, stride, 0);
+    }
+
+    /** As {@code nn.MaxPool2d(kernel, stride, padding)}. */
+    public MaxPool2d(int kernel, int stride, int padding) {
+        this(new int[] {kernel, kernel}, new int[] {stride, stride}, new int[] {padding, padding});
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         return F.maxPool2d(x, kernel, stride, padding);

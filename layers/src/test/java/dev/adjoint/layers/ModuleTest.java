@@ -194,4 +194,19 @@ class ModuleTest {
         assertThatThrownBy(() -> target.loadStateDict(state, false)).as("a wrong shape is an error even when not strict")
                 .hasMessageContaining("2.weight: shape [3, 4]");
     }
+
+    @Test
+    void poolingTakesPyTorchsPositionalStrideAndCloneStaysInTheGraph() {
+        Tensor x = Tensor.randn(3, DType.FLOAT64, 1, 1, 6, 6);
+        // torch: nn.MaxPool2d(3, 2)(x).shape == [1, 1, 2, 2]; nn.MaxPool2d(3, 2, 1) -> [1, 1, 3, 3]; nn.AvgPool2d(2, 1) -> [1, 1, 5, 5]
+        assertThat(new MaxPool2d(3, 2).forward(x).shape()).containsExactly(1, 1, 2, 2);
+        assertThat(new MaxPool2d(3, 2, 1).forward(x).shape()).containsExactly(1, 1, 3, 3);
+        assertThat(new AvgPool2d(2, 1).forward(x).shape()).containsExactly(1, 1, 5, 5);
+        Tensor a = Tensor.of(DType.FLOAT64, new double[] {1, 2, 3}, 3).requiresGrad(true);
+        Tensor c = a.clone();
+        assertThat(c.data()).isNotSameAs(a.data());
+        c.mul(c).sum().backward();
+        assertThat(a.grad().toDoubleArray()).containsExactly(2, 4, 6);
+        assertThat(a.copy().requiresGrad()).isFalse();
+    }
 }
