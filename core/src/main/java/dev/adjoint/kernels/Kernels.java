@@ -157,6 +157,15 @@ public interface Kernels {
     /** In place, SGD with plain momentum: {@code buf = momentum * buf + g; p -= lr * buf}. */
     void momentumStep(INDArray p, INDArray g, INDArray buf, double momentum, double lr);
 
+    /**
+     * In place, one SGD step as PyTorch's, with no temporaries: {@code d = grad + weightDecay p};
+     * with momentum, {@code buf = momentum buf + (1 - dampening) d} ({@code buf = d} when
+     * {@code first}) and {@code d = nesterov ? d + momentum buf : buf}; then {@code p -= lr d}.
+     * {@code buf} is null without momentum; {@code grad} is not written.
+     */
+    void sgdStep(INDArray p, INDArray grad, INDArray buf, double lr, double momentum, double dampening, double weightDecay, boolean nesterov,
+                 boolean first);
+
     // ---------------------------------------------------------------- between Java arrays and ND4J
 
     /** A new float32 array of {@code shape} holding the first {@code prod(shape)} of {@code values}. */

@@ -471,6 +471,26 @@ class KernelEquivalenceTest {
             REF.momentumStep(p, g, buf, 0.9, 0.01);
             assertSame(pf, p, t, "momentum: parameter");
             assertSame(bf, buf, t, "momentum: buffer");
+            for (boolean nesterov : new boolean[] {false, true}) {
+                for (boolean first : new boolean[] {false, true}) {
+                    INDArray q = random(r, t, 41);
+                    INDArray gq = random(r, t, 41);
+                    INDArray bq = random(r, t, 41);
+                    INDArray qf = q.dup();
+                    INDArray bqf = bq.dup();
+                    double damp = nesterov ? 0 : 0.2;
+                    FAST.sgdStep(qf, gq, bqf, 0.05, 0.9, damp, 0.01, nesterov, first);
+                    REF.sgdStep(q, gq, bq, 0.05, 0.9, damp, 0.01, nesterov, first);
+                    assertSame(qf, q, t, "sgdStep parameter, nesterov " + nesterov + ", first " + first);
+                    assertSame(bqf, bq, t, "sgdStep buffer, nesterov " + nesterov + ", first " + first);
+                }
+            }
+            INDArray q = random(r, t, 9);
+            INDArray qf = q.dup();
+            INDArray gq = random(r, t, 9);
+            FAST.sgdStep(qf, gq, null, 0.1, 0, 0, 0.3, false, false);
+            REF.sgdStep(q, gq, null, 0.1, 0, 0, 0.3, false, false);
+            assertSame(qf, q, t, "sgdStep without momentum");
         }
     }
 

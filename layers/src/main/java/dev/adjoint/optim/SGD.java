@@ -34,6 +34,11 @@ public final class SGD extends Optimizer {
         this.weightDecay = weightDecay;
     }
 
+    /** PyTorch's order: {@code SGD(params, lr, momentum, dampening, weight_decay, nesterov)}. */
+    public SGD(List<? extends Tensor> params, double lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
+        this(params, lr, momentum, dampening, nesterov, weightDecay);
+    }
+
     public SGD(List<? extends Tensor> params, double lr, double momentum) {
         this(params, lr, momentum, 0, false, 0);
     }
@@ -45,24 +50,14 @@ public final class SGD extends Optimizer {
     @Override
     protected void update(INDArray p, INDArray grad, Map<String, INDArray> state) {
         INDArray buffer = state.get("momentum_buffer");
-        if (buffer != null && dampening == 0 && !nesterov && weightDecay == 0) {
-            Kernels.get().momentumStep(p, grad, buffer, momentum, lr); // the common case, one fused update
-            return;
+        boolean first = false;
+        if (momentum != 0 && buffer == null) {
+            buffer = org.nd4j.linalg.factory.Nd4j.create(p.dataType(), p.shape());
+            state.put("momentum_buffer", buffer);
+            first = true;
         }
-        // In place where possible: every temporary is an off-heap allocation.
-        INDArray g = weightDecay != 0 ? grad.add(p.mul(weightDecay)) : grad;
-        if (momentum != 0) {
-            if (buffer == null) {
-                buffer = g.dup();
-                state.put("momentum_buffer", buffer);
-            } else if (dampening == 0) {
-                buffer.muli(momentum).addi(g);
-            } else {
-                buffer.muli(momentum).addi(g.mul(1 - dampening));
-            }
-            g = nesterov ? g.add(buffer.mul(momentum)) : buffer;
-        }
-        Kernels.get().axpy(-lr, g, p);
+        // one pass in place: weight decay, momentum and the update without temporaries
+        Kernels.get().sgdStep(p, grad, buffer, lr, momentum, dampening, weightDecay, nesterov, first);
     }
 
     @Override

@@ -53,6 +53,31 @@ class OptimizerTest {
     }
 
     @Test
+    void sgdInFloat32MatchesPyTorchWithWeightDecayDampeningAndNesterov() {
+        double[][] grads = {{1, -2, 0.5}, {0.3, 0.1, -1}, {-0.7, 2, 0.2}, {0, 0.5, 0.5}, {1.5, -0.5, -0.25}};
+        // torch.optim.SGD([p], lr, momentum, dampening, weight_decay, nesterov), p = [0.5, -1, 2] float32, these five gradients
+        Object[][] cases = {
+            {0.1, 0.9, 0.1, 0.01, false, new double[] {0.028808942064642906, -0.7303780317306519, 1.9686931371688843}},
+            {0.1, 0.9, 0.0, 0.05, true, new double[] {-0.16055569052696228, -0.7713109254837036, 1.8537986278533936}},
+            {0.2, 0.0, 0.0, 0.1, false, new double[] {0.04547121003270149, -0.9359573721885681, 1.817427158355713}},
+        };
+        for (Object[] c : cases) {
+            Tensor p = Tensor.of(DType.FLOAT32, new double[] {0.5, -1, 2}, 3).requiresGrad(true);
+            SGD sgd = new SGD(List.of(p), (double) c[0], (double) c[1], (double) c[2], (double) c[3], (boolean) c[4]); // PyTorch's order
+            for (double[] g : grads) {
+                p.setGrad(Tensor.of(DType.FLOAT32, g, 3));
+                sgd.step();
+            }
+            double[] want = (double[]) c[5];
+            double[] got = p.toDoubleArray();
+            for (int i = 0; i < 3; i++) {
+                assertThat(got[i]).as(sgd + " element " + i).isCloseTo(want[i], within(2e-7));
+            }
+            assertThat(p.grad().toDoubleArray()).as("the gradient is not written").containsExactly(1.5, -0.5, -0.25);
+        }
+    }
+
+    @Test
     void sgdUpdatesEveryElementOfAMatrixParameter() {
         Tensor p = Tensor.of(DType.FLOAT32, new double[] {1, 2, 3, 4, 5, 6}, 2, 3).requiresGrad(true);
         SGD sgd = new SGD(List.of(p), 0.5, 0.9);

@@ -227,6 +227,14 @@ public final class CpuKernels extends ReferenceKernels {
         }
     }
 
+    @Override
+    public void sgdStep(INDArray p, INDArray grad, INDArray buf, double lr, double momentum, double dampening, double weightDecay, boolean nesterov,
+                        boolean first) {
+        if (!Loops.sgdStep(p, grad, buf, lr, momentum, dampening, weightDecay, nesterov, first)) {
+            super.sgdStep(p, grad, buf, lr, momentum, dampening, weightDecay, nesterov, first);
+        }
+    }
+
     // ---------------------------------------------------------------- between Java arrays and ND4J
 
     @Override

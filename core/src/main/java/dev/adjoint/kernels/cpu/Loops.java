@@ -347,6 +347,32 @@ final class Loops {
      * ND4J calls per parameter (LeNet's small tensors cost more in dispatch than in arithmetic).
      * Returns false when a buffer is not dense float32.
      */
+    /** The general SGD step ({@code Kernels.sgdStep}) as one loop in place over dense float32 buffers; false otherwise. */
+    static boolean sgdStep(INDArray p, INDArray g, INDArray buf, double lr, double momentum, double dampening, double weightDecay, boolean nesterov,
+                           boolean first) {
+        FloatBuffer pv = Host.floatView(p);
+        FloatBuffer gv = Host.floatView(g);
+        FloatBuffer bv = buf == null ? null : Host.floatView(buf);
+        if (pv == null || gv == null || (momentum != 0 && bv == null)) {
+            return false;
+        }
+        float wd = (float) weightDecay;
+        float m = (float) momentum;
+        float keep = (float) (1 - dampening);
+        float step = (float) lr;
+        for (int i = 0, n = (int) p.length(); i < n; i++) {
+            float pi = pv.get(i);
+            float d = gv.get(i) + wd * pi;
+            if (m != 0) {
+                float b = first ? d : bv.get(i) * m + keep * d;
+                bv.put(i, b);
+                d = nesterov ? d + m * b : b;
+            }
+            pv.put(i, pi - step * d);
+        }
+        return true;
+    }
+
     static boolean momentumStep(INDArray p, INDArray g, INDArray buf, double momentum, double lr) {
         FloatBuffer pv = Host.floatView(p);
         FloatBuffer gv = Host.floatView(g);

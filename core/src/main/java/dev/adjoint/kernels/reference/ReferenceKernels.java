@@ -435,6 +435,21 @@ public class ReferenceKernels implements Kernels {
         p.subi(buf.mul(lr));
     }
 
+    @Override
+    public void sgdStep(INDArray p, INDArray grad, INDArray buf, double lr, double momentum, double dampening, double weightDecay, boolean nesterov,
+                        boolean first) {
+        INDArray d = weightDecay != 0 ? grad.add(p.mul(weightDecay)) : grad;
+        if (momentum != 0) {
+            if (first) {
+                buf.assign(d);
+            } else {
+                buf.muli(momentum).addi(d.mul(1 - dampening));
+            }
+            d = nesterov ? d.add(buf.mul(momentum)) : buf;
+        }
+        p.subi(d.mul(lr));
+    }
+
     // ---------------------------------------------------------------- between Java arrays and ND4J
 
     @Override
