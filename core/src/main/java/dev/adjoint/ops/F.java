@@ -601,6 +601,77 @@ public final class F {
         return dev.adjoint.ops.norm.BatchNorm.withStatistics(runningMean.data().dup(), invStd).apply(x, weight, bias);
     }
 
+    /**
+     * Group normalization of x {@code [N, C, ...]}, as {@code F.group_norm}: the channels of each
+     * sample split into {@code groups}, each group normalized by its own mean and biased variance,
+     * then {@code y * w + b} per channel ({@code w}, {@code b} {@code [C]} or null). The normalization
+     * is {@code BatchNorm}'s on the regrouped view {@code [1, N * groups, rest]} (one statistic per
+     * group of a sample), so it is one function with a closed-form backward.
+     */
+    public static Tensor groupNorm(Tensor x, int groups, Tensor w, Tensor b, double eps) {
+        if (x.dim() < 2 || groups < 1 || x.size(1) % groups != 0) {
+            throw new IllegalArgumentException("groupNorm: input x must be [N, C, ...] with C divisible by groups=" + groups + ", got "
+                    + Shapes.str(x.shape()));
+        }
+        long c = x.size(1);
+        checkPerChannel("groupNorm", x, w, new long[] {c});
+        checkPerChannel("groupNorm", x, b, new long[] {c});
+        long n = x.size(0);
+        if (x.numel() / Math.max(1, n * groups) < 1) {
+            throw new IllegalArgumentException("groupNorm: input x " + Shapes.str(x.shape()) + " is empty");
+        }
+        Tensor grouped = reshape(x, 1, n * groups, -1);
+        Tensor y = reshape(dev.adjoint.ops.norm.BatchNorm.withBatchStatistics(eps).apply(grouped, null, null), x.shape());
+        long[] perChannel = new long[x.dim()];
+        java.util.Arrays.fill(perChannel, 1);
+        perChannel[1] = c;
+        if (w != null) {
+            y = mul(y, reshape(w, perChannel));
+        }
+        return b == null ? y : add(y, reshape(b, perChannel));
+    }
+
+    /**
+     * Layer normalization over the trailing {@code normalizedShape} of x, as {@code F.layer_norm}:
+     * each leading index normalized by its own mean and biased variance, then {@code y * w + b}
+     * elementwise ({@code w}, {@code b} shaped {@code normalizedShape}, or null). The normalization
+     * is {@code BatchNorm}'s on the view {@code [1, rows, normalized]}.
+     */
+    public static Tensor layerNorm(Tensor x, long[] normalizedShape, Tensor w, Tensor b, double eps) {
+        long[] s = x.shape();
+        int k = normalizedShape.length;
+        if (k == 0 || s.length < k || !java.util.Arrays.equals(java.util.Arrays.copyOfRange(s, s.length - k, s.length), normalizedShape)) {
+            throw new IllegalArgumentException("layerNorm: input x " + Shapes.str(s) + " does not end with the normalized shape "
+                    + Shapes.str(normalizedShape));
+        }
+        checkPerChannel("layerNorm", x, w, normalizedShape);
+        checkPerChannel("layerNorm", x, b, normalizedShape);
+        long inner = Shapes.numel(normalizedShape);
+        if (inner == 0 || x.numel() == 0) {
+            throw new IllegalArgumentException("layerNorm: input x " + Shapes.str(s) + " is empty");
+        }
+        Tensor rows = reshape(x, 1, x.numel() / inner, inner);
+        Tensor y = reshape(dev.adjoint.ops.norm.BatchNorm.withBatchStatistics(eps).apply(rows, null, null), s);
+        if (w != null) {
+            y = mul(y, w);
+        }
+        return b == null ? y : add(y, b);
+    }
+
+    /** An affine parameter must have the given shape and x's dtype. */
+    private static void checkPerChannel(String op, Tensor x, Tensor t, long[] shape) {
+        if (t == null) {
+            return;
+        }
+        if (!java.util.Arrays.equals(t.shape(), shape)) {
+            throw new IllegalArgumentException(op + ": weight/bias " + Shapes.str(t.shape()) + " must be " + Shapes.str(shape) + " for x "
+                    + Shapes.str(x.shape()));
+        }
+        if (t.dtype() != x.dtype()) {
+            throw new IllegalArgumentException(op + ": dtypes differ: x " + x.dtype() + ", weight/bias " + t.dtype() + "; convert one of them first");
+        }
+    }
+
     // ---------------------------------------------------------------- losses
 
     /** Mean negative log-likelihood of class indices, for log-probabilities {@code [N, C]}. */

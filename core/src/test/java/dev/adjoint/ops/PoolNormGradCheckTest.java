@@ -58,6 +58,23 @@ class PoolNormGradCheckTest {
     }
 
     @Test
+    void groupAndLayerNormGradientsIncludingSecondOrder() {
+        Tensor x = input(12, 2, 4, 3, 2);
+        Tensor w = input(13, 4);
+        Tensor b = input(14, 4);
+        assertGradients(t -> F.groupNorm(t[0], 2, t[1], t[2], 1e-5), x, w, b);
+        assertSecondOrder(t -> F.groupNorm(t[0], 2, t[1], t[2], 1e-5).pow(2), x, w, b);
+        Tensor y = input(15, 3, 2, 5);
+        Tensor lw = input(16, 2, 5);
+        Tensor lb = input(17, 2, 5);
+        assertGradients(t -> F.layerNorm(t[0], new long[] {2, 5}, t[1], t[2], 1e-5), y, lw, lb);
+        assertSecondOrder(t -> F.layerNorm(t[0], new long[] {5}, null, null, 1e-5).pow(2), y);
+        assertThatThrownBy(() -> F.groupNorm(x, 3, null, null, 1e-5)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("groups=3");
+        assertThatThrownBy(() -> F.layerNorm(y, new long[] {4}, null, null, 1e-5)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("layerNorm");
+    }
+
+    @Test
     void badPoolingArgumentsAreNamed() {
         Tensor x = input(9, 1, 1, 4, 4);
         assertThatThrownBy(() -> F.maxPool2d(x, new int[] {2, 2}, new int[] {0, 1}, new int[] {0, 0}))

@@ -38,16 +38,7 @@ public final class GroupNorm extends Module {
         if (x.dim() < 2 || x.size(1) != channels) {
             throw new IllegalArgumentException("GroupNorm: input must be [N, " + channels + ", ...], got " + java.util.Arrays.toString(x.shape()));
         }
-        long n = x.size(0);
-        Tensor g = x.reshape(n, groups, -1);
-        Tensor mean = g.mean(2, true);
-        Tensor centered = g.sub(mean);
-        Tensor var = centered.mul(centered).mean(2, true);
-        Tensor y = centered.div(var.add(eps).sqrt()).reshape(x.shape());
-        long[] perChannel = new long[x.dim()];
-        java.util.Arrays.fill(perChannel, 1);
-        perChannel[1] = channels;
-        return y.mul(weight.reshape(perChannel)).add(bias.reshape(perChannel));
+        return F.groupNorm(x, groups, weight, bias, eps);
     }
 
     @Override

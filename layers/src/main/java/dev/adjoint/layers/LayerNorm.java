@@ -2,6 +2,7 @@ package dev.adjoint.layers;
 
 import dev.adjoint.Shapes;
 import dev.adjoint.Tensor;
+import dev.adjoint.ops.F;
 
 /**
  * Layer normalisation over the last dimensions, as {@code nn.LayerNorm(normalized_shape)}: each
@@ -16,6 +17,14 @@ public final class LayerNorm extends Module {
 
     public LayerNorm(long... normalizedShape) {
         this(1e-5, normalizedShape);
+    }
+
+    /**
+     * PyTorch's order: {@code nn.LayerNorm(normalized_shape, eps)}. (No {@code (int, double)} form:
+     * {@code new LayerNorm(8, 16)} must keep meaning the shape {@code [8, 16]}.)
+     */
+    public LayerNorm(long[] normalizedShape, double eps) {
+        this(eps, normalizedShape);
     }
 
     public LayerNorm(double eps, long... normalizedShape) {
@@ -35,14 +44,7 @@ public final class LayerNorm extends Module {
         if (s.length < k || !java.util.Arrays.equals(java.util.Arrays.copyOfRange(s, s.length - k, s.length), normalizedShape)) {
             throw new IllegalArgumentException("LayerNorm: input " + Shapes.str(s) + " does not end with " + Shapes.str(normalizedShape));
         }
-        int[] dims = new int[k];
-        for (int i = 0; i < k; i++) {
-            dims[i] = s.length - k + i;
-        }
-        Tensor mean = x.mean(dims, true);
-        Tensor centered = x.sub(mean);
-        Tensor var = centered.mul(centered).mean(dims, true);
-        return centered.div(var.add(eps).sqrt()).mul(weight).add(bias);
+        return F.layerNorm(x, normalizedShape, weight, bias, eps);
     }
 
     @Override
