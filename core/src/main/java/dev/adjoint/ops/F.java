@@ -672,6 +672,37 @@ public final class F {
         }
     }
 
+    /**
+     * Adaptive average pooling to {@code [oh, ow]}, as {@code F.adaptive_avg_pool2d}: output cell
+     * {@code (i, j)} averages rows {@code floor(i h / oh)} to {@code ceil((i + 1) h / oh)} (exclusive) and
+     * the columns likewise, so the cells may overlap when the size does not divide. Built from
+     * {@code narrow}, {@code mean} and {@code concat}; {@code [1, 1]} is one mean.
+     */
+    public static Tensor adaptiveAvgPool2d(Tensor x, int oh, int ow) {
+        if (x.dim() != 4 || oh < 1 || ow < 1) {
+            throw new IllegalArgumentException("adaptiveAvgPool2d: input x must be 4-D [N, C, H, W] and the output size positive, got x "
+                    + Shapes.str(x.shape()) + " and [" + oh + ", " + ow + "]");
+        }
+        long h = x.size(2);
+        long w = x.size(3);
+        if (oh == 1 && ow == 1) {
+            return mean(x, new int[] {2, 3}, true);
+        }
+        Tensor[] rows = new Tensor[oh];
+        for (int i = 0; i < oh; i++) {
+            long y0 = i * h / oh;
+            long y1 = ((i + 1) * h + oh - 1) / oh;
+            Tensor[] cells = new Tensor[ow];
+            for (int j = 0; j < ow; j++) {
+                long x0 = j * w / ow;
+                long x1 = ((j + 1) * w + ow - 1) / ow;
+                cells[j] = mean(narrow(narrow(x, 2, y0, y1 - y0), 3, x0, x1 - x0), new int[] {2, 3}, true);
+            }
+            rows[i] = concat(3, cells);
+        }
+        return concat(2, rows);
+    }
+
     // ---------------------------------------------------------------- losses
 
     /** Mean negative log-likelihood of class indices, for log-probabilities {@code [N, C]}. */

@@ -29,25 +29,7 @@ public final class AdaptiveAvgPool2d extends Module {
         if (x.dim() != 4) {
             throw new IllegalArgumentException("AdaptiveAvgPool2d: input must be 4-D [N, C, H, W], got " + java.util.Arrays.toString(x.shape()));
         }
-        long h = x.size(2);
-        long w = x.size(3);
-        if (oh == 1 && ow == 1) {
-            return F.mean(x, new int[] {2, 3}, true);
-        }
-        Tensor[] rows = new Tensor[oh];
-        for (int i = 0; i < oh; i++) {
-            long y0 = i * h / oh;
-            long y1 = ((i + 1) * h + oh - 1) / oh;
-            Tensor[] cells = new Tensor[ow];
-            for (int j = 0; j < ow; j++) {
-                long x0 = j * w / ow;
-                long x1 = ((j + 1) * w + ow - 1) / ow;
-                Tensor window = F.narrow(F.narrow(x, 2, y0, y1 - y0), 3, x0, x1 - x0);
-                cells[j] = F.mean(window, new int[] {2, 3}, true);
-            }
-            rows[i] = F.concat(3, cells);
-        }
-        return F.concat(2, rows);
+        return F.adaptiveAvgPool2d(x, oh, ow);
     }
 
     @Override
