@@ -26,7 +26,8 @@ import org.junit.jupiter.api.TestFactory;
  * {@code max|got - want| / max(1, max|want|) <= 1e-9}. One dynamic test per case, named by file and index.
  *
  * <p>Folder: the system property {@code adjoint.conformance.dir}; when unset, the shared reference
- * cases next to the checkout ({@code ../shared/conformance}) if present. The project's own cases in
+ * sets next to the checkout ({@code ../shared/conformance}, {@code conformance-next}, {@code conformance-ops}) that are present.
+ * Cases of the ops format (FORMAT-OPS.md: inputs named {@code a}, {@code b}, {@code x0, x1, ...}) run through {@link #runNamed}. The project's own cases in
  * {@code src/test/resources/conformance} always run as well, so a fresh clone is covered.
  */
 class ConformanceTest {
@@ -41,9 +42,9 @@ class ConformanceTest {
             assertThat(dir).as("adjoint.conformance.dir").isDirectory();
             return casesIn(dir);
         }
-        // the shared sets next to the checkout, each that is there (conformance-ops is not read yet: issue 26)
+        // the shared sets next to the checkout, each that is there
         Stream<DynamicTest> all = Stream.empty();
-        for (String set : new String[] {"conformance", "conformance-next"}) {
+        for (String set : new String[] {"conformance", "conformance-next", "conformance-ops"}) {
             Path dir = Path.of("..", "..", "shared", set);
             if (Files.isDirectory(dir)) {
                 all = Stream.concat(all, casesIn(dir));
@@ -79,7 +80,16 @@ class ConformanceTest {
 
     // ---------------------------------------------------------------- one case
 
+    /** The ops of conformance-ops' format (FORMAT-OPS.md): any input names, a gradient for each named in expected. */
+    static final java.util.Set<String> OPS_FORMAT = java.util.Set.of("add", "sub", "mul", "div", "neg", "exp", "log", "sqrt", "erf", "sigmoid",
+            "tanh", "abs", "relu", "pow", "clamp", "softmax", "sum", "mean", "max", "amax", "matmul", "transpose", "permute", "reshape", "view",
+            "flatten", "squeeze", "unsqueeze", "expand", "narrow", "slice", "cat", "stack", "pad", "flip", "sum_to_size", "nll_loss", "l1_loss");
+
     static void run(JsonNode c) {
+        if (OPS_FORMAT.contains(c.get("op").asText())) {
+            runNamed(c);
+            return;
+        }
         String op = c.get("op").asText();
         JsonNode params = c.get("params");
         JsonNode inputs = c.get("inputs");
@@ -132,6 +142,103 @@ class ConformanceTest {
             assertClose("double_backward grad_w", second[0], db.get("grad_w"));
             assertClose("double_backward grad_grad_output", second[1], db.get("grad_grad_output"));
         }
+    }
+
+    /** A case whose inputs are named freely: every input but a loss's target requires grad; each non-null grad_NAME is checked. */
+    static void runNamed(JsonNode c) {
+        String op = c.get("op").asText();
+        JsonNode params = c.get("params");
+        java.util.Map<String, Tensor> in = new java.util.LinkedHashMap<>();
+        c.get("inputs").fields().forEachRemaining(e -> in.put(e.getKey(), tensor(e.getValue(), !e.getKey().equals("target"))));
+        JsonNode expected = c.get("expected");
+        Tensor y = callNamed(op, params, in);
+        assertClose("y", y, expected.get("y"));
+        List<Tensor> wrt = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        in.forEach((n, t) -> {
+            if (t != null && expected.hasNonNull("grad_" + n)) {
+                wrt.add(t);
+                names.add(n);
+            }
+        });
+        Tensor go = tensor(c.get("grad_output"), false);
+        Tensor scalar = go == null ? y : y.mul(go).sum();
+        Tensor[] grads = Autograd.grad(new Tensor[] {scalar}, wrt.toArray(new Tensor[0]), null, false, false);
+        for (int i = 0; i < grads.length; i++) {
+            assertThat(grads[i]).as("grad_" + names.get(i) + " reached").isNotNull();
+            assertClose("grad_" + names.get(i), grads[i], expected.get("grad_" + names.get(i)));
+        }
+    }
+
+    static Tensor callNamed(String op, JsonNode p, java.util.Map<String, Tensor> in) {
+        Tensor x = in.get("x");
+        Tensor a = in.get("a");
+        Tensor b = in.get("b");
+        switch (op) {
+            case "add": return F.add(a, b);
+            case "sub": return F.sub(a, b);
+            case "mul": return F.mul(a, b);
+            case "div": return F.div(a, b);
+            case "neg": return F.neg(x);
+            case "exp": return F.exp(x);
+            case "log": return F.log(x);
+            case "sqrt": return F.sqrt(x);
+            case "erf": return F.erf(x);
+            case "sigmoid": return F.sigmoid(x);
+            case "tanh": return F.tanh(x);
+            case "abs": return F.abs(x);
+            case "relu": return F.relu(x);
+            case "pow": return F.pow(x, p.get("exponent").asDouble());
+            case "clamp":
+                return F.clamp(x, p.get("min").isNull() ? Double.NEGATIVE_INFINITY : p.get("min").asDouble(),
+                        p.get("max").isNull() ? Double.POSITIVE_INFINITY : p.get("max").asDouble());
+            case "softmax": return F.softmax(x, p.get("dim").asInt());
+            case "sum": return p.get("dim").isNull() ? F.sum(x) : F.sum(x, ints(p, "dim"), p.get("keepdim").asBoolean());
+            case "mean": return p.get("dim").isNull() ? F.mean(x) : F.mean(x, ints(p, "dim"), p.get("keepdim").asBoolean());
+            case "max": return p.get("dim").isNull() ? F.max(x) : F.max(x, ints(p, "dim"), p.get("keepdim").asBoolean());
+            case "amax": return F.max(x, ints(p, "dim"), p.get("keepdim").asBoolean());
+            case "matmul": {
+                boolean ta = p.path("transpose_a").asBoolean(false);
+                boolean tb = p.path("transpose_b").asBoolean(false);
+                return ta || tb ? F.matmul(a, ta, b, tb) : F.matmul(a, b);
+            }
+            case "transpose": return F.transpose(x, p.get("dim0").asInt(), p.get("dim1").asInt());
+            case "permute": return F.permute(x, ints(p, "dims"));
+            case "reshape": return F.reshape(x, dev.adjoint.Shapes.toLong(ints(p, "shape")));
+            case "view": return F.view(x, dev.adjoint.Shapes.toLong(ints(p, "shape")));
+            case "flatten": return F.flatten(x, p.get("start_dim").asInt());
+            case "squeeze": return F.squeeze(x, p.get("dim").asInt());
+            case "unsqueeze": return F.unsqueeze(x, p.get("dim").asInt());
+            case "expand": return F.expand(x, dev.adjoint.Shapes.toLong(ints(p, "size")));
+            case "narrow": return F.narrow(x, p.get("dim").asInt(), p.get("start").asLong(), p.get("length").asLong());
+            case "slice": return F.slice(x, p.get("dim").asInt(), p.get("start").asLong(), p.get("end").asLong());
+            case "cat": return F.concat(p.get("dim").asInt(), numbered(in));
+            case "stack": return F.stack(p.get("dim").asInt(), numbered(in));
+            case "pad": {
+                int[] pad = ints(p, "pad");
+                long[] before = new long[x.dim()];
+                long[] after = new long[x.dim()];
+                for (int j = 0; j < pad.length / 2; j++) { // PyTorch's list runs from the last dim backwards
+                    before[x.dim() - 1 - j] = pad[2 * j];
+                    after[x.dim() - 1 - j] = pad[2 * j + 1];
+                }
+                return F.pad(x, before, after, p.get("value").asDouble());
+            }
+            case "flip": return F.flip(x, ints(p, "dims"));
+            case "sum_to_size": return F.sumTo(x, dev.adjoint.Shapes.toLong(ints(p, "size")));
+            case "nll_loss": return F.nllLoss(x, ints(p, "target"));
+            case "l1_loss": return F.l1Loss(x, in.get("target"));
+            default: throw new AssertionError("unknown op in conformance case: " + op);
+        }
+    }
+
+    /** Inputs x0, x1, ... in order. */
+    private static Tensor[] numbered(java.util.Map<String, Tensor> in) {
+        List<Tensor> xs = new ArrayList<>();
+        for (int i = 0; in.containsKey("x" + i); i++) {
+            xs.add(in.get("x" + i));
+        }
+        return xs.toArray(new Tensor[0]);
     }
 
     private static boolean namesAnArgument(String message) {
