@@ -193,12 +193,22 @@ public final class F {
         return new Sum(new int[0], false).apply(x);
     }
 
-    /** Sum over the given dims (negative counts from the end). */
+    /** Sum over the given dims (negative counts from the end); no dims sums all of them, as {@code torch.sum(x, dim=[])}. */
     public static Tensor sum(Tensor x, int[] dims, boolean keepDim) {
-        if (dims.length == 0) {
-            throw new IllegalArgumentException("sum: no dims given; use sum(x) for the sum of all elements");
-        }
+        checkDimsOfScalar("sum", x, dims);
         return new Sum(dims, keepDim).apply(x);
+    }
+
+    /** A 0-d tensor takes the dims -1 and 0, as if it had one dim (PyTorch's rule). */
+    private static void checkDimsOfScalar(String op, Tensor x, int... dims) {
+        if (x.dim() != 0) {
+            return;
+        }
+        for (int d : dims) {
+            if (d != 0 && d != -1) {
+                throw new IllegalArgumentException(op + ": dimension " + d + " is out of range for a 0-d tensor (expected -1 or 0)");
+            }
+        }
     }
 
     public static Tensor mean(Tensor x) {
@@ -208,10 +218,18 @@ public final class F {
         return div(sum(x), x.numel());
     }
 
+    /** Mean over the given dims; no dims means all of them, as {@code torch.mean(x, dim=[])}. */
     public static Tensor mean(Tensor x, int[] dims, boolean keepDim) {
+        if (x.dim() == 0) {
+            checkDimsOfScalar("mean", x, dims);
+            return sum(x, dims, keepDim);
+        }
         long count = 1;
         for (int d : Shapes.dims("mean", dims, x.dim())) {
             count *= x.shape()[d];
+        }
+        if (count == 0) {
+            throw new IllegalArgumentException("mean: the dims " + Arrays.toString(dims) + " of " + Shapes.str(x.shape()) + " are empty");
         }
         return div(sum(x, dims, keepDim), count);
     }
@@ -332,8 +350,12 @@ public final class F {
         return new Permute(dims).apply(x);
     }
 
-    /** Swaps two dims. */
+    /** Swaps two dims (a 0-d tensor takes dims -1 and 0, and stays as it is). */
     public static Tensor transpose(Tensor x, int dim0, int dim1) {
+        if (x.dim() == 0) {
+            checkDimsOfScalar("transpose", x, dim0, dim1);
+            return reshape(x);
+        }
         int r = x.dim();
         int a = Shapes.dim("transpose", dim0, r);
         int b = Shapes.dim("transpose", dim1, r);
@@ -346,11 +368,15 @@ public final class F {
         return permute(x, dims);
     }
 
-    /** Removes a size-1 dim. */
+    /** Removes dim {@code dim} when its size is 1, and returns x as it is otherwise (as {@code torch.squeeze(x, dim)}). */
     public static Tensor squeeze(Tensor x, int dim) {
+        if (x.dim() == 0) {
+            checkDimsOfScalar("squeeze", x, dim);
+            return reshape(x);
+        }
         int d = Shapes.dim("squeeze", dim, x.dim());
         if (x.shape()[d] != 1) {
-            throw new IllegalArgumentException("squeeze: dim " + dim + " of " + Shapes.str(x.shape()) + " has size " + x.shape()[d] + ", not 1");
+            return reshape(x, x.shape());
         }
         long[] s = new long[x.dim() - 1];
         for (int i = 0, j = 0; i < x.dim(); i++) {
@@ -393,9 +419,15 @@ public final class F {
         return concat(d, us);
     }
 
-    /** Elements {@code [start, start + length)} of one dim. */
+    /** Elements {@code [start, start + length)} of one dim; a negative start counts from the end, as {@code torch.narrow}. */
     public static Tensor narrow(Tensor x, int dim, long start, long length) {
         int d = Shapes.dim("narrow", dim, x.dim());
+        long size = x.shape()[d];
+        if (start < -size || start > size) {
+            throw new IllegalArgumentException("narrow: start " + start + " is out of range for dim " + dim + " of size " + size + " in "
+                    + Shapes.str(x.shape()));
+        }
+        start = start < 0 ? start + size : start;
         long[] starts = new long[x.dim()];
         long[] lengths = x.shape();
         starts[d] = start;
@@ -403,9 +435,19 @@ public final class F {
         return new Slice(starts, lengths).apply(x);
     }
 
-    /** Elements {@code [start, end)} of one dim (Python's {@code x[..., start:end]}). */
+    /**
+     * Elements {@code [start, end)} of one dim, as Python's {@code x[..., start:end]}: negative
+     * bounds count from the end, and bounds beyond the dim are clipped to it.
+     */
     public static Tensor slice(Tensor x, int dim, long start, long end) {
-        return narrow(x, dim, start, end - start);
+        long size = x.shape()[Shapes.dim("slice", dim, x.dim())];
+        long from = Math.min(size, Math.max(0, start < 0 ? start + size : start));
+        long to = Math.min(size, Math.max(0, end < 0 ? end + size : end));
+        if (to <= from) {
+            throw new IllegalArgumentException("slice: [" + start + ":" + end + "] of dim " + dim + " of " + Shapes.str(x.shape())
+                    + " is empty (adjoint has no empty slices)");
+        }
+        return narrow(x, dim, from, to - from);
     }
 
     /**
@@ -448,8 +490,16 @@ public final class F {
         return padding ? new Pad(padBefore, padAfter, value).apply(y) : y;
     }
 
-    /** Reverses the order of elements along the given dims. */
+    /** Reverses the order of elements along the given dims; a dim named twice is an error, as in PyTorch. */
     public static Tensor flip(Tensor x, int... dims) {
+        boolean[] seen = new boolean[Math.max(1, x.dim())];
+        for (int dim : dims) {
+            int d = Shapes.dim("flip", dim, x.dim());
+            if (seen[d]) {
+                throw new IllegalArgumentException("flip: dim " + d + " appears more than once in dims " + Arrays.toString(dims));
+            }
+            seen[d] = true;
+        }
         return new Flip(dims).apply(x);
     }
 
