@@ -470,6 +470,10 @@ public class Tensor {
     public dev.adjoint.ops.ValuesAndIndices max(int dim) { return F.max(this, dim, false); }
     public dev.adjoint.ops.ValuesAndIndices max(int dim, boolean keepDim) { return F.max(this, dim, keepDim); }
     public Tensor argmax(int dim) { return F.argmax(this, dim, false); }
+    public Tensor flatten(int startDim, int endDim) { return F.flatten(this, startDim, endDim); }
+    public java.util.List<Tensor> chunk(int chunks, int dim) { return F.chunk(this, chunks, dim); }
+    public java.util.List<Tensor> split(long size, int dim) { return F.split(this, size, dim); }
+    public Tensor maskedFill(Tensor mask, double value) { return F.maskedFill(this, mask, value); }
     public Tensor argmax(int dim, boolean keepDim) { return F.argmax(this, dim, keepDim); }
     public dev.adjoint.ops.ValuesAndIndices topk(int k, int dim) { return F.topk(this, k, dim); }
     public Tensor eq(Tensor other) { return F.eq(this, other); }

@@ -314,11 +314,22 @@ public final class F {
     // ---------------------------------------------------------------- shape
 
     /** Repeats size-1 dims up to {@code shape} (PyTorch's expand / broadcast_to). */
+    /** x broadcast to {@code shape}, as {@code x.expand(*shape)}: an entry of -1 keeps x's size in that (trailing-aligned) dim. */
     public static Tensor expand(Tensor x, long... shape) {
-        if (Arrays.equals(x.shape(), shape)) {
+        long[] target = shape.clone();
+        int offset = target.length - x.dim();
+        for (int i = 0; i < target.length; i++) {
+            if (target[i] == -1) {
+                if (i < offset) {
+                    throw new IllegalArgumentException("expand: -1 is not allowed for the new leading dim " + i + " of " + Arrays.toString(shape));
+                }
+                target[i] = x.shape()[i - offset];
+            }
+        }
+        if (Arrays.equals(x.shape(), target)) {
             return x;
         }
-        return new Expand(shape).apply(x);
+        return new Expand(target).apply(x);
     }
 
     public static Tensor broadcastTo(Tensor x, long... shape) {
@@ -338,6 +349,31 @@ public final class F {
     }
 
     /** Merges dims {@code startDim..} into one: {@code [N, C, H, W] -> [N, C*H*W]} for startDim 1. */
+    /** Dims {@code startDim} to {@code endDim} (inclusive, negative from the end) merged into one, as {@code torch.flatten(x, start, end)}. */
+    public static Tensor flatten(Tensor x, int startDim, int endDim) {
+        if (x.dim() == 0) {
+            return reshape(x, 1);
+        }
+        int a = Shapes.dim("flatten", startDim, x.dim());
+        int b = Shapes.dim("flatten", endDim, x.dim());
+        if (a > b) {
+            throw new IllegalArgumentException("flatten: startDim " + startDim + " comes after endDim " + endDim + " for " + Shapes.str(x.shape()));
+        }
+        long[] shape = new long[x.dim() - (b - a)];
+        long merged = 1;
+        for (int i = a; i <= b; i++) {
+            merged *= x.shape()[i];
+        }
+        for (int i = 0, j = 0; i < x.dim(); i++) {
+            if (i < a || i > b) {
+                shape[j++] = x.shape()[i];
+            } else if (i == a) {
+                shape[j++] = merged;
+            }
+        }
+        return reshape(x, shape);
+    }
+
     public static Tensor flatten(Tensor x, int startDim) {
         int s = Shapes.dim("flatten", startDim, Math.max(1, x.dim()));
         long[] shape = new long[s + 1];
@@ -400,6 +436,89 @@ public final class F {
     /** Joins tensors along an existing dim. */
     public static Tensor concat(int dim, Tensor... xs) {
         return new Concat(dim).apply(xs);
+    }
+
+    /** {@code torch.cat(tensors, dim)}: the tensors joined along an existing dim, in PyTorch's argument order. */
+    public static Tensor cat(java.util.List<Tensor> xs, int dim) {
+        return concat(dim, xs.toArray(new Tensor[0]));
+    }
+
+    /**
+     * {@code torch.split(x, size, dim)}: pieces of {@code size} along dim, the last smaller when size
+     * does not divide; each piece is a differentiable slice.
+     */
+    public static java.util.List<Tensor> split(Tensor x, long size, int dim) {
+        if (size < 1) {
+            throw new IllegalArgumentException("split: size " + size + " must be positive");
+        }
+        long total = x.shape()[Shapes.dim("split", dim, x.dim())];
+        java.util.List<Tensor> out = new java.util.ArrayList<>();
+        for (long at = 0; at < total; at += size) {
+            out.add(narrow(x, dim, at, Math.min(size, total - at)));
+        }
+        return out;
+    }
+
+    /** {@code torch.split(x, sizes, dim)} with a list of sizes, which must add up to the dim's size. */
+    public static java.util.List<Tensor> split(Tensor x, long[] sizes, int dim) {
+        long total = x.shape()[Shapes.dim("split", dim, x.dim())];
+        long sum = 0;
+        for (long s : sizes) {
+            if (s < 1) {
+                throw new IllegalArgumentException("split: sizes " + Arrays.toString(sizes) + " must be positive");
+            }
+            sum += s;
+        }
+        if (sum != total) {
+            throw new IllegalArgumentException("split: sizes " + Arrays.toString(sizes) + " add up to " + sum + ", but dim " + dim + " of "
+                    + Shapes.str(x.shape()) + " has " + total);
+        }
+        java.util.List<Tensor> out = new java.util.ArrayList<>();
+        long at = 0;
+        for (long s : sizes) {
+            out.add(narrow(x, dim, at, s));
+            at += s;
+        }
+        return out;
+    }
+
+    /** {@code torch.chunk(x, chunks, dim)}: {@code ceil(size / chunks)} elements per piece, so there may be fewer pieces than asked. */
+    public static java.util.List<Tensor> chunk(Tensor x, int chunks, int dim) {
+        if (chunks < 1) {
+            throw new IllegalArgumentException("chunk: chunks " + chunks + " must be positive");
+        }
+        long total = x.shape()[Shapes.dim("chunk", dim, x.dim())];
+        return split(x, Math.max(1, (total + chunks - 1) / chunks), dim);
+    }
+
+    /**
+     * {@code x.masked_fill(mask, value)}: {@code value} where mask (broadcast to x's shape) is nonzero,
+     * x elsewhere; the gradient reaches x where the mask is 0. Written as {@code x (1 - m) + value m}.
+     */
+    public static Tensor maskedFill(Tensor x, Tensor mask, double value) {
+        Tensor m = ne(mask, Tensor.scalar(0, mask.dtype()));
+        if (m.dtype() != x.dtype()) {
+            m = new Tensor(m.data().castTo(x.dtype().nd4j()));
+        }
+        m = expand(m, Shapes.broadcast("maskedFill", x.shape(), m.shape()));
+        if (!Arrays.equals(m.shape(), x.shape())) {
+            throw new IllegalArgumentException("maskedFill: mask " + Shapes.str(mask.shape()) + " would grow x " + Shapes.str(x.shape()));
+        }
+        Tensor keep = sub(Tensor.scalar(1, x.dtype()), m);
+        if (Double.isInfinite(value)) { // value * m would be NaN where the mask is 0
+            return maskWithInfinity(x, m, keep, value);
+        }
+        return add(mul(x, keep), mul(m, value));
+    }
+
+    private static Tensor maskWithInfinity(Tensor x, Tensor m, Tensor keep, double value) {
+        // where m = 1: x * 0 + inf; where m = 0: x * 1 + 0 (a log-mask of -inf, as attention masks use)
+        double[] mv = m.toDoubleArray();
+        double[] add = new double[mv.length];
+        for (int i = 0; i < mv.length; i++) {
+            add[i] = mv[i] != 0 ? value : 0;
+        }
+        return add(mul(x, keep), Tensor.of(x.dtype(), add, x.shape()));
     }
 
     /** Joins tensors of equal shape along a new dim. */

@@ -209,4 +209,27 @@ class ModuleTest {
         assertThat(a.grad().toDoubleArray()).containsExactly(2, 4, 6);
         assertThat(a.copy().requiresGrad()).isFalse();
     }
+
+    static final class WithContainers extends Module {
+        final ModuleList blocks = new ModuleList(new Linear(2, 2), new Linear(2, 3));
+        final ModuleDict heads = new ModuleDict().put("cls", new Linear(3, 4));
+
+        @Override
+        public Tensor forward(Tensor x) {
+            for (Module b : blocks) {
+                x = b.forward(x);
+            }
+            return heads.get("cls").forward(x);
+        }
+    }
+
+    @Test
+    void moduleListAndDictNameTheirMembersAsPyTorch() {
+        WithContainers m = new WithContainers();
+        // torch: nn.ModuleList([Linear(2,2), Linear(2,3)]) as self.blocks, nn.ModuleDict({'cls': Linear(3,4)}) as self.heads
+        assertThat(m.stateDict().keySet()).containsExactly("blocks.0.weight", "blocks.0.bias", "blocks.1.weight", "blocks.1.bias",
+                "heads.cls.weight", "heads.cls.bias");
+        assertThat(m.forward(Tensor.zeros(5, 2)).shape()).containsExactly(5, 4);
+        assertThatThrownBy(() -> m.heads.get("box")).hasMessageContaining("no module named 'box'");
+    }
 }
