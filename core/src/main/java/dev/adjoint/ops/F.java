@@ -872,6 +872,37 @@ public final class F {
         return concat(2, rows);
     }
 
+    /**
+     * Scaled dot-product attention, {@code softmax(q k^T / sqrt(d) + mask) v}, as PyTorch's
+     * {@code F.scaled_dot_product_attention} with a float mask: q {@code [..., L, d]}, k {@code [..., S, d]},
+     * v {@code [..., S, dv]} with equal leading dims; {@code mask} (or null) is added to the scores and
+     * broadcasts to {@code [..., L, S]} (0 where a position may attend, -inf where not: {@link #maskedFill}
+     * makes one); {@code causal} hides every key after the query's own position. Built from
+     * differentiable ops (matmul, softmax), so gradients of every order follow.
+     */
+    public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v, Tensor mask, boolean causal) {
+        if (q.dim() < 2 || k.dim() != q.dim() || v.dim() != q.dim() || q.size(-1) != k.size(-1) || k.size(-2) != v.size(-2)) {
+            throw new IllegalArgumentException("scaledDotProductAttention: need q [..., L, d], k [..., S, d], v [..., S, dv] of one rank, got q "
+                    + Shapes.str(q.shape()) + ", k " + Shapes.str(k.shape()) + ", v " + Shapes.str(v.shape()));
+        }
+        Tensor scores = div(matmul(q, transpose(k, -2, -1)), Math.sqrt(q.size(-1)));
+        if (mask != null) {
+            scores = add(scores, mask);
+        }
+        if (causal) {
+            int l = (int) q.size(-2);
+            int sk = (int) k.size(-2);
+            double[] hide = new double[l * sk];
+            for (int i = 0; i < l; i++) {
+                for (int j = i + 1; j < sk; j++) {
+                    hide[i * sk + j] = Double.NEGATIVE_INFINITY;
+                }
+            }
+            scores = add(scores, Tensor.of(q.dtype(), hide, l, sk));
+        }
+        return matmul(softmax(scores, -1), v);
+    }
+
     // ---------------------------------------------------------------- losses
 
     /** Mean negative log-likelihood of class indices, for log-probabilities {@code [N, C]}. */
