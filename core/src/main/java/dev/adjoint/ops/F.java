@@ -903,6 +903,96 @@ public final class F {
         return matmul(softmax(scores, -1), v);
     }
 
+    /**
+     * Resizes the last two dims of x {@code [N, C, H, W]} to {@code [oh, ow]}, as
+     * {@code F.interpolate(x, size=(oh, ow), mode, align_corners)}: {@code "nearest"} (source index
+     * {@code floor(dst * in / out)}) or {@code "bilinear"} (four neighbours weighted by distance;
+     * {@code alignCorners} maps the corner pixels onto each other, else pixel centres, as PyTorch).
+     * Built from gathers ({@code IndexGather}, whose backward scatters) and elementwise ops.
+     */
+    public static Tensor interpolate(Tensor x, int oh, int ow, String mode, boolean alignCorners) {
+        if (x.dim() != 4 || oh < 1 || ow < 1) {
+            throw new IllegalArgumentException("interpolate: input x must be 4-D [N, C, H, W] and the size positive, got x " + Shapes.str(x.shape())
+                    + " and [" + oh + ", " + ow + "]");
+        }
+        int h = (int) x.size(2);
+        int w = (int) x.size(3);
+        long planes = x.size(0) * x.size(1);
+        long[] outShape = {x.size(0), x.size(1), oh, ow};
+        switch (mode) {
+            case "nearest": {
+                int[] rows = new int[oh];
+                int[] cols = new int[ow];
+                for (int i = 0; i < oh; i++) {
+                    rows[i] = Math.min(h - 1, (int) Math.floor(i * (h / (double) oh)));
+                }
+                for (int j = 0; j < ow; j++) {
+                    cols[j] = Math.min(w - 1, (int) Math.floor(j * (w / (double) ow)));
+                }
+                return new dev.adjoint.ops.pool.IndexGather(planeIndex(planes, h, w, rows, cols), outShape).apply(x);
+            }
+            case "bilinear": {
+                int[][] r = new int[2][oh];
+                int[][] c = new int[2][ow];
+                double[] ly = new double[oh];
+                double[] lx = new double[ow];
+                neighbours(h, oh, alignCorners, r, ly);
+                neighbours(w, ow, alignCorners, c, lx);
+                Tensor y = null;
+                for (int a = 0; a < 2; a++) {
+                    for (int b = 0; b < 2; b++) {
+                        double[] weight = new double[oh * ow];
+                        for (int i = 0; i < oh; i++) {
+                            for (int j = 0; j < ow; j++) {
+                                weight[i * ow + j] = (a == 0 ? 1 - ly[i] : ly[i]) * (b == 0 ? 1 - lx[j] : lx[j]);
+                            }
+                        }
+                        Tensor corner = new dev.adjoint.ops.pool.IndexGather(planeIndex(planes, h, w, r[a], c[b]), outShape).apply(x);
+                        Tensor term = mul(corner, Tensor.of(x.dtype(), weight, 1, 1, oh, ow));
+                        y = y == null ? term : add(y, term);
+                    }
+                }
+                return y;
+            }
+            default:
+                throw new IllegalArgumentException("interpolate: mode must be \"nearest\" or \"bilinear\", got \"" + mode + "\"");
+        }
+    }
+
+    /** {@code interpolate} by an integer factor: {@code [H * scale, W * scale]}. */
+    public static Tensor interpolate(Tensor x, int scale, String mode, boolean alignCorners) {
+        if (x.dim() != 4 || scale < 1) {
+            throw new IllegalArgumentException("interpolate: input x must be 4-D and the scale factor positive, got x " + Shapes.str(x.shape())
+                    + " and " + scale);
+        }
+        return interpolate(x, (int) x.size(2) * scale, (int) x.size(3) * scale, mode, alignCorners);
+    }
+
+    /** The two source indices and the weight of the second along one dim, as PyTorch's bilinear kernel computes them. */
+    private static void neighbours(int in, int out, boolean alignCorners, int[][] index, double[] lambda) {
+        for (int d = 0; d < out; d++) {
+            double src = alignCorners ? (out > 1 ? d * (in - 1) / (double) (out - 1) : 0) : Math.max(0, (d + 0.5) * in / out - 0.5);
+            int i0 = Math.min((int) Math.floor(src), in - 1);
+            index[0][d] = i0;
+            index[1][d] = Math.min(i0 + 1, in - 1);
+            lambda[d] = src - i0;
+        }
+    }
+
+    /** Flat indices into {@code [planes, h, w]} picking {@code (rows[i], cols[j])} of every plane. */
+    private static int[] planeIndex(long planes, int h, int w, int[] rows, int[] cols) {
+        int[] flat = new int[(int) (planes * rows.length * cols.length)];
+        int at = 0;
+        for (long p = 0; p < planes; p++) {
+            for (int row : rows) {
+                for (int col : cols) {
+                    flat[at++] = (int) (p * h * w + (long) row * w + col);
+                }
+            }
+        }
+        return flat;
+    }
+
     // ---------------------------------------------------------------- losses
 
     /** Mean negative log-likelihood of class indices, for log-probabilities {@code [N, C]}. */

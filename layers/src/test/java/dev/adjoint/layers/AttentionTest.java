@@ -130,4 +130,30 @@ class AttentionTest {
         Tensor x = Tensor.randn(1, DType.FLOAT64, 2, 5, 8);
         GradCheck.assertGradients(t -> b.forward(t[0]), x.requiresGrad(true));
     }
+
+    /** A two-level U-Net written the PyTorch way: down by max pooling, up by Upsample, skip joined with torch.cat. */
+    static final class TinyUNet extends Module {
+        final Conv2d enc = new Conv2d(1, 4, 3, 1, 1);
+        final MaxPool2d down = new MaxPool2d(2);
+        final Conv2d mid = new Conv2d(4, 4, 3, 1, 1);
+        final Upsample up = new Upsample(2, "bilinear");
+        final Conv2d dec = new Conv2d(8, 1, 3, 1, 1);
+
+        @Override
+        public Tensor forward(Tensor x) {
+            Tensor e = enc.forward(x).relu();
+            Tensor m = mid.forward(down.forward(e)).relu();
+            return dec.forward(F.cat(List.of(e, up.forward(m)), 1));
+        }
+    }
+
+    @Test
+    void aUNetWithUpsampleAndCatTrains() {
+        Init.manualSeed(0);
+        TinyUNet u = new TinyUNet().to(DType.FLOAT64);
+        assertThat(u.stateDict().keySet()).containsExactly("enc.weight", "enc.bias", "mid.weight", "mid.bias", "dec.weight", "dec.bias");
+        Tensor x = Tensor.randn(2, DType.FLOAT64, 1, 1, 6, 6);
+        assertThat(u.forward(x).shape()).containsExactly(1, 1, 6, 6);
+        GradCheck.assertGradients(t -> u.forward(t[0]), x.requiresGrad(true));
+    }
 }
