@@ -1015,6 +1015,147 @@ public final class F {
         }
     }
 
+    /**
+     * Cross-entropy with all of PyTorch's options ({@code F.cross_entropy(logits, target, weight,
+     * ignore_index=, reduction=, label_smoothing=)}): logits {@code [N, C]} or {@code [N, C, d1, ...]}
+     * (per-pixel classes; target then {@code [N, d1, ...]} flattened row-major), {@code weight} per
+     * class ({@code [C]} or null), rows whose target is {@code ignoreIndex} count for nothing, and
+     * {@code labelSmoothing} mixes in the uniform distribution over classes. The mean divides by the
+     * summed weights of the counted rows, as PyTorch. Built from log-softmax, gathers and sums.
+     */
+    public static Tensor crossEntropy(Tensor logits, int[] target, Tensor weight, int ignoreIndex, double labelSmoothing, Reduction reduction) {
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+            throw new IllegalArgumentException("crossEntropy: labelSmoothing must be in [0, 1], got " + labelSmoothing);
+        }
+        checkNotEmptyBatch("crossEntropy", logits);
+        Tensor logp = logSoftmax(logits, 1);
+        long c = logits.size(1);
+        Tensor rows = classesLast("crossEntropy", logp, target.length); // [M, C]
+        Tensor nll = nllRows("crossEntropy", rows, target, weight, ignoreIndex); // [M], 0 where ignored
+        double[] w = weight == null ? null : weight.toDoubleArray();
+        double[] counted = new double[target.length]; // each row's weight in the mean's denominator, 0 when ignored
+        for (int i = 0; i < target.length; i++) {
+            counted[i] = target[i] == ignoreIndex ? 0 : w == null ? 1 : w[target[i]];
+        }
+        Tensor perRow = nll;
+        if (labelSmoothing > 0) {
+            Tensor weighted = weight == null ? rows : mul(rows, reshape(weight, 1, c));
+            double[] keep = new double[target.length];
+            for (int i = 0; i < keep.length; i++) {
+                keep[i] = target[i] == ignoreIndex ? 0 : 1;
+            }
+            Tensor smooth = mul(neg(sum(weighted, new int[] {1}, false)), Tensor.of(logits.dtype(), keep, keep.length));
+            perRow = add(mul(nll, 1 - labelSmoothing), mul(smooth, labelSmoothing / c));
+        }
+        return reduce(perRow, reduction, counted, logits, target.length);
+    }
+
+    /** NLL of log-probabilities with PyTorch's options ({@code F.nll_loss(logp, target, weight, ignore_index=, reduction=)}). */
+    public static Tensor nllLoss(Tensor logProbs, int[] target, Tensor weight, int ignoreIndex, Reduction reduction) {
+        checkNotEmptyBatch("nllLoss", logProbs);
+        Tensor rows = classesLast("nllLoss", logProbs, target.length);
+        double[] w = weight == null ? null : weight.toDoubleArray();
+        double[] counted = new double[target.length];
+        for (int i = 0; i < target.length; i++) {
+            counted[i] = target[i] == ignoreIndex ? 0 : w == null ? 1 : w[target[i]];
+        }
+        return reduce(nllRows("nllLoss", rows, target, weight, ignoreIndex), reduction, counted, logProbs, target.length);
+    }
+
+    /** {@code [N, C, d...]} as {@code [N * d..., C]} (rows in target's row-major order); {@code [N, C]} as it is. */
+    private static Tensor classesLast(String op, Tensor x, int targets) {
+        if (x.dim() < 2) {
+            throw new IllegalArgumentException(op + ": input must be [N, C] or [N, C, d1, ...], got " + Shapes.str(x.shape()));
+        }
+        Tensor rows = x;
+        if (x.dim() > 2) {
+            int[] order = new int[x.dim()];
+            order[0] = 0;
+            for (int i = 2; i < x.dim(); i++) {
+                order[i - 1] = i;
+            }
+            order[x.dim() - 1] = 1;
+            rows = reshape(permute(x, order), -1, x.size(1));
+        }
+        if (rows.size(0) != targets) {
+            throw new IllegalArgumentException(op + ": input " + Shapes.str(x.shape()) + " has " + rows.size(0) + " positions but target has "
+                    + targets + " class indices");
+        }
+        return rows;
+    }
+
+    /** Per row, {@code -w[t] logp[t]}; 0 for ignored rows. */
+    private static Tensor nllRows(String op, Tensor rows, int[] target, Tensor weight, int ignoreIndex) {
+        int m = target.length;
+        int c = (int) rows.size(1);
+        if (weight != null && (weight.dim() != 1 || weight.size(0) != c)) {
+            throw new IllegalArgumentException(op + ": weight " + Shapes.str(weight.shape()) + " must be [" + c + "], one per class");
+        }
+        int[] picked = new int[m];
+        double[] scale = new double[m];
+        double[] w = weight == null ? null : weight.toDoubleArray();
+        for (int i = 0; i < m; i++) {
+            if (target[i] == ignoreIndex) {
+                picked[i] = i * c; // any position: scaled by 0
+                continue;
+            }
+            if (target[i] < 0 || target[i] >= c) {
+                throw new IllegalArgumentException(op + ": target[" + i + "] = " + target[i] + " is not a class index in [0, " + c + ")");
+            }
+            picked[i] = i * c + target[i];
+            scale[i] = -(w == null ? 1 : w[target[i]]);
+        }
+        Tensor logp = new dev.adjoint.ops.pool.IndexGather(picked, new long[] {m}).apply(rows);
+        return mul(logp, Tensor.of(rows.dtype(), scale, m));
+    }
+
+    /** A per-row loss reduced as asked; the mean divides by the rows' summed weights; none keeps x's layout without C. */
+    private static Tensor reduce(Tensor perRow, Reduction reduction, double[] counted, Tensor x, int rows) {
+        switch (reduction) {
+            case SUM:
+                return sum(perRow);
+            case NONE: {
+                if (x.dim() <= 2) {
+                    return perRow;
+                }
+                long[] shape = new long[x.dim() - 1];
+                shape[0] = x.size(0);
+                for (int i = 2; i < x.dim(); i++) {
+                    shape[i - 1] = x.size(i);
+                }
+                return reshape(perRow, shape);
+            }
+            default: {
+                double total = 0;
+                for (double v : counted) {
+                    total += v;
+                }
+                return div(sum(perRow), total); // every row ignored: 0/0, NaN, as PyTorch
+            }
+        }
+    }
+
+    /** Mean squared error with a reduction. */
+    public static Tensor mseLoss(Tensor x, Tensor target, Reduction reduction) {
+        checkSameShape("mseLoss", x, target);
+        Tensor d = sub(x, target);
+        return reduceElements(mul(d, d), reduction);
+    }
+
+    /** Mean absolute error with a reduction. */
+    public static Tensor l1Loss(Tensor x, Tensor target, Reduction reduction) {
+        checkSameShape("l1Loss", x, target);
+        return reduceElements(abs(sub(x, target)), reduction);
+    }
+
+    private static Tensor reduceElements(Tensor perElement, Reduction reduction) {
+        return switch (reduction) {
+            case MEAN -> mean(perElement);
+            case SUM -> sum(perElement);
+            case NONE -> perElement;
+        };
+    }
+
     /** Cross-entropy with the class indices as a 1-D tensor of whole numbers, as PyTorch passes them. */
     public static Tensor crossEntropy(Tensor logits, Tensor target) {
         return crossEntropy(logits, classIndices("crossEntropy", target));
