@@ -168,8 +168,43 @@ public final class F {
     }
 
     /** Matrix product: [m,k]@[k,n], batched [...,m,k]@[...,k,n], or [...,m,k]@[k,n]. */
+    /**
+     * The matrix product as {@code torch.matmul}: 1-D by 1-D is the dot product (0-d); a 1-D first
+     * operand is a row {@code [1, k]} and a 1-D second a column {@code [k, 1]}, the added dim removed
+     * again; otherwise {@code [..., m, k] @ [..., k, n]} with the batch dims broadcast against each
+     * other ({@code [1, m, k] @ [B, k, n]}, {@code [m, k] @ [B, k, n]}).
+     */
     public static Tensor matmul(Tensor a, Tensor b) {
-        return new MatMul().apply(a, b);
+        if (a.dim() == 0 || b.dim() == 0) {
+            throw new IllegalArgumentException("matmul: both operands need at least one dim, got " + Shapes.str(a.shape()) + " and "
+                    + Shapes.str(b.shape()));
+        }
+        if (a.dim() == 1 || b.dim() == 1) {
+            Tensor a2 = a.dim() == 1 ? reshape(a, 1, a.size(0)) : a;
+            Tensor b2 = b.dim() == 1 ? reshape(b, b.size(0), 1) : b;
+            Tensor y = matmul(a2, b2);
+            if (a.dim() == 1) { // the row dim first: [..., 1, n] -> [..., n]
+                y = squeeze(y, -2);
+            }
+            if (b.dim() == 1) {
+                y = squeeze(y, -1);
+            }
+            return y;
+        }
+        if (b.dim() == 2 || (a.dim() == b.dim() && Arrays.equals(Arrays.copyOf(a.shape(), a.dim() - 2), Arrays.copyOf(b.shape(), b.dim() - 2)))) {
+            return new MatMul().apply(a, b); // [..., m, k] @ [k, n], or equal batch dims: no broadcast needed
+        }
+        long[] batchA = Arrays.copyOf(a.shape(), a.dim() - 2);
+        long[] batchB = Arrays.copyOf(b.shape(), b.dim() - 2);
+        long[] batch = Shapes.broadcast("matmul", batchA, batchB);
+        return new MatMul().apply(expand(a, concatShape(batch, a.size(-2), a.size(-1))), expand(b, concatShape(batch, b.size(-2), b.size(-1))));
+    }
+
+    private static long[] concatShape(long[] batch, long rows, long cols) {
+        long[] s = Arrays.copyOf(batch, batch.length + 2);
+        s[batch.length] = rows;
+        s[batch.length + 1] = cols;
+        return s;
     }
 
     /** {@code x @ w^T + b} with PyTorch's weight layout {@code [out, in]}; {@code b} may be null. */

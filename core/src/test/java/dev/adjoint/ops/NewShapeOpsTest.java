@@ -59,4 +59,29 @@ class NewShapeOpsTest {
         assertThat(Tensor.zeros(1, 3).expand(2, -1, 3).shape()).containsExactly(2, 1, 3);
         assertThatThrownBy(() -> Tensor.zeros(3).expand(-1, 3)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expand");
     }
+
+    @Test
+    void matmulAsTorchMatmulWithVectorsAndBroadcastBatchDims() {
+        Tensor a = Tensor.of(DType.FLOAT64, new double[] {1, 2, 3}, 3);
+        Tensor b = Tensor.of(DType.FLOAT64, new double[] {4, 5, 6}, 3);
+        Tensor m = arange(2, 3);
+        // torch: matmul(a, b) -> 32 (0-d); matmul(a, m.T) -> [8, 26]; matmul(m, a) -> [8, 26]
+        assertThat(F.matmul(a, b).shape()).isEmpty();
+        assertThat(F.matmul(a, b).item()).isEqualTo(32);
+        assertThat(F.matmul(a, m.transpose(0, 1)).toDoubleArray()).containsExactly(8, 26);
+        assertThat(F.matmul(m, a).toDoubleArray()).containsExactly(8, 26);
+        // torch: matmul(arange(6).reshape(1, 2, 3), arange(24).reshape(2, 3, 4) / 10)
+        Tensor big = arange(2, 3, 4).div(10);
+        double[] want = {2.0, 2.3, 2.6, 2.9, 5.6, 6.8, 8.0, 9.2, 5.6, 5.9, 6.2, 6.5, 20.0, 21.2, 22.4, 23.6};
+        double[] got = F.matmul(arange(1, 2, 3), big).toDoubleArray();
+        for (int i = 0; i < want.length; i++) {
+            assertThat(got[i]).isCloseTo(want[i], org.assertj.core.api.Assertions.within(1e-12));
+        }
+        assertThat(F.matmul(m, big).shape()).containsExactly(2, 2, 4); // [m, k] @ [B, k, n]
+        assertThat(F.matmul(a, big).shape()).containsExactly(2, 4); // [k] @ [B, k, n]
+        dev.adjoint.autograd.GradCheck.assertGradients(t -> F.matmul(t[0], t[1]), dev.adjoint.autograd.GradCheck.input(1, 1, 2, 3),
+                dev.adjoint.autograd.GradCheck.input(2, 4, 3, 2));
+        dev.adjoint.autograd.GradCheck.assertGradients(t -> F.matmul(t[0], t[1]), dev.adjoint.autograd.GradCheck.input(3, 3),
+                dev.adjoint.autograd.GradCheck.input(4, 2, 3, 2));
+    }
 }
