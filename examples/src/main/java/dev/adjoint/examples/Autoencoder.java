@@ -22,8 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * A convolutional autoencoder on MNIST: strided convolutions squeeze 28x28 to 32 maps of 7x7,
@@ -72,8 +70,7 @@ public final class Autoencoder {
             int seen = 0;
             int step = 0;
             long start = System.nanoTime();
-            try (ProgressBar bar = new ProgressBarBuilder().setTaskName("epoch " + epoch).setInitialMax(loader.batches())
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().setUnit(" batches", 1).build()) {
+            try (ProgressBar bar = Bars.epoch(epoch, loader.batches())) {
                 for (Batch b : loader) {
                     Tensor loss = F.mseLoss(model.forward(b.inputs()), b.inputs());
                     optimizer.zeroGrad();

@@ -30,8 +30,6 @@ import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * A DCGAN on MNIST, as PyTorch's example: the generator's forward path is the transposed
@@ -97,8 +95,7 @@ final class Dcgan {
             double gSum = 0;
             int n = 0;
             long start = System.nanoTime();
-            try (ProgressBar bar = new ProgressBarBuilder().setTaskName("epoch " + epoch).setInitialMax(loader.batches())
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().setUnit(" batches", 1).build()) {
+            try (ProgressBar bar = Bars.epoch(epoch, loader.batches())) {
                 for (Batch b : loader) {
                     double[] losses = step(g, d, optG, optD, bce, b.inputs().mul(2).sub(1), noise.nextLong());
                     Guards.requireFinite("dcgan", "discriminator's loss", losses[0], epoch, n + 1, "the two networks diverged; try another --seed");

@@ -26,8 +26,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /** LeNet-5 on MNIST: the classic CNN, trained with SGD and momentum. */
 public final class LeNet {
@@ -123,8 +121,7 @@ public final class LeNet {
             int seen = 0;
             int step = 0;
             long start = System.nanoTime();
-            try (ProgressBar bar = new ProgressBarBuilder().setTaskName("epoch " + epoch).setInitialMax(loader.batches())
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().setUnit(" batches", 1).build()) {
+            try (ProgressBar bar = Bars.epoch(epoch, loader.batches())) {
                 Iterator<Batch> batches = loader.iterator();
                 while (batches.hasNext()) {
                     // the README's loop: the library reuses each step's memory by itself (no Arena, no settings)

@@ -12,8 +12,6 @@ import dev.adjoint.optim.SGD;
 import java.nio.file.Path;
 import java.util.Map;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /** ResNet-20 (one input channel; BatchNorm, residual adds, projection shortcuts) on MNIST, as the README's loop. */
 final class ResNetMnist {
@@ -50,8 +48,7 @@ final class ResNetMnist {
             int seen = 0;
             int step = 0;
             long start = System.nanoTime();
-            try (ProgressBar bar = new ProgressBarBuilder().setTaskName("epoch " + epoch).setInitialMax(loader.batches())
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().setUnit(" batches", 1).build()) {
+            try (ProgressBar bar = Bars.epoch(epoch, loader.batches())) {
                 for (Batch b : loader) {
                     Tensor loss = lossFn.apply(model.forward(b.inputs()), b.labels());
                     optimizer.zeroGrad();

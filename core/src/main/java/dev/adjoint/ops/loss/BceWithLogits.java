@@ -20,6 +20,11 @@ public final class BceWithLogits extends Function {
         INDArray x = in[0].data();
         INDArray t = in[1].data();
         INDArray l = Transforms.relu(x, true).subi(x.mul(t)).addi(Transforms.log(Transforms.exp(Transforms.abs(x, true).negi(), false).addi(1), false));
+        return meanOfAll(l);
+    }
+
+    /** The mean of every element, a 0-d array (the losses' mean reduction). */
+    static INDArray meanOfAll(INDArray l) {
         int[] all = new int[l.rank()];
         for (int d = 0; d < all.length; d++) {
             all[d] = d;

@@ -28,11 +28,7 @@ public final class BinaryCrossEntropy extends Function {
         INDArray logP = Transforms.max(Transforms.log(p, true), LOG_FLOOR, false);
         INDArray logQ = Transforms.max(Transforms.log(p.rsub(1), false), LOG_FLOOR, false);
         INDArray l = logP.muli(t).addi(logQ.muli(t.rsub(1))).negi();
-        int[] all = new int[l.rank()];
-        for (int d = 0; d < all.length; d++) {
-            all[d] = d;
-        }
-        return kernels().sum(l, all, new long[0]).divi(l.length());
+        return BceWithLogits.meanOfAll(l);
     }
 
     @Override
