@@ -144,6 +144,9 @@ class ParallelTest {
         org.nd4j.linalg.api.ndarray.INDArray a = randn(r, 130, 90);
         org.nd4j.linalg.api.ndarray.INDArray b = randn(r, 90, 70);
         org.nd4j.linalg.api.ndarray.INDArray big = randn(r, 140_001);
+        org.nd4j.linalg.api.ndarray.INDArray depthwise = randn(r, 20, 1, 3, 3);
+        org.nd4j.linalg.api.ndarray.INDArray depthwiseGy = randn(r, 37, 20, 5, 5);
+        dev.adjoint.kernels.ConvParams dw = new dev.adjoint.kernels.ConvParams(2, 2, 1, 1, 1, 1, 0, 0, 20); // depthwise, stride 2
         java.util.List<java.util.function.Supplier<org.nd4j.linalg.api.ndarray.INDArray>> ops = List.of(
                 () -> k.conv2d(x, w, null, 9, 9, p),
                 () -> k.conv2d(narrow, wNarrow, null, 9, 9, p),
@@ -153,7 +156,12 @@ class ParallelTest {
                 () -> k.matmul(a, false, b, false),
                 () -> k.reluBackward(big, big),
                 () -> k.sum(gy, new int[] {0, 2, 3}, new long[] {1, 20, 1, 1}),
-                () -> k.maxPool2d(gy, new dev.adjoint.kernels.PoolParams(37, 20, 9, 9, 2, 2, 2, 2, 0, 0, 4, 4)).values());
+                () -> k.maxPool2d(gy, new dev.adjoint.kernels.PoolParams(37, 20, 9, 9, 2, 2, 2, 2, 0, 0, 4, 4)).values(),
+                () -> k.channelStatistics(gy, 1e-5)[2],
+                () -> k.channelNormalizedDot(gy, gy, k.channelStatistics(gy, 1e-5)[0], k.channelStatistics(gy, 1e-5)[1]),
+                () -> k.batchNormInputGrad(gy, gy, k.channelStatistics(gy, 1e-5)[0], k.channelStatistics(gy, 1e-5)[1], null, true),
+                () -> k.conv2d(gy, depthwise, null, 5, 5, dw),
+                () -> k.convWeightGrad(gy, depthwiseGy, 3, 3, dw));
         for (int i = 0; i < ops.size(); i++) {
             float[] many = k.toFloats(ops.get(i).get());
             float[] one = k.toFloats(Parallel.inline(ops.get(i)));
