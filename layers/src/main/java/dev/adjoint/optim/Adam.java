@@ -20,7 +20,11 @@ public class Adam extends Optimizer {
     private final boolean decoupled;
 
     protected Adam(List<? extends Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled) {
-        super(params, lr);
+        this(ParamGroups.of(ParamGroup.of(params)), lr, beta1, beta2, eps, weightDecay, decoupled);
+    }
+
+    protected Adam(ParamGroups groups, double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled) {
+        super(groups, lr);
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps >= 0) || !(weightDecay >= 0) || Double.isInfinite(eps)
                 || Double.isInfinite(weightDecay)) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": betas must be in [0, 1) and eps, weightDecay non-negative; got betas ("
@@ -38,6 +42,11 @@ public class Adam extends Optimizer {
     }
 
     /** Defaults: betas (0.9, 0.999), eps 1e-8, no weight decay. */
+    /** With parameter groups: a group's {@code lr} and {@code weightDecay} override these. */
+    public Adam(ParamGroups groups, double lr, double beta1, double beta2, double eps, double weightDecay) {
+        this(groups, lr, beta1, beta2, eps, weightDecay, false);
+    }
+
     public Adam(List<? extends Tensor> params, double lr) {
         this(params, lr, 0.9, 0.999, 1e-8, 0);
     }
@@ -49,6 +58,7 @@ public class Adam extends Optimizer {
 
     @Override
     protected void update(INDArray p, INDArray grad, Map<String, INDArray> state) {
+        double weightDecay = groupOption("weight_decay", this.weightDecay);
         INDArray g = grad;
         if (weightDecay != 0) {
             if (decoupled) {

@@ -9,6 +9,11 @@ public final class AdamW extends Adam {
         super(params, lr, beta1, beta2, eps, weightDecay, true);
     }
 
+    /** With parameter groups: a group's {@code lr} and {@code weightDecay} override these. */
+    public AdamW(ParamGroups groups, double lr, double beta1, double beta2, double eps, double weightDecay) {
+        super(groups, lr, beta1, beta2, eps, weightDecay, true);
+    }
+
     public AdamW(List<? extends Tensor> params, double lr) {
         this(params, lr, 0.9, 0.999, 1e-8, 0.01);
     }

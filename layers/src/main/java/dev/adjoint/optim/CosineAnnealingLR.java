@@ -25,7 +25,7 @@ public final class CosineAnnealingLR extends LRScheduler {
     }
 
     @Override
-    protected double lrAt(int t) {
-        return etaMin + (baseLr - etaMin) * (1 + Math.cos(Math.PI * t / tMax)) / 2;
+    protected double lrAt(int t, double base) {
+        return etaMin + (base - etaMin) * (1 + Math.cos(Math.PI * t / tMax)) / 2;
     }
 }

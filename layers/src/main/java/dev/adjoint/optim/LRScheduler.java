@@ -10,27 +10,36 @@ package dev.adjoint.optim;
  */
 public abstract class LRScheduler {
     protected final Optimizer optimizer;
-    /** The optimizer's learning rate when the scheduler was made. */
+    /** The first group's base learning rate (each group has its own: {@code Optimizer.initialLr(g)}). */
     protected final double baseLr;
     private int epoch;
 
     protected LRScheduler(Optimizer optimizer) {
         this.optimizer = optimizer;
-        this.baseLr = optimizer.initialLr();
+        for (int g = 0; g < optimizer.groupCount(); g++) {
+            optimizer.initialLr(g);
+        }
+        this.baseLr = optimizer.initialLr(0);
     }
 
-    /** The learning rate at epoch {@code t} (0: when made). */
-    protected abstract double lrAt(int t);
+    /** The learning rate at epoch {@code t} (0: when made) of a group whose base rate is {@code base}. */
+    protected abstract double lrAt(int t, double base);
 
     /** Sets epoch 0's rate; subclasses call it last in their constructor, once their fields are set. */
     protected final void begin() {
-        optimizer.setLr(lrAt(0));
+        apply(0);
     }
 
-    /** Moves to the next epoch and sets its learning rate. */
+    /** Moves to the next epoch and sets its learning rate in every group. */
     public void step() {
         epoch++;
-        optimizer.setLr(lrAt(epoch));
+        apply(epoch);
+    }
+
+    private void apply(int t) {
+        for (int g = 0; g < optimizer.groupCount(); g++) {
+            optimizer.setLr(g, lrAt(t, optimizer.initialLr(g)));
+        }
     }
 
     /** How many times {@link #step()} ran (PyTorch's {@code last_epoch}). */

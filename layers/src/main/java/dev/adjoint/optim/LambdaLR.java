@@ -13,7 +13,7 @@ public final class LambdaLR extends LRScheduler {
     }
 
     @Override
-    protected double lrAt(int t) {
-        return baseLr * factor.applyAsDouble(t);
+    protected double lrAt(int t, double base) {
+        return base * factor.applyAsDouble(t);
     }
 }

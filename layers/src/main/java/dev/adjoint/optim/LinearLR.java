@@ -27,7 +27,7 @@ public final class LinearLR extends LRScheduler {
     }
 
     @Override
-    protected double lrAt(int t) {
-        return baseLr * (startFactor + (endFactor - startFactor) * Math.min(t, totalIters) / totalIters);
+    protected double lrAt(int t, double base) {
+        return base * (startFactor + (endFactor - startFactor) * Math.min(t, totalIters) / totalIters);
     }
 }

@@ -21,11 +21,11 @@ public final class MultiStepLR extends LRScheduler {
     }
 
     @Override
-    protected double lrAt(int t) {
+    protected double lrAt(int t, double base) {
         int passed = 0;
         for (int m : milestones) {
             passed += m <= t ? 1 : 0;
         }
-        return baseLr * Math.pow(gamma, passed);
+        return base * Math.pow(gamma, passed);
     }
 }

@@ -34,7 +34,7 @@ public final class OneCycleLR extends LRScheduler {
     }
 
     @Override
-    protected double lrAt(int t) {
+    protected double lrAt(int t, double base) {
         if (t > totalSteps) {
             throw new IllegalStateException("OneCycleLR: stepped " + t + " times, beyond its totalSteps " + totalSteps);
         }

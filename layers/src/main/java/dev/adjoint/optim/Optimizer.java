@@ -17,12 +17,41 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public abstract class Optimizer {
     protected final List<? extends Tensor> params;
+    /** The learning rate of the parameter being updated (its group's), read by {@link #update}. */
     protected double lr;
-    private double initialLr = Double.NaN;
     private final List<Map<String, INDArray>> state = new ArrayList<>();
     protected long steps;
+    /** The groups, each with its learning rate; one group when made from a list of parameters. */
+    private final List<ParamGroup> groups;
+    private final double[] groupLr;
+    private final double[] initialLr;
+    private final int[] groupOf;
+    /** The group of the parameter being updated. */
+    private ParamGroup current;
 
     protected Optimizer(List<? extends Tensor> params, double lr) {
+        this(ParamGroups.of(ParamGroup.of(params)), lr);
+    }
+
+    /** With parameter groups: a group's own lr (and its other settings) override the optimizer's. */
+    protected Optimizer(ParamGroups paramGroups, double lr) {
+        List<Tensor> params = new ArrayList<>();
+        List<Integer> owner = new ArrayList<>();
+        for (int g = 0; g < paramGroups.groups.size(); g++) {
+            for (Tensor p : paramGroups.groups.get(g).params) {
+                params.add(p);
+                owner.add(g);
+            }
+        }
+        this.groups = paramGroups.groups;
+        this.groupLr = new double[groups.size()];
+        this.initialLr = new double[groups.size()];
+        java.util.Arrays.fill(initialLr, Double.NaN);
+        this.groupOf = owner.stream().mapToInt(Integer::intValue).toArray();
+        for (int g = 0; g < groups.size(); g++) {
+            groupLr[g] = groups.get(g).lr != null ? groups.get(g).lr : lr;
+            checkLr(groupLr[g]);
+        }
         if (params.isEmpty()) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": no parameters to optimize");
         }
@@ -42,7 +71,36 @@ public abstract class Optimizer {
             state.add(new LinkedHashMap<>());
         }
         this.params = params;
-        this.lr = lr;
+        this.lr = groupLr[0];
+    }
+
+    /** The group setting {@code option} of the parameter being updated, or {@code fallback} when its group leaves it to the optimizer. */
+    protected final double groupOption(String option, double fallback) {
+        Double v = current == null ? null : switch (option) {
+            case "momentum" -> current.momentum;
+            case "weight_decay" -> current.weightDecay;
+            default -> throw new IllegalArgumentException("unknown group option " + option);
+        };
+        return v == null ? fallback : v;
+    }
+
+    /** How many parameter groups this optimizer has. */
+    public int groupCount() {
+        return groups.size();
+    }
+
+    /** The learning rate of group {@code g}. */
+    public double lr(int g) {
+        return groupLr[g];
+    }
+
+    /** Sets the learning rate of group {@code g} (what a scheduler does for each group). */
+    public void setLr(int g, double value) {
+        checkLr(value);
+        groupLr[g] = value;
+        if (g == 0) {
+            lr = value;
+        }
     }
 
     /**
@@ -69,12 +127,19 @@ public abstract class Optimizer {
     public void step() {
         steps++;
         try (GradMode.Scope g = GradMode.disabled()) {
-            for (int i = 0; i < params.size(); i++) {
-                Tensor p = params.get(i);
-                if (p.grad() != null) {
-                    update(p.data(), p.grad().data(), state.get(i));
-                    p.markModified();
+            try {
+                for (int i = 0; i < params.size(); i++) {
+                    Tensor p = params.get(i);
+                    if (p.grad() != null) {
+                        current = groups.get(groupOf[i]);
+                        lr = groupLr[groupOf[i]];
+                        update(p.data(), p.grad().data(), state.get(i));
+                        p.markModified();
+                    }
                 }
+            } finally {
+                current = null;
+                lr = groupLr[0];
             }
         }
         Arena.endOfStep();
@@ -83,20 +148,26 @@ public abstract class Optimizer {
     /** Updates one parameter in place. {@code state} holds its buffers between steps. */
     protected abstract void update(INDArray param, INDArray grad, Map<String, INDArray> state);
 
+    /** The learning rate (the first group's, when there are several). */
     public double lr() {
-        return lr;
+        return groupLr[0];
     }
 
-    /** The learning rate when the first scheduler was made on this optimizer: every scheduler's base (PyTorch's {@code initial_lr}). */
-    double initialLr() {
-        if (Double.isNaN(initialLr)) {
-            initialLr = lr;
+    /**
+     * Group {@code g}'s learning rate when the first scheduler was made on this optimizer: every
+     * scheduler's base for that group (PyTorch's {@code initial_lr}).
+     */
+    double initialLr(int g) {
+        if (Double.isNaN(initialLr[g])) {
+            initialLr[g] = groupLr[g];
         }
-        return initialLr;
+        return initialLr[g];
     }
 
+    /** Sets every group's learning rate. */
     public void setLr(double lr) {
         checkLr(lr);
+        java.util.Arrays.fill(groupLr, lr);
         this.lr = lr;
     }
 
@@ -117,7 +188,10 @@ public abstract class Optimizer {
     /** Buffers as {@code state.<param index>.<buffer>} plus {@code lr} and {@code steps}. */
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        out.put("lr", Tensor.scalar(lr, dev.adjoint.DType.FLOAT64));
+        out.put("lr", Tensor.scalar(groupLr[0], dev.adjoint.DType.FLOAT64));
+        for (int g = 1; g < groups.size(); g++) {
+            out.put("group." + g + ".lr", Tensor.scalar(groupLr[g], dev.adjoint.DType.FLOAT64));
+        }
         out.put("steps", Tensor.scalar(steps, dev.adjoint.DType.FLOAT64));
         for (int i = 0; i < state.size(); i++) {
             for (Map.Entry<String, INDArray> e : state.get(i).entrySet()) {
@@ -135,7 +209,7 @@ public abstract class Optimizer {
         }
         for (Map.Entry<String, Tensor> e : dict.entrySet()) {
             String k = e.getKey();
-            if (k.equals("lr") || k.equals("steps")) {
+            if (k.equals("lr") || k.equals("steps") || k.matches("group\\.[0-9]+\\.lr")) {
                 continue;
             }
             String[] parts = k.split("\\.", 3);
@@ -174,7 +248,15 @@ public abstract class Optimizer {
         if (!(loadedSteps >= 0) || loadedSteps != Math.rint(loadedSteps) || Double.isInfinite(loadedSteps)) {
             throw new IllegalArgumentException("optimizer state: steps must be a whole non-negative number, got " + loadedSteps);
         }
-        lr = loadedLr;
+        double[] loadedGroups = new double[groups.size()];
+        loadedGroups[0] = loadedLr;
+        for (int g = 1; g < groups.size(); g++) {
+            Tensor t = dict.get("group." + g + ".lr");
+            loadedGroups[g] = t == null ? loadedLr : t.item();
+            checkLr(loadedGroups[g]);
+        }
+        System.arraycopy(loadedGroups, 0, groupLr, 0, groupLr.length);
+        lr = groupLr[0];
         steps = (long) loadedSteps;
         for (int i = 0; i < fresh.size(); i++) {
             state.get(i).clear();

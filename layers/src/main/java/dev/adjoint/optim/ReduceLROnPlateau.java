@@ -54,10 +54,12 @@ public final class ReduceLROnPlateau {
             badEpochs = 0;
         }
         if (badEpochs > patience) {
-            double old = optimizer.lr();
-            double lower = Math.max(old * factor, minLr);
-            if (old - lower > eps) {
-                optimizer.setLr(lower);
+            for (int g = 0; g < optimizer.groupCount(); g++) { // every group, each from its own rate
+                double old = optimizer.lr(g);
+                double lower = Math.max(old * factor, minLr);
+                if (old - lower > eps) {
+                    optimizer.setLr(g, lower);
+                }
             }
             cooldownLeft = cooldown;
             badEpochs = 0;

@@ -19,7 +19,15 @@ public final class SGD extends Optimizer {
     private final double weightDecay;
 
     public SGD(List<? extends Tensor> params, double lr, double momentum, double dampening, boolean nesterov, double weightDecay) {
-        super(params, lr);
+        this(ParamGroups.of(ParamGroup.of(params)), lr, momentum, dampening, weightDecay, nesterov);
+    }
+
+    /**
+     * With parameter groups, PyTorch's order: each group's {@code lr}, {@code momentum} and
+     * {@code weightDecay} override these, e.g. no weight decay for biases and norms.
+     */
+    public SGD(ParamGroups groups, double lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
+        super(groups, lr);
         if (!(momentum >= 0) || !(weightDecay >= 0) || !(dampening >= 0) || Double.isInfinite(momentum) || Double.isInfinite(weightDecay)
                 || Double.isInfinite(dampening)) {
             throw new IllegalArgumentException("SGD: momentum, dampening and weightDecay must be finite and non-negative, got " + momentum + ", "
@@ -36,7 +44,7 @@ public final class SGD extends Optimizer {
 
     /** PyTorch's order: {@code SGD(params, lr, momentum, dampening, weight_decay, nesterov)}. */
     public SGD(List<? extends Tensor> params, double lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
-        this(params, lr, momentum, dampening, nesterov, weightDecay);
+        this(ParamGroups.of(ParamGroup.of(params)), lr, momentum, dampening, weightDecay, nesterov);
     }
 
     public SGD(List<? extends Tensor> params, double lr, double momentum) {
@@ -49,6 +57,8 @@ public final class SGD extends Optimizer {
 
     @Override
     protected void update(INDArray p, INDArray grad, Map<String, INDArray> state) {
+        double momentum = groupOption("momentum", this.momentum);
+        double weightDecay = groupOption("weight_decay", this.weightDecay);
         INDArray buffer = state.get("momentum_buffer");
         boolean first = false;
         if (momentum != 0 && buffer == null) {

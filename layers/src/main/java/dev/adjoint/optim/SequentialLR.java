@@ -27,11 +27,11 @@ public final class SequentialLR extends LRScheduler {
     }
 
     @Override
-    protected double lrAt(int t) {
+    protected double lrAt(int t, double base) {
         int i = 0;
         while (i < milestones.length && milestones[i] <= t) {
             i++;
         }
-        return schedulers[i].lrAt(i == 0 ? t : t - milestones[i - 1]);
+        return schedulers[i].lrAt(i == 0 ? t : t - milestones[i - 1], base);
     }
 }

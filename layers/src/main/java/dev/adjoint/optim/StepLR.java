@@ -21,7 +21,7 @@ public final class StepLR extends LRScheduler {
     }
 
     @Override
-    protected double lrAt(int t) {
-        return baseLr * Math.pow(gamma, t / stepSize);
+    protected double lrAt(int t, double base) {
+        return base * Math.pow(gamma, t / stepSize);
     }
 }

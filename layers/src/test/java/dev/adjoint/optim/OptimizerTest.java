@@ -78,6 +78,53 @@ class OptimizerTest {
     }
 
     @Test
+    void parameterGroupsOverrideLrAndWeightDecayAndSchedulersScaleEachGroup() {
+        Tensor a = Tensor.of(DType.FLOAT32, new double[] {1, -2}, 2).requiresGrad(true);
+        Tensor b = Tensor.of(DType.FLOAT32, new double[] {0.5, 3}, 2).requiresGrad(true);
+        // torch: SGD([{"params": [a]}, {"params": [b], "weight_decay": 0.0, "lr": 0.05}], lr=0.1, momentum=0.9, weight_decay=0.1)
+        //        with StepLR(opt, 1, 0.5) stepped after each of three steps
+        SGD sgd = new SGD(ParamGroups.of(ParamGroup.of(List.of(a)), ParamGroup.of(List.of(b)).weightDecay(0).lr(0.05)), 0.1, 0.9, 0, 0.1, false);
+        StepLR sched = new StepLR(sgd, 1, 0.5);
+        double[][][] grads = {{{0.3, -0.1}, {1, 2}}, {{0.2, 0.4}, {-1, 0.5}}, {{-0.5, 0.1}, {0.25, -0.75}}};
+        for (double[][] g : grads) {
+            a.setGrad(Tensor.of(DType.FLOAT32, g[0], 2));
+            b.setGrad(Tensor.of(DType.FLOAT32, g[1], 2));
+            sgd.step();
+            sched.step();
+        }
+        assertThat(a.toDoubleArray()[0]).isCloseTo(0.9226219654083252, within(1e-6));
+        assertThat(a.toDoubleArray()[1]).isCloseTo(-1.9627258777618408, within(1e-6));
+        assertThat(b.toDoubleArray()[0]).isCloseTo(0.4504999816417694, within(1e-6));
+        assertThat(b.toDoubleArray()[1]).isCloseTo(2.826000213623047, within(1e-6));
+        assertThat(sgd.lr(0)).isCloseTo(0.0125, within(1e-15));
+        assertThat(sgd.lr(1)).isCloseTo(0.00625, within(1e-15));
+        // the groups' rates travel with the state
+        Map<String, Tensor> saved = sgd.stateDict();
+        SGD other = new SGD(ParamGroups.of(ParamGroup.of(List.of(a)), ParamGroup.of(List.of(b)).lr(0.3)), 0.1, 0.9, 0, 0.1, false);
+        other.loadStateDict(saved);
+        assertThat(other.lr(1)).isCloseTo(0.00625, within(1e-15));
+    }
+
+    @Test
+    void adamWGroupsLeaveSomeParametersOutOfWeightDecay() {
+        Tensor a = Tensor.of(DType.FLOAT32, new double[] {1, -2}, 2).requiresGrad(true);
+        Tensor b = Tensor.of(DType.FLOAT32, new double[] {0.5, 3}, 2).requiresGrad(true);
+        // torch: AdamW([{"params": [a]}, {"params": [b], "weight_decay": 0.0}], lr=0.1, weight_decay=0.5), two steps
+        AdamW opt = new AdamW(ParamGroups.of(ParamGroup.of(List.of(a)), ParamGroup.of(List.of(b)).weightDecay(0)), 0.1, 0.9, 0.999, 1e-8, 0.5);
+        double[][][] grads = {{{0.3, -0.1}, {1, 2}}, {{0.2, 0.4}, {-1, 0.5}}};
+        for (double[][] g : grads) {
+            a.setGrad(Tensor.of(DType.FLOAT32, g[0], 2));
+            b.setGrad(Tensor.of(DType.FLOAT32, g[1], 2));
+            opt.step();
+        }
+        double[] want = {0.7104647755622864, -1.765950322151184, 0.40526315569877625, 2.8169403076171875};
+        double[] got = {a.toDoubleArray()[0], a.toDoubleArray()[1], b.toDoubleArray()[0], b.toDoubleArray()[1]};
+        for (int i = 0; i < 4; i++) {
+            assertThat(got[i]).as("element " + i).isCloseTo(want[i], within(1e-6));
+        }
+    }
+
+    @Test
     void sgdUpdatesEveryElementOfAMatrixParameter() {
         Tensor p = Tensor.of(DType.FLOAT32, new double[] {1, 2, 3, 4, 5, 6}, 2, 3).requiresGrad(true);
         SGD sgd = new SGD(List.of(p), 0.5, 0.9);
