@@ -1210,6 +1210,12 @@ public final class F {
      *     value of {@code x} is outside [0, 1] or NaN (as PyTorch, which refuses them)
      */
     public static Tensor binaryCrossEntropy(Tensor x, Tensor target) {
+        checkProbabilities(x, target);
+        return mean(new dev.adjoint.ops.loss.BinaryCrossEntropy().apply(x, target));
+    }
+
+    /** BCE's operands: same shape and dtype, not empty, x's values in [0, 1]. */
+    private static void checkProbabilities(Tensor x, Tensor target) {
         checkSameShape("binaryCrossEntropy", x, target);
         Broadcast.check("binaryCrossEntropy", x, target);
         if (x.numel() == 0) {
@@ -1222,7 +1228,15 @@ public final class F {
                     + " must hold probabilities in [0, 1] (e.g. a sigmoid's output), got values from " + lo + " to " + hi
                     + "; for logits use binaryCrossEntropyWithLogits");
         }
-        return new dev.adjoint.ops.loss.BinaryCrossEntropy().apply(x, target);
+    }
+
+    /** {@link #binaryCrossEntropy(Tensor, Tensor)} with a reduction (PyTorch's {@code reduction=}). */
+    public static Tensor binaryCrossEntropy(Tensor x, Tensor target, Reduction reduction) {
+        if (reduction == Reduction.MEAN) {
+            return binaryCrossEntropy(x, target);
+        }
+        checkProbabilities(x, target);
+        return reduceElements(new dev.adjoint.ops.loss.BinaryCrossEntropy().apply(x, target), reduction);
     }
 
     /** Class indices from a 1-D tensor of whole numbers; a clear error for anything else. */
@@ -1264,7 +1278,17 @@ public final class F {
         if (x.numel() == 0) {
             throw new IllegalArgumentException("binaryCrossEntropyWithLogits: the input " + Shapes.str(x.shape()) + " is empty");
         }
-        return new dev.adjoint.ops.loss.BceWithLogits().apply(x, target);
+        return mean(new dev.adjoint.ops.loss.BceWithLogits().apply(x, target));
+    }
+
+    /** {@link #binaryCrossEntropyWithLogits(Tensor, Tensor)} with a reduction (PyTorch's {@code reduction=}). */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor x, Tensor target, Reduction reduction) {
+        checkSameShape("binaryCrossEntropyWithLogits", x, target);
+        Broadcast.check("binaryCrossEntropyWithLogits", x, target);
+        if (x.numel() == 0) {
+            throw new IllegalArgumentException("binaryCrossEntropyWithLogits: the input " + Shapes.str(x.shape()) + " is empty");
+        }
+        return reduceElements(new dev.adjoint.ops.loss.BceWithLogits().apply(x, target), reduction);
     }
 
     /** The conv family's operands must share x's dtype: the kernels read every operand's memory as x's type. */

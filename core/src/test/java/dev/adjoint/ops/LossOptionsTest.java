@@ -85,4 +85,19 @@ class LossOptionsTest {
         assertThat(F.l1Loss(a, b, Reduction.SUM).item()).isEqualTo(2.5);
         assertThat(F.l1Loss(a, b, Reduction.MEAN).item()).isCloseTo(2.5 / 3, within(1e-15));
     }
+
+    @Test
+    void binaryCrossEntropyLossesReduceAsAsked() {
+        Tensor p = Tensor.of(DType.FLOAT64, new double[] {0.2, 0.9, 0.5}, 3);
+        Tensor t = Tensor.of(DType.FLOAT64, new double[] {0, 1, 1}, 3);
+        Tensor x = Tensor.of(DType.FLOAT64, new double[] {-1, 2, 0}, 3);
+        // torch: binary_cross_entropy(p, t, reduction="sum") and "none"; binary_cross_entropy_with_logits(x, t, ...) likewise
+        assertThat(F.binaryCrossEntropy(p, t, Reduction.SUM).item()).isCloseTo(1.0216512475319812, within(1e-14));
+        assertThat(F.binaryCrossEntropy(p, t, Reduction.NONE).toDoubleArray()).containsExactly(new double[] {0.2231435513142097,
+            0.10536051565782628, 0.6931471805599453}, within(1e-14));
+        assertThat(F.binaryCrossEntropyWithLogits(x, t, Reduction.SUM).item()).isCloseTo(1.1333368791211407, within(1e-14));
+        assertThat(F.binaryCrossEntropyWithLogits(x, t, Reduction.NONE).toDoubleArray()).containsExactly(new double[] {0.31326168751822286,
+            0.1269280110429726, 0.6931471805599453}, within(1e-14));
+        assertThat(F.binaryCrossEntropyWithLogits(x, t, Reduction.MEAN).item()).isCloseTo(1.1333368791211407 / 3, within(1e-14));
+    }
 }

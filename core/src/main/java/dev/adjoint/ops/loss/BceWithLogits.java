@@ -7,10 +7,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Binary cross-entropy on logits, mean over all elements, in the stable closed form PyTorch uses:
- * {@code l = max(x, 0) - x t + log(1 + e^-|x|)}. Backward: {@code gx = gy (sigmoid(x) - t) / N},
- * {@code gt = -gy x / N}: one function, so the gradient at a logit of exactly 0 is
- * {@code (1/2 - t) / N}, where the composite {@code relu(x) - x t + ...} would give {@code -t / N}
+ * Binary cross-entropy on logits, per element (the caller reduces: mean, sum or none), in the stable
+ * closed form PyTorch uses: {@code l = max(x, 0) - x t + log(1 + e^-|x|)}. Backward:
+ * {@code gx = gy (sigmoid(x) - t)}, {@code gt = -gy x}: one function, so the gradient at a logit of
+ * exactly 0 is {@code 1/2 - t}, where the composite {@code relu(x) - x t + ...} would give {@code -t}
  * (relu and abs have slope 0 there).
  */
 public final class BceWithLogits extends Function {
@@ -19,28 +19,16 @@ public final class BceWithLogits extends Function {
         save(in[0], in[1]);
         INDArray x = in[0].data();
         INDArray t = in[1].data();
-        INDArray l = Transforms.relu(x, true).subi(x.mul(t)).addi(Transforms.log(Transforms.exp(Transforms.abs(x, true).negi(), false).addi(1), false));
-        return meanOfAll(l);
-    }
-
-    /** The mean of every element, a 0-d array (the losses' mean reduction). */
-    static INDArray meanOfAll(INDArray l) {
-        int[] all = new int[l.rank()];
-        for (int d = 0; d < all.length; d++) {
-            all[d] = d;
-        }
-        return kernels().sum(l, all, new long[0]).divi(l.length());
+        return Transforms.relu(x, true).subi(x.mul(t)).addi(Transforms.log(Transforms.exp(Transforms.abs(x, true).negi(), false).addi(1), false));
     }
 
     @Override
     protected Tensor[] backward(Tensor gy) {
         Tensor x = saved(0);
         Tensor t = saved(1);
-        double n = x.numel();
-        Tensor scale = gy.div(n);
         return new Tensor[] {
-            needsInputGrad(0) ? F.sigmoid(x).sub(t).mul(scale) : null,
-            needsInputGrad(1) ? x.neg().mul(scale) : null
+            needsInputGrad(0) ? F.sigmoid(x).sub(t).mul(gy) : null,
+            needsInputGrad(1) ? x.neg().mul(gy) : null
         };
     }
 
@@ -51,6 +39,6 @@ public final class BceWithLogits extends Function {
 
     @Override
     public String gradientFormula(int i) {
-        return i == 0 ? "gy (sigmoid(x) - t) / N" : "-gy x / N";
+        return i == 0 ? "gy (sigmoid(x) - t)" : "-gy x";
     }
 }
