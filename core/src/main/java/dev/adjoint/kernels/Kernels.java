@@ -154,9 +154,6 @@ public interface Kernels {
     /** In place: every element of {@code a} becomes {@code value}. */
     void fill(INDArray a, double value);
 
-    /** In place, SGD with plain momentum: {@code buf = momentum * buf + g; p -= lr * buf}. */
-    void momentumStep(INDArray p, INDArray g, INDArray buf, double momentum, double lr);
-
     /**
      * In place, one SGD step as PyTorch's, with no temporaries: {@code d = grad + weightDecay p};
      * with momentum, {@code buf = momentum buf + (1 - dampening) d} ({@code buf = d} when

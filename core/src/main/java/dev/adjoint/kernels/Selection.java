@@ -31,11 +31,7 @@ public final class Selection {
     }
 
     static Kernels fromProperty(String value) {
-        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "fast", "" -> fast();
-            case "reference" -> REFERENCE;
-            default -> throw new IllegalArgumentException("-D" + PROPERTY + "=" + value + ": expected 'fast' or 'reference'");
-        };
+        return Settings.kernels(value).equals("reference") ? REFERENCE : fast();
     }
 
     static Kernels fast() {

@@ -28,11 +28,15 @@ public final class Settings {
 
     /** {@code -Dadjoint.kernels}: "fast" or "reference". */
     public static String kernels() {
-        String v = System.getProperty(KERNELS, "fast").trim().toLowerCase(java.util.Locale.ROOT);
-        return switch (v) {
+        return kernels(System.getProperty(KERNELS, "fast"));
+    }
+
+    /** A value of {@code -Dadjoint.kernels}, normalised: "fast" (also blank) or "reference". */
+    static String kernels(String value) {
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "fast", "" -> "fast";
             case "reference" -> "reference";
-            default -> throw new IllegalArgumentException("-D" + KERNELS + "=" + System.getProperty(KERNELS) + ": expected 'fast' or 'reference'");
+            default -> throw new IllegalArgumentException("-D" + KERNELS + "=" + value + ": expected 'fast' or 'reference'");
         };
     }
 

@@ -950,6 +950,9 @@ public final class F {
             throw new IllegalArgumentException("interpolate: input x must be 4-D [N, C, H, W] and the size positive, got x " + Shapes.str(x.shape())
                     + " and [" + oh + ", " + ow + "]");
         }
+        if (mode == null) {
+            throw new IllegalArgumentException("interpolate: mode must be \"nearest\" or \"bilinear\", got null");
+        }
         int h = (int) x.size(2);
         int w = (int) x.size(3);
         long planes = x.size(0) * x.size(1);

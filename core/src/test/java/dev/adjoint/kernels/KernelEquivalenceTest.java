@@ -462,15 +462,6 @@ class KernelEquivalenceTest {
             FAST.fill(yf, 2.5);
             REF.fill(yr, 2.5);
             assertSame(yf, yr, t, "fill");
-            INDArray p = random(r, t, 37);
-            INDArray g = random(r, t, 37);
-            INDArray buf = random(r, t, 37);
-            INDArray pf = p.dup();
-            INDArray bf = buf.dup();
-            FAST.momentumStep(pf, g, bf, 0.9, 0.01);
-            REF.momentumStep(p, g, buf, 0.9, 0.01);
-            assertSame(pf, p, t, "momentum: parameter");
-            assertSame(bf, buf, t, "momentum: buffer");
             for (boolean nesterov : new boolean[] {false, true}) {
                 for (boolean first : new boolean[] {false, true}) {
                     INDArray q = random(r, t, 41);

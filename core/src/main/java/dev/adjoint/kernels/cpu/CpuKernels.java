@@ -221,13 +221,6 @@ public final class CpuKernels extends ReferenceKernels {
     }
 
     @Override
-    public void momentumStep(INDArray p, INDArray g, INDArray buf, double momentum, double lr) {
-        if (!Loops.momentumStep(p, g, buf, momentum, lr)) {
-            super.momentumStep(p, g, buf, momentum, lr);
-        }
-    }
-
-    @Override
     public void sgdStep(INDArray p, INDArray grad, INDArray buf, double lr, double momentum, double dampening, double weightDecay, boolean nesterov,
                         boolean first) {
         if (!Loops.sgdStep(p, grad, buf, lr, momentum, dampening, weightDecay, nesterov, first)) {

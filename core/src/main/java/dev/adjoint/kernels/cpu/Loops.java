@@ -343,11 +343,10 @@ final class Loops {
     // ---------------------------------------------------------------- optimizer
 
     /**
-     * SGD with plain momentum on dense float32 buffers as one Java loop in place, instead of three
-     * ND4J calls per parameter (LeNet's small tensors cost more in dispatch than in arithmetic).
-     * Returns false when a buffer is not dense float32.
+     * One SGD step ({@code Kernels.sgdStep}: weight decay, dampening, Nesterov) as one Java loop in
+     * place over dense float32 buffers, instead of several ND4J calls and temporaries per parameter
+     * (LeNet's small tensors cost more in dispatch than in arithmetic). False when a buffer is not dense float32.
      */
-    /** The general SGD step ({@code Kernels.sgdStep}) as one loop in place over dense float32 buffers; false otherwise. */
     static boolean sgdStep(INDArray p, INDArray g, INDArray buf, double lr, double momentum, double dampening, double weightDecay, boolean nesterov,
                            boolean first) {
         FloatBuffer pv = Host.floatView(p);
@@ -373,20 +372,4 @@ final class Loops {
         return true;
     }
 
-    static boolean momentumStep(INDArray p, INDArray g, INDArray buf, double momentum, double lr) {
-        FloatBuffer pv = Host.floatView(p);
-        FloatBuffer gv = Host.floatView(g);
-        FloatBuffer bv = Host.floatView(buf);
-        if (pv == null || gv == null || bv == null) {
-            return false;
-        }
-        float m = (float) momentum;
-        float step = (float) lr;
-        for (int i = 0, n = (int) p.length(); i < n; i++) {
-            float b = bv.get(i) * m + gv.get(i);
-            bv.put(i, b);
-            pv.put(i, pv.get(i) - step * b);
-        }
-        return true;
-    }
 }

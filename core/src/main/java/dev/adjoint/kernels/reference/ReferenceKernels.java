@@ -430,12 +430,6 @@ public class ReferenceKernels implements Kernels {
     }
 
     @Override
-    public void momentumStep(INDArray p, INDArray g, INDArray buf, double momentum, double lr) {
-        buf.muli(momentum).addi(g);
-        p.subi(buf.mul(lr));
-    }
-
-    @Override
     public void sgdStep(INDArray p, INDArray grad, INDArray buf, double lr, double momentum, double dampening, double weightDecay, boolean nesterov,
                         boolean first) {
         INDArray d = weightDecay != 0 ? grad.add(p.mul(weightDecay)) : grad;

@@ -1,0 +1,38 @@
+package dev.adjoint.kernels.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.adjoint.kernels.ConvParams;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The shapes KernelEquivalenceTest compares for the depthwise and normalization kernels really take
+ * those paths (else the comparison would hold the reference kernels to themselves), and the others do not.
+ */
+class NewPathsTakenTest {
+    @Test
+    void depthwiseConvolutionsTakeTheirLoopsAndOnlyThey() {
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 5, 7, 6);
+        INDArray w = Nd4j.rand(DataType.FLOAT, 5, 1, 3, 3);
+        INDArray gy = Nd4j.rand(DataType.FLOAT, 2, 5, 7, 6);
+        ConvParams depthwise = new ConvParams(1, 1, 1, 1, 1, 1, 0, 0, 5);
+        assertThat(Depthwise.suitsConv(x, w, depthwise)).isTrue();
+        assertThat(Depthwise.suitsTranspose(x, w, depthwise)).isTrue();
+        assertThat(Depthwise.suitsWeightGrad(x, gy, depthwise)).isTrue();
+        ConvParams plain = new ConvParams(1, 1, 1, 1, 1, 1, 0, 0, 1);
+        assertThat(Depthwise.suitsConv(x, Nd4j.rand(DataType.FLOAT, 4, 5, 3, 3), plain)).isFalse();
+        assertThat(Depthwise.suitsConv(x.castTo(DataType.DOUBLE), w.castTo(DataType.DOUBLE), depthwise)).isFalse();
+        assertThat(Depthwise.suitsConv(x, Nd4j.rand(DataType.FLOAT, 10, 1, 3, 3), depthwise)).as("two filters per channel").isFalse();
+    }
+
+    @Test
+    void normalizationTakesItsLoopsForFloat32RowsOfEightOrMore() {
+        assertThat(Norms.statistics(Nd4j.rand(DataType.FLOAT, 4, 3, 5, 7), 1e-5)).isNotNull();
+        assertThat(Norms.statistics(Nd4j.rand(DataType.FLOAT, 3, 2, 9), 1e-5)).isNotNull();
+        assertThat(Norms.statistics(Nd4j.rand(DataType.DOUBLE, 4, 3, 5, 7), 1e-5)).isNull();
+        assertThat(Norms.statistics(Nd4j.rand(DataType.FLOAT, 6, 4, 1, 1), 1e-5)).as("rows of one value").isNull();
+    }
+}
