@@ -118,8 +118,14 @@ public final class OpenBlasCore {
                 return before + " (OpenBLAS's choice; the JVM reports no AVX2)";
             }
             String why = switchTo(target);
-            return why == null ? target + " (adjoint switched from PRESCOTT, OpenBLAS 0.3.19's fallback for this CPU)"
-                    : before + " (OpenBLAS's choice; not switched: " + why + ")";
+            if (why == null) {
+                // a process-wide change: say so once, where the application's logging shows it
+                org.slf4j.LoggerFactory.getLogger(OpenBlasCore.class).info(
+                        "adjoint switched OpenBLAS's kernels from PRESCOTT (OpenBLAS 0.3.19's fallback for this CPU) to {}; -D{}=keep leaves them",
+                        target, PROPERTY);
+                return target + " (adjoint switched from PRESCOTT, OpenBLAS 0.3.19's fallback for this CPU)";
+            }
+            return before + " (OpenBLAS's choice; not switched: " + why + ")";
         } catch (RuntimeException | LinkageError e) {
             return "unknown (" + e + ")";
         }
