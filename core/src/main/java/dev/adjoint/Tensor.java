@@ -2,7 +2,6 @@ package dev.adjoint;
 
 import dev.adjoint.autograd.Engine;
 import dev.adjoint.autograd.Function;
-import dev.adjoint.kernels.Arena;
 import dev.adjoint.kernels.Kernels;
 import dev.adjoint.ops.F;
 import java.util.ArrayList;
@@ -27,8 +26,6 @@ import org.nd4j.linalg.factory.Nd4j;
 public class Tensor {
     /** Not final for one reason: {@link #convertInPlace} (Module.to) changes a leaf's dtype. */
     private INDArray data;
-    /** The arena whose pooled memory {@link #data} lives in, or null: see {@link #data()}. */
-    private final Arena arena;
     private final Function creator;
     private boolean requiresGrad;
     private Tensor grad;
@@ -49,7 +46,6 @@ public class Tensor {
     public Tensor(INDArray data, Function creator, boolean requiresGrad) {
         DType.of(data.dataType()); // rejects integer and other types early
         this.data = data;
-        this.arena = Arena.ownerOf(data);
         this.creator = creator;
         this.requiresGrad = requiresGrad;
     }
@@ -184,19 +180,10 @@ public class Tensor {
     // ---------------------------------------------------------------- inspection
 
     /**
-     * The underlying ND4J array. Writing into it bypasses autograd: do so only under no-grad.
-     *
-     * @throws IllegalStateException when the tensor lives in pooled memory that has been given back
-     *     (when the second optimizer step after the one that made it ends, or when its explicit
-     *     {@link Arena} closed): a later step uses it by now
+     * The underlying ND4J array: this tensor's own memory, valid for as long as it (or the tensor)
+     * is reachable. Writing into it bypasses autograd: do so only under no-grad.
      */
     public INDArray data() {
-        if (arena != null && arena.isClosed()) {
-            throw new IllegalStateException("Tensor" + Arrays.toString(data.shape()) + (creator != null ? " from " + creator.label() : "")
-                    + " has been released: it lived in the pooled memory of " + arena + ", which later steps reuse. Read values"
-                    + " (item(), toDoubleArray()) or copy() the tensor before the second optimizer.step() after the one that made"
-                    + " it ends (that is when its step's memory is given back), or before its explicit Arena closes.");
-        }
         return data;
     }
 
@@ -235,11 +222,6 @@ public class Tensor {
             markModified();
         }
         return this;
-    }
-
-    /** Whether {@link #data()} is still readable: false once the {@link Arena} holding it has closed. */
-    public boolean isValid() {
-        return arena == null || !arena.isClosed();
     }
 
     /** The sizes of the dimensions (a copy: changing it does not change the tensor). */
@@ -528,9 +510,6 @@ public class Tensor {
         long n = data.length();
         if (n == 0) {
             return "[]";
-        }
-        if (!isValid()) {
-            return "[released: its arena has closed]";
         }
         INDArray flat = data.reshape(n);
         StringBuilder sb = new StringBuilder("[");

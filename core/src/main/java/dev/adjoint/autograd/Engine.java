@@ -3,6 +3,7 @@ package dev.adjoint.autograd;
 import dev.adjoint.Shapes;
 import dev.adjoint.Tensor;
 import dev.adjoint.kernels.Kernels;
+import dev.adjoint.memory.Memory;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -78,13 +79,14 @@ public final class Engine {
         List<Tensor> leafOrder = new ArrayList<>();
         Tensor[] captured = capture == null ? null : new Tensor[capture.length];
         PrintStream trace = TRACE.get();
+        Recycler recycler = new Recycler(!createGraph, pending, leafGrads, captured);
 
         boolean nested = RUNNING.get();
         RUNNING.set(true);
         try (GradMode.Scope mode = GradMode.set(createGraph); Restore r = () -> RUNNING.set(nested)) {
             for (int i = 0; i < roots.length; i++) {
                 if (roots[i].isLeaf()) {
-                    accumulateLeaf(leafGrads, leafOrder, roots[i], rootGrads[i]);
+                    accumulateLeaf(leafGrads, leafOrder, roots[i], rootGrads[i], recycler);
                 } else {
                     pending.merge(roots[i].creator(), rootGrads[i], Tensor::add);
                 }
@@ -94,7 +96,11 @@ public final class Engine {
                 if (gy == null) {
                     continue; // no gradient reaches this function
                 }
-                gy = applyHooks(fn.outputHooks(), gy, fn);
+                if (!fn.outputHooks().isEmpty()) {
+                    recycler.keep(gy); // a hook may hold on to the gradient it is shown
+                    gy = applyHooks(fn.outputHooks(), gy, fn);
+                    recycler.keep(gy);
+                }
                 if (capture != null) {
                     for (int c = 0; c < capture.length; c++) {
                         if (capture[c].creator() == fn) {
@@ -122,17 +128,30 @@ public final class Engine {
                     }
                     checkGradient(fn, i, gxs[i]);
                     if (nextFns[i] != null) {
-                        pending.merge(nextFns[i], gxs[i], Tensor::add);
+                        Tensor previous = pending.get(nextFns[i]);
+                        if (previous == null) {
+                            pending.put(nextFns[i], gxs[i]);
+                        } else {
+                            pending.put(nextFns[i], previous.add(gxs[i]));
+                            recycler.consumed(previous);
+                            recycler.consumed(gxs[i]);
+                        }
                     } else {
-                        accumulateLeaf(leafGrads, leafOrder, nextLeaves[i], gxs[i]);
+                        accumulateLeaf(leafGrads, leafOrder, nextLeaves[i], gxs[i], recycler);
                     }
                 }
                 if (!retainGraph) {
                     fn.release();
                 }
+                recycler.consumed(gy);
             }
             for (Tensor leaf : leafOrder) {
-                Tensor g = applyHooks(leaf.hooks(), leafGrads.get(leaf), leaf);
+                Tensor g = leafGrads.get(leaf);
+                if (!leaf.hooks().isEmpty()) {
+                    recycler.keep(g);
+                    g = applyHooks(leaf.hooks(), g, leaf);
+                    recycler.keep(g);
+                }
                 if (capture != null) {
                     for (int c = 0; c < capture.length; c++) {
                         if (capture[c] == leaf) {
@@ -141,19 +160,74 @@ public final class Engine {
                     }
                 } else {
                     accumulateIntoGrad(leaf, g, createGraph);
+                    leafGrads.remove(leaf);
+                    recycler.consumed(g); // accumulateIntoGrad copied or added it
                 }
             }
         }
         return captured;
     }
 
-    private static void accumulateLeaf(Map<Tensor, Tensor> grads, List<Tensor> order, Tensor leaf, Tensor g) {
+    private static void accumulateLeaf(Map<Tensor, Tensor> grads, List<Tensor> order, Tensor leaf, Tensor g, Recycler recycler) {
         Tensor previous = grads.get(leaf);
         if (previous == null) {
             order.add(leaf);
             grads.put(leaf, g);
         } else {
             grads.put(leaf, previous.add(g));
+            recycler.consumed(previous);
+            recycler.consumed(g);
+        }
+    }
+
+    /**
+     * Gives the memory of gradients the backward pass has consumed back to the pool at once, instead
+     * of when the garbage collector finds them: gradients made during this pass that nothing but the
+     * engine refers to. Not with createGraph (the gradients are then part of a graph), not for
+     * memory a hook was shown or autograd.grad returns, and not while another gradient the engine
+     * still holds shares the memory (a backward may return a view of its gy).
+     */
+    private static final class Recycler {
+        private final boolean enabled;
+        private final long mark = Memory.mark();
+        private final Map<Function, Tensor> pending;
+        private final Map<Tensor, Tensor> leafGrads;
+        private final Tensor[] captured;
+        private final Map<Object, Boolean> kept = new IdentityHashMap<>();
+
+        Recycler(boolean enabled, Map<Function, Tensor> pending, Map<Tensor, Tensor> leafGrads, Tensor[] captured) {
+            this.enabled = enabled;
+            this.pending = pending;
+            this.leafGrads = leafGrads;
+            this.captured = captured;
+        }
+
+        void keep(Tensor t) {
+            Object root = Memory.root(t.data());
+            if (root != null) {
+                kept.put(root, Boolean.TRUE);
+            }
+        }
+
+        void consumed(Tensor t) {
+            if (!enabled || t == null || !Memory.lentSince(t.data(), mark)) {
+                return;
+            }
+            Object root = Memory.root(t.data());
+            if (kept.containsKey(root) || sharedBy(pending.values(), root) || sharedBy(leafGrads.values(), root)
+                    || (captured != null && sharedBy(Arrays.asList(captured), root))) {
+                return;
+            }
+            Memory.release(t.data());
+        }
+
+        private static boolean sharedBy(Iterable<Tensor> held, Object root) {
+            for (Tensor h : held) {
+                if (h != null && Memory.root(h.data()) == root) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

@@ -1,7 +1,5 @@
 package dev.adjoint.autograd;
 
-import dev.adjoint.kernels.Arena;
-
 /**
  * Whether ops record the graph, per thread. Use as a scope:
  * <pre>{@code try (var g = GradMode.disabled()) { ... no graph is recorded here ... }}</pre>
@@ -18,13 +16,11 @@ public final class GradMode {
 
     /**
      * Turns recording off until the returned scope is closed: for evaluation, as PyTorch's
-     * {@code torch.no_grad()}. Kernel outputs inside it are not kept in the training step's pooled
-     * memory ({@link Arena#suspendSteps()}), so a long evaluation holds no step memory alive.
+     * {@code torch.no_grad()}: no graph keeps the outputs' inputs alive, so each op's memory can be
+     * reused as soon as the program lets go of its output.
      */
     public static Scope disabled() {
-        Scope s = set(false);
-        s.suspension = Arena.suspendSteps();
-        return s;
+        return set(false);
     }
 
     /** Turns recording on until the returned scope is closed (e.g. inside a no-grad block). */
@@ -42,7 +38,6 @@ public final class GradMode {
     public static final class Scope implements AutoCloseable {
         private final ThreadLocal<Boolean> flag;
         private final boolean previous;
-        private Arena.Suspension suspension;
 
         Scope(ThreadLocal<Boolean> flag, boolean previous) {
             this.flag = flag;
@@ -52,9 +47,6 @@ public final class GradMode {
         @Override
         public void close() {
             flag.set(previous);
-            if (suspension != null) {
-                suspension.close();
-            }
         }
     }
 }

@@ -23,7 +23,6 @@ public final class Settings {
         kernels();
         threads();
         openblasCore();
-        HeapSizing.checkProperty();
     }
 
     /** {@code -Dadjoint.kernels}: "fast" or "reference". */

@@ -1,6 +1,5 @@
 package dev.adjoint.examples;
 
-import dev.adjoint.kernels.Arena;
 import dev.adjoint.data.Batch;
 import dev.adjoint.data.DataLoader;
 import dev.adjoint.data.TensorDataset;
@@ -30,13 +29,13 @@ public final class Bench {
     private Bench() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException, InterruptedException {
         Options o = new Options("bench", "Median ms per training step, and conv forward+backward GFLOP/s against sgemm.")
                 .intOption("steps", "30", 1, "timed steps per measurement")
                 .intOption("warmup", "30", 0, "untimed steps first (the Java kernels need a few dozen steps of JIT compilation)")
                 .flagOption("profile", "false", "print the profiler's table of the timed LeNet and autoencoder steps (after the warm-up)")
-                .flagOption("arena", "false", "also wrap every step in an explicit Arena (the library already reuses step memory by itself)")
-                .option("only", "all", "run one part: lenet, autoencoder, conv, layers, resnet20, dwnet, batchnorm (all: lenet, autoencoder, conv)")
+                .option("only", "all", "run one part: lenet, autoencoder, conv, layers, resnet20, dwnet, batchnorm, memory (all: lenet, autoencoder, conv)")
+                .option("loop", "all", "memory: which loop (" + String.join(", ", MemoryBench.LOOPS) + "), each in a JVM of its own with all")
                 .intOption("cnn-steps", "100", 1, "resnet20 and dwnet: timed steps (batch 128)")
                 .intOption("cnn-warmup", "20", 0, "resnet20 and dwnet: untimed steps first")
                 .flagOption("trim", "true", "give malloc's free memory back to the system after collections (NativeMemory, glibc only; false: for comparison)")
@@ -44,7 +43,6 @@ public final class Bench {
         if (!o.parse(args)) {
             return;
         }
-        useArena = Boolean.parseBoolean(o.get("arena"));
         profile = Boolean.parseBoolean(o.get("profile"));
         NativeMemory.trimAfterCollections(Boolean.parseBoolean(o.get("trim")));
         if (o.getInt("memory-steps") > 0) {
@@ -56,8 +54,12 @@ public final class Bench {
         System.out.printf("kernels: %s%n", dev.adjoint.kernels.Kernels.get());
 
         String only = o.get("only");
-        if (!List.of("all", "lenet", "autoencoder", "conv", "layers", "resnet20", "dwnet", "batchnorm").contains(only)) {
-            throw new Options.Invalid("bench: --only must be all, lenet, autoencoder, conv, layers, resnet20, dwnet or batchnorm, got " + only);
+        if (!List.of("all", "lenet", "autoencoder", "conv", "layers", "resnet20", "dwnet", "batchnorm", "memory").contains(only)) {
+            throw new Options.Invalid("bench: --only must be all, lenet, autoencoder, conv, layers, resnet20, dwnet, batchnorm or memory, got " + only);
+        }
+        if (only.equals("memory")) {
+            MemoryBench.run(o.get("loop"));
+            return;
         }
         if (only.equals("batchnorm")) {
             batchNorm(o.getInt("cnn-warmup"), o.getInt("cnn-steps"));
@@ -268,8 +270,7 @@ public final class Bench {
 
     /**
      * LeNet training steps on random data, printing resident set size and how much of it is the Java
-     * heap. Batches come from a DataLoader over an in-memory data set, made inside the step's arena
-     * as in the {@code lenet} example.
+     * heap. Batches come from a DataLoader over an in-memory data set, as in the {@code lenet} example.
      */
     static void memory(int total) {
         Init.manualSeed(0);
@@ -292,14 +293,12 @@ public final class Bench {
             if (!batches.hasNext()) {
                 batches = loader.iterator();
             }
-            try (Arena a = useArena ? Arena.open() : null) {
-                Batch b = batches.next();
-                Tensor loss = F.crossEntropy(lenet.forward(b.inputs()), b.labels());
-                sgd.zeroGrad();
-                loss.backward();
-                sgd.step();
-                NativeMemory.afterStep(); // --trim
-            }
+            Batch b = batches.next();
+            Tensor loss = F.crossEntropy(lenet.forward(b.inputs()), b.labels());
+            sgd.zeroGrad();
+            loss.backward();
+            sgd.step();
+            NativeMemory.afterStep(); // --trim
             if (step % 200 == 0) {
                 long now = allocatedBytes();
                 printMemory("step " + String.format("%5d", step));
@@ -383,6 +382,20 @@ public final class Bench {
         return true;
     }
 
+    /** The process's peak resident set in kB (Linux's VmHWM), or -1 elsewhere. */
+    static long peakKb() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
     static long rssKb() {
         try {
             for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
@@ -396,24 +409,18 @@ public final class Bench {
         return -1;
     }
 
-    /** Whether each timed step runs in its own {@link Arena} (--arena). */
-    static boolean useArena = false;
     /** Whether the timed steps (not the warm-up) are profiled (--profile). */
     static boolean profile;
 
     static List<Double> timeMs(Supplier<Object> step, int warmup, int steps) {
         for (int i = 0; i < warmup; i++) {
-            try (Arena a = useArena ? Arena.open() : null) {
-                step.get();
-            }
+            step.get();
         }
         List<Double> times = new ArrayList<>();
         Profiler.Scope profiling = profile ? Profiler.enable() : null;
         for (int i = 0; i < steps; i++) {
             long t = System.nanoTime();
-            try (Arena a = useArena ? Arena.open() : null) {
-                step.get();
-            }
+            step.get();
             times.add((System.nanoTime() - t) / 1e6);
         }
         if (profiling != null) {

@@ -124,7 +124,7 @@ public final class LeNet {
             try (ProgressBar bar = Bars.epoch(epoch, loader.batches())) {
                 Iterator<Batch> batches = loader.iterator();
                 while (batches.hasNext()) {
-                    // the README's loop: the library reuses each step's memory by itself (no Arena, no settings)
+                    // the README's loop: memory nobody holds any more is reused by itself (no settings)
                     Batch b;
                     try (Profiler.Section s = Profiler.section("data loading")) {
                         b = batches.next();
@@ -181,12 +181,7 @@ public final class LeNet {
         int correct = 0;
         try (GradMode.Scope g = GradMode.disabled()) {
             for (Batch b : new DataLoader(data, batchSize)) {
-                // An explicit arena per batch: under no-grad the library does not pool, and the memory of a
-                // deep model's activations would wait for the garbage collector (ResNet-20 on MNIST's test set:
-                // 13-18 GB resident without it). Nothing made here is read after the batch.
-                try (dev.adjoint.kernels.Arena a = dev.adjoint.kernels.Arena.open()) {
-                    correct += Metrics.correct(model.forward(b.inputs()), b.labels());
-                }
+                correct += Metrics.correct(model.forward(b.inputs()), b.labels());
             }
         }
         model.train();

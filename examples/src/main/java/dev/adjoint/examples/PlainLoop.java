@@ -17,7 +17,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * The README's LeNet training loop exactly as a user writes it (no Arena, no settings, no JVM
+ * The README's LeNet training loop exactly as a user writes it (no settings, no JVM
  * flags), on fixed synthetic batches: prints the steady time per step and the resident memory at
  * two points. Its PyTorch twin is examples/pytorch/plain_loop.py; docs/PERFORMANCE.md has both.
  */
@@ -82,6 +82,7 @@ final class PlainLoop {
         double median = steady[steady.length / 2] / 1e6;
         double mean = Arrays.stream(nanos, report, steps).average().orElse(0) / 1e6;
         System.out.printf("plain loop: %d steps of batch 64, loss %.4f%n", steps, loss);
+        System.out.println("pool: " + dev.adjoint.memory.Memory.stats());
         System.out.printf("steady step (steps %d-%d): median %.2f ms, mean %.2f ms%n", report + 1, steps, median, mean);
         System.out.printf("resident memory: step %d %s, step %d %s, ratio %s%n", report, mb(rssAtReport), steps, mb(rssAtEnd),
                 rssAtReport > 0 && rssAtEnd > 0 ? String.format("%.2f", (double) rssAtEnd / rssAtReport) : "n/a");

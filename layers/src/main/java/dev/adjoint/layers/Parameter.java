@@ -1,14 +1,13 @@
 package dev.adjoint.layers;
 
 import dev.adjoint.Tensor;
-import dev.adjoint.kernels.Arena;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** A leaf tensor that a {@link Module} owns and an optimizer updates; always requires grad. */
 public final class Parameter extends Tensor {
-    /** A parameter on {@code data}; pooled step memory (an op's output during training) is copied first, so it is never released. */
+    /** A parameter on {@code data} (not copied: the optimizer updates this array in place). */
     public Parameter(INDArray data) {
-        super(Arena.ownerOf(data) != null ? data.dup('c') : data);
+        super(data);
         requiresGrad(true);
     }
 

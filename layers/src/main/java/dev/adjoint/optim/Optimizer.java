@@ -1,7 +1,6 @@
 package dev.adjoint.optim;
 
 import dev.adjoint.Tensor;
-import dev.adjoint.kernels.Arena;
 import dev.adjoint.kernels.Settings;
 import dev.adjoint.autograd.GradMode;
 import java.util.ArrayList;
@@ -56,7 +55,7 @@ public abstract class Optimizer {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": no parameters to optimize");
         }
         checkLr(lr);
-        Settings.checkAll(); // a mistyped -Dadjoint.* property (e.g. resizeHeap) fails here, not halfway through the first step()
+        Settings.checkAll(); // a mistyped -Dadjoint.* property fails here, not halfway through the first step()
         java.util.Map<Tensor, Integer> seen = new java.util.IdentityHashMap<>();
         for (int i = 0; i < params.size(); i++) {
             Tensor p = params.get(i);
@@ -119,11 +118,7 @@ public abstract class Optimizer {
         }
     }
 
-    /**
-     * One update of every parameter that has a gradient. It also ends the training step's memory
-     * ({@link Arena#endOfStep()}): tensors made two steps ago are released and their memory reused,
-     * so a training loop's memory stays flat without any setting; read or {@code copy()} what you keep.
-     */
+    /** One update of every parameter that has a gradient, in place. */
     public void step() {
         steps++;
         try (GradMode.Scope g = GradMode.disabled()) {
@@ -142,7 +137,6 @@ public abstract class Optimizer {
                 lr = groupLr[0];
             }
         }
-        Arena.endOfStep();
     }
 
     /** Updates one parameter in place. {@code state} holds its buffers between steps. */

@@ -5,26 +5,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.adjoint.DType;
 import dev.adjoint.Tensor;
+import dev.adjoint.autograd.Autograd;
 import dev.adjoint.autograd.GradMode;
-import dev.adjoint.kernels.Arena;
+import dev.adjoint.memory.Memory;
 import dev.adjoint.ops.F;
+import dev.adjoint.optim.Adam;
 import dev.adjoint.optim.SGD;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The library's runtime as a plain training loop meets it: step memory that the optimizer recycles
- * (no Arena in sight), a clear error for a tensor kept too long, evaluation outside the pool, and
- * training from two threads at once giving the same results as one after the other.
+ * The memory model as training loops meet it (PyTorch's rule): a tensor the program still holds
+ * keeps its values whatever runs meanwhile, on any thread; memory nobody holds is reused, so a
+ * loop's pool stays bounded. {@link Memory#collect()} stands in for the collections a long loop
+ * triggers by itself. The build runs this class on both kernel sets and with eight processors.
  */
-class TrainingRuntimeTest {
-    @AfterEach
-    void dropPool() {
-        Arena.clearPool();
-    }
-
+class MemoryModelTest {
     private static Sequential lenetLike(long seed) {
         Init.manualSeed(seed);
         return new Sequential(new Conv2d(1, 6, 5, 1, 2), new ReLU(), new MaxPool2d(2), new Conv2d(6, 16, 5), new ReLU(),
@@ -39,90 +39,165 @@ class TrainingRuntimeTest {
         return y;
     }
 
-    @Test
-    void thePlainLoopReusesItsMemoryAfterTheFirstSteps() {
-        Sequential model = lenetLike(0);
-        SGD opt = new SGD(model.parameters(), 0.01, 0.9);
-        Tensor x = Tensor.randn(1, DType.FLOAT32, 16, 1, 28, 28);
-        long[] pooled = new long[12];
-        for (int step = 0; step < pooled.length; step++) {
-            Tensor loss = F.crossEntropy(model.forward(x), labels(16, 0));
-            opt.zeroGrad();
-            loss.backward();
-            opt.step();
-            assertThat(loss.item()).isFinite(); // read after step(): still valid
-            pooled[step] = Arena.pooledBytes();
-        }
-        assertThat(pooled[2]).as("the loop pools its step memory").isGreaterThan(0);
-        for (int step = 5; step < pooled.length; step++) {
-            assertThat(pooled[step]).as("pool after step " + step + " (steps: " + java.util.Arrays.toString(pooled) + ")")
-                    .isEqualTo(pooled[4]);
-        }
+    private static Tensor step(Sequential model, SGD opt, Tensor x, int salt) {
+        Tensor loss = F.crossEntropy(model.forward(x), labels((int) x.shape()[0], salt));
+        opt.zeroGrad();
+        loss.backward();
+        opt.step();
+        return loss;
     }
 
     @Test
-    void aTensorFromTwoStepsAgoFailsClearlyAndOneFromTheLastStepIsStillThere() {
+    void tensorsKeptAcrossManyStepsKeepTheirValues() {
         Sequential model = lenetLike(0);
-        SGD opt = new SGD(model.parameters(), 0.01);
+        SGD opt = new SGD(model.parameters(), 0.01, 0.9);
         Tensor x = Tensor.randn(2, DType.FLOAT32, 4, 1, 28, 28);
         List<Tensor> outputs = new ArrayList<>();
-        List<Tensor> copies = new ArrayList<>();
-        for (int step = 0; step < 4; step++) {
+        List<double[]> valuesThen = new ArrayList<>();
+        List<INDArray> arrays = new ArrayList<>();
+        List<Tensor> losses = new ArrayList<>();
+        double sumThen = 0;
+        for (int step = 0; step < 40; step++) {
             Tensor out = model.forward(x);
             Tensor loss = F.crossEntropy(out, labels(4, step));
             opt.zeroGrad();
             loss.backward();
             opt.step();
             outputs.add(out);
-            copies.add(out.copy());
+            arrays.add(out.data()); // an ND4J array kept from data(): the tensor's own memory
+            valuesThen.add(out.toDoubleArray());
+            losses.add(loss);
+            sumThen += loss.item();
+            if (step % 8 == 0) {
+                Memory.collect(); // what a long loop's own collections do: unreachable memory is reused after this
+            }
         }
-        // step 0 ran before any step memory existed; step 1's memory went back when step 3 ended
-        // (Arena.LIVE_STEPS = 2 ended steps stay live); steps 2 and 3 are still readable
-        assertThatThrownBy(() -> outputs.get(1).data()).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("released").hasMessageContaining("copy()");
-        assertThat(outputs.get(1).toString()).contains("released");
-        assertThat(outputs.get(2).toDoubleArray()).containsExactly(copies.get(2).toDoubleArray());
-        assertThat(outputs.get(3).toDoubleArray()).containsExactly(copies.get(3).toDoubleArray());
-        assertThat(copies.get(1).toDoubleArray()).hasSize(40); // a copy survives
+        for (int i = 0; i < outputs.size(); i++) {
+            assertThat(outputs.get(i).toDoubleArray()).as("output of step " + i).containsExactly(valuesThen.get(i));
+            assertThat(new Tensor(arrays.get(i)).toDoubleArray()).as("data() of step " + i).containsExactly(valuesThen.get(i));
+        }
+        double sumNow = 0;
+        for (Tensor l : losses) {
+            sumNow += l.item();
+        }
+        assertThat(sumNow).as("a list of losses averaged at the end").isEqualTo(sumThen);
     }
 
     @Test
-    void backwardThroughAReleasedGraphIsAnErrorNotStaleData() {
+    void theLoopReusesItsMemory() {
         Sequential model = lenetLike(0);
-        SGD opt = new SGD(model.parameters(), 0.01);
-        Tensor x = Tensor.randn(3, DType.FLOAT32, 4, 1, 28, 28);
-        for (int step = 0; step < 2; step++) { // start the step memory
-            Tensor loss = F.crossEntropy(model.forward(x), labels(4, 0));
-            opt.zeroGrad();
-            loss.backward();
-            opt.step();
+        SGD opt = new SGD(model.parameters(), 0.01, 0.9);
+        Tensor x = Tensor.randn(1, DType.FLOAT32, 16, 1, 28, 28);
+        long[] held = new long[60];
+        for (int s = 0; s < held.length; s++) {
+            step(model, opt, x, s);
+            if (s % 5 == 4) {
+                Memory.collect();
+            }
+            Memory.Stats m = Memory.stats();
+            held[s] = m.lentBytes() + m.freeBytes();
         }
-        Tensor kept = F.crossEntropy(model.forward(x), labels(4, 1)); // its graph lives in this step's memory
-        for (int step = 0; step < 3; step++) {
-            Tensor loss = F.crossEntropy(model.forward(x), labels(4, 0));
-            opt.zeroGrad();
-            loss.backward();
-            opt.step();
-        }
-        assertThatThrownBy(kept::backward).isInstanceOf(IllegalStateException.class).hasMessageContaining("released");
+        // after a collection every step finds last step's blocks free: what the pool holds stops growing
+        assertThat(held[59]).as("pool after 60 steps vs after 20: " + java.util.Arrays.toString(held)).isLessThanOrEqualTo(held[19] * 5 / 4);
+        assertThat(held[59]).isGreaterThan(0);
     }
 
     @Test
-    void evaluationUnderNoGradIsNotPooled() {
-        Sequential model = lenetLike(0);
-        SGD opt = new SGD(model.parameters(), 0.01);
-        Tensor x = Tensor.randn(4, DType.FLOAT32, 4, 1, 28, 28);
-        for (int step = 0; step < 3; step++) {
-            Tensor loss = F.crossEntropy(model.forward(x), labels(4, 0));
-            opt.zeroGrad();
-            loss.backward();
-            opt.step();
+    void thePoolGivesIdleMemoryBackWhenDemandFalls() {
+        // elementwise outputs come from the pool on both kernel sets
+        Tensor big = Tensor.randn(3, DType.FLOAT32, 64, 6, 28, 28);
+        for (int s = 0; s < 5; s++) {
+            big.add(big).mul(big);
         }
-        Tensor trained = model.forward(x);
-        assertThat(Arena.ownerOf(trained.data())).as("training-mode output is step memory").isNotNull();
-        try (GradMode.Scope g = GradMode.disabled()) {
-            Tensor eval = model.forward(x);
-            assertThat(Arena.ownerOf(eval.data())).as("no-grad output").isNull();
+        Memory.collect();
+        long bigBytes = 64L * 6 * 28 * 28 * 4;
+        long free = Memory.stats().freeBytes();
+        assertThat(free).as("the big outputs' blocks are free once nothing holds them").isGreaterThanOrEqualTo(bigBytes);
+        Tensor small = Tensor.randn(4, DType.FLOAT32, 1, 6, 28, 28);
+        for (int i = 0; i < 3; i++) { // demand falls: only small outputs now
+            small.add(small).mul(small);
+            Memory.collect();
+        }
+        assertThat(Memory.stats().freeBytes()).as("after collections without big outputs, their blocks are freed").isLessThan(bigBytes);
+    }
+
+    @Test
+    void backwardTwiceThroughTheSameGraphIsAClearError() {
+        Sequential model = lenetLike(0);
+        Tensor loss = F.crossEntropy(model.forward(Tensor.randn(3, DType.FLOAT32, 4, 1, 28, 28)), labels(4, 1));
+        loss.backward();
+        assertThatThrownBy(loss::backward).isInstanceOf(IllegalStateException.class).hasMessageContaining("second time");
+    }
+
+    @Test
+    void aTensorHandedToAnotherThreadKeepsItsValues() throws Exception {
+        Sequential model = lenetLike(0);
+        SGD opt = new SGD(model.parameters(), 0.01, 0.9);
+        Tensor x = Tensor.randn(5, DType.FLOAT32, 64, 1, 28, 28);
+        Tensor logits = model.forward(x);
+        double[] expected = logits.toDoubleArray();
+        // thread B takes views of A's logits; A trains on (and its memory is reused) meanwhile
+        CompletableFuture<Tensor[]> views = CompletableFuture.supplyAsync(() -> new Tensor[] {logits.detach(), logits.reshape(-1)});
+        Tensor[] fromB = views.get(60, TimeUnit.SECONDS);
+        for (int s = 0; s < 6; s++) {
+            step(model, opt, x, s);
+            Memory.collect();
+        }
+        double[][] seenByB = CompletableFuture.supplyAsync(() -> new double[][] {fromB[0].toDoubleArray(), fromB[1].toDoubleArray()})
+                .get(60, TimeUnit.SECONDS);
+        assertThat(seenByB[0]).containsExactly(expected);
+        assertThat(seenByB[1]).containsExactly(expected);
+    }
+
+    @Test
+    void gradientsShownToHooksAndReturnedByAutogradGradStayValid() {
+        Tensor w = Tensor.randn(6, DType.FLOAT32, 8, 8).requiresGrad(true);
+        Tensor x = Tensor.randn(7, DType.FLOAT32, 4, 8);
+        List<Tensor> seen = new ArrayList<>();
+        Tensor h = x.matmul(w);
+        h.registerHook(g -> {
+            seen.add(g);
+            return null;
+        });
+        Tensor loss = F.relu(h).mul(h).sum();
+        Tensor[] grads = Autograd.grad(loss, w);
+        double[] hookThen = seen.get(0).toDoubleArray();
+        double[] gradThen = grads[0].toDoubleArray();
+        for (int i = 0; i < 20; i++) { // later backward passes recycle their own gradients at once
+            Tensor wi = Tensor.randn(20 + i, DType.FLOAT32, 8, 8).requiresGrad(true);
+            F.relu(x.matmul(wi)).mul(x.matmul(wi)).sum().backward();
+        }
+        assertThat(seen.get(0).toDoubleArray()).containsExactly(hookThen);
+        assertThat(grads[0].toDoubleArray()).containsExactly(gradThen);
+    }
+
+    @Test
+    void threeOptimizersAndLossesReadAtTheEndOfTheIteration() {
+        Sequential a = lenetLike(1);
+        Sequential b = lenetLike(2);
+        Sequential c = lenetLike(3);
+        SGD sa = new SGD(a.parameters(), 0.01);
+        Adam sb = new Adam(b.parameters(), 1e-3);
+        SGD sc = new SGD(c.parameters(), 0.01, 0.9);
+        Tensor x = Tensor.randn(8, DType.FLOAT32, 4, 1, 28, 28);
+        for (int it = 0; it < 5; it++) {
+            Tensor la = F.crossEntropy(a.forward(x), labels(4, it));
+            double va = la.item();
+            sa.zeroGrad();
+            la.backward();
+            sa.step();
+            Tensor lb = F.crossEntropy(b.forward(x), labels(4, it));
+            double vb = lb.item();
+            sb.zeroGrad();
+            lb.backward();
+            sb.step();
+            Tensor lc = F.crossEntropy(c.forward(x), labels(4, it));
+            double vc = lc.item();
+            sc.zeroGrad();
+            lc.backward();
+            sc.step();
+            Memory.collect();
+            assertThat(new double[] {la.item(), lb.item(), lc.item()}).containsExactly(va, vb, vc);
         }
     }
 
@@ -158,14 +233,12 @@ class TrainingRuntimeTest {
         assertThat(concurrent[1]).containsExactly(sequentialB);
     }
 
-    /** Six SGD steps; returns every parameter value afterwards. */
+    /** Six SGD steps, with collections between them; returns every parameter value afterwards. */
     private static double[] train(Sequential model, Tensor x, int salt) {
         SGD opt = new SGD(model.parameters(), 0.05, 0.9);
-        for (int step = 0; step < 6; step++) {
-            Tensor loss = F.crossEntropy(model.forward(x), labels(8, salt + step));
-            opt.zeroGrad();
-            loss.backward();
-            opt.step();
+        for (int s = 0; s < 6; s++) {
+            step(model, opt, x, salt + s);
+            Memory.collect();
         }
         List<Double> all = new ArrayList<>();
         for (Tensor p : model.parameters()) {
@@ -173,7 +246,6 @@ class TrainingRuntimeTest {
                 all.add(v);
             }
         }
-        Arena.clearPool();
         return all.stream().mapToDouble(Double::doubleValue).toArray();
     }
 }

@@ -13,19 +13,19 @@ import org.junit.jupiter.api.Test;
 /** Optimizer steps against values computed by hand from the update rules. */
 class OptimizerTest {
     @Test
-    void aMistypedResizeHeapPropertyFailsWhenTheOptimizerIsMadeNotInItsFirstStep() {
-        String before = System.getProperty("adjoint.resizeHeap");
-        System.setProperty("adjoint.resizeHeap", "yes");
+    void aMistypedPropertyFailsWhenTheOptimizerIsMadeNotInItsFirstStep() {
+        String before = System.getProperty("adjoint.threads");
+        System.setProperty("adjoint.threads", "many");
         try {
             Tensor w = Tensor.of(DType.FLOAT64, new double[] {1, 2}, 2).requiresGrad(true);
             assertThatThrownBy(() -> new SGD(List.of(w), 0.1)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("adjoint.resizeHeap=yes");
+                    .hasMessageContaining("adjoint.threads=many");
             assertThat(w.toDoubleArray()).containsExactly(1, 2);
         } finally {
             if (before == null) {
-                System.clearProperty("adjoint.resizeHeap");
+                System.clearProperty("adjoint.threads");
             } else {
-                System.setProperty("adjoint.resizeHeap", before);
+                System.setProperty("adjoint.threads", before);
             }
         }
     }

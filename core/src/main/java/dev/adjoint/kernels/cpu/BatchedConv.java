@@ -1,6 +1,6 @@
 package dev.adjoint.kernels.cpu;
 
-import dev.adjoint.kernels.Arena;
+import dev.adjoint.memory.Memory;
 import dev.adjoint.kernels.ConvParams;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -35,7 +35,7 @@ final class BatchedConv {
 
     /** {@code out = a x b} (optionally transposed), per group of rows when {@code groups > 1}. */
     private static INDArray groupedGemm(INDArray a, boolean transA, INDArray b, boolean transB, long outRows, long outCols, int groups) {
-        INDArray out = Arena.allocate(b.dataType(), outRows, outCols);
+        INDArray out = Memory.allocate(b.dataType(), outRows, outCols);
         if (groups == 1) {
             Nd4j.gemm(a, b, out, transA, transB, 1.0, 0.0);
             return out;

@@ -1,6 +1,6 @@
 package dev.adjoint.kernels.cpu;
 
-import dev.adjoint.kernels.Arena;
+import dev.adjoint.memory.Memory;
 import dev.adjoint.kernels.BinaryOp;
 import dev.adjoint.kernels.ConvParams;
 import dev.adjoint.kernels.MaxPoolResult;
@@ -15,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The fast kernels for ND4J's native CPU backend: Java loops the JIT vectorizes, OpenBLAS called
  * on ND4J's memory ({@link Blas}), the batch split between threads ({@link Parallel}), outputs from
- * the {@link Arena}'s pool when one is open, per-thread scratch arrays and cached index maps. Each
+ * the memory pool ({@link Memory}), per-thread scratch arrays and cached index maps. Each
  * method takes its fast path when the arrays suit it (dtype, density, size) and otherwise calls the
  * reference kernels it extends, so every case has an answer and the two are tested against each other.
  *
@@ -123,7 +123,7 @@ public final class CpuKernels extends ReferenceKernels {
         if (r != null) {
             return r;
         }
-        INDArray y = Arena.allocate(x.dataType(), x.shape());
+        INDArray y = Memory.allocate(x.dataType(), x.shape());
         Nd4j.getExecutioner().exec(new RectifiedLinear(x, y)); // ND4J's vectorised loop for large arrays
         return y;
     }
@@ -188,7 +188,7 @@ public final class CpuKernels extends ReferenceKernels {
         long m = transA ? a.size(1) : a.size(0);
         long n = transB ? b.size(0) : b.size(1);
         long k = transA ? a.size(0) : a.size(1);
-        INDArray out = Arena.allocate(DataType.FLOAT, m, n);
+        INDArray out = Memory.allocate(DataType.FLOAT, m, n);
         // OpenBLAS directly (ND4J's gemm costs an op dispatch and leaves native garbage per call), by
         // blocks of rows of the result on the kernels' threads; BLAS itself runs on one thread
         FloatPointer ap = Blas.pointer(a);
@@ -243,11 +243,6 @@ public final class CpuKernels extends ReferenceKernels {
     @Override
     public float[] toFloats(INDArray a) {
         return Host.floats(a);
-    }
-
-    @Override
-    protected INDArray newArray(DataType type, long... shape) {
-        return Arena.allocate(type, shape);
     }
 
     @Override

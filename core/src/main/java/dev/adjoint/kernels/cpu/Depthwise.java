@@ -1,6 +1,6 @@
 package dev.adjoint.kernels.cpu;
 
-import dev.adjoint.kernels.Arena;
+import dev.adjoint.memory.Memory;
 import dev.adjoint.kernels.ConvParams;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -53,7 +53,7 @@ final class Depthwise {
         int outW = (int) ow;
         float[] wv = Host.floats(w);
         float[] bv = b == null ? null : Host.floats(b);
-        INDArray out = Arena.allocate(DataType.FLOAT, n, c, oh, ow);
+        INDArray out = Memory.allocate(DataType.FLOAT, n, c, oh, ow);
         FloatBuffer xv = Host.floatView(x);
         FloatBuffer yv = Host.floatView(out);
         int inPlane = h * wd;
@@ -111,7 +111,7 @@ final class Depthwise {
         int ow = (int) outW;
         float[] wv = Host.floats(w);
         float[] bv = b == null ? null : Host.floats(b);
-        INDArray out = Arena.allocate(DataType.FLOAT, n, c, outH, outW);
+        INDArray out = Memory.allocate(DataType.FLOAT, n, c, outH, outW);
         FloatBuffer xv = Host.floatView(x);
         FloatBuffer yv = Host.floatView(out);
         int inPlane = h * wd;

@@ -1,7 +1,7 @@
 package dev.adjoint.kernels.cpu;
 
 import dev.adjoint.kernels.ConvParams;
-import dev.adjoint.kernels.Arena;
+import dev.adjoint.memory.Memory;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -56,7 +56,7 @@ final class DirectKernels {
         float[] xs = Host.floatsInto(x, Host.floatScratch("direct.x", n * chw));
         float[] ws = Host.floatsInto(w, Host.floatScratch("direct.w", (int) w.length()));
         float[] bs = b == null ? null : Host.floatsInto(b, Host.floatScratch("direct.b", (int) b.length()));
-        INDArray y = Arena.allocate(DataType.FLOAT, n, o, oh, ow);
+        INDArray y = Memory.allocate(DataType.FLOAT, n, o, oh, ow);
         // Samples go through together in groups whose column rows are at least GROUP_PIXELS long:
         // the loops below pay a fixed cost per row, so short rows (LeNet's second layer has 100
         // pixels) are grouped until a row is long enough for that cost not to matter.

@@ -1,6 +1,6 @@
 package dev.adjoint.kernels.cpu;
 
-import dev.adjoint.kernels.Arena;
+import dev.adjoint.memory.Memory;
 import java.nio.ByteOrder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -56,6 +56,7 @@ public final class Host {
     public static float[] floatsInto(INDArray a, float[] out) {
         INDArray d = dense(a);
         d.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().get(out, 0, (int) d.length());
+        keepUntilHere(d);
         return out;
     }
 
@@ -63,22 +64,23 @@ public final class Host {
     public static double[] doublesInto(INDArray a, double[] out) {
         INDArray d = dense(a);
         d.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().get(out, 0, (int) d.length());
+        keepUntilHere(d);
         return out;
     }
 
     /**
      * A new array of the given type and shape holding the first {@code prod(shape)} values (from the
-     * {@link Arena}'s pool when one is open).
+     * memory pool).
      */
     public static INDArray arrayFrom(float[] values, long[] shape) {
-        INDArray out = Arena.allocate(DataType.FLOAT, shape);
+        INDArray out = Memory.allocate(DataType.FLOAT, shape);
         out.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put(values, 0, (int) out.length());
         return out;
     }
 
     /** As {@link #arrayFrom(float[], long[])}, for doubles. */
     public static INDArray arrayFrom(double[] values, long[] shape) {
-        INDArray out = Arena.allocate(DataType.DOUBLE, shape);
+        INDArray out = Memory.allocate(DataType.DOUBLE, shape);
         out.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().put(values, 0, (int) out.length());
         return out;
     }
@@ -132,12 +134,22 @@ public final class Host {
         return isDense(a) ? a : a.dup('c');
     }
 
+    /**
+     * Keeps the arrays reachable up to this point. A kernel that works through raw pointers or NIO
+     * views of an array (which do not refer to it) calls this after its loops, so the array's memory
+     * cannot be freed or reused by another array while they run.
+     */
+    public static void keepUntilHere(Object... arrays) {
+        java.lang.ref.Reference.reachabilityFence(arrays);
+    }
+
     /** All values, row-major, as doubles. */
     public static double[] doubles(INDArray a) {
         INDArray d = dense(a);
         double[] out = new double[(int) d.length()];
         if (d.dataType() == DataType.DOUBLE) {
             d.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().get(out);
+            keepUntilHere(d);
         } else {
             float[] f = floats(d);
             for (int i = 0; i < f.length; i++) {
@@ -155,6 +167,7 @@ public final class Host {
         }
         float[] out = new float[(int) d.length()];
         d.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().get(out);
+        keepUntilHere(d);
         return out;
     }
 
@@ -163,7 +176,7 @@ public final class Host {
      * to float for float32); values may be a longer scratch array.
      */
     public static INDArray array(double[] values, long[] shape, DataType type) {
-        INDArray out = Arena.allocate(type, shape);
+        INDArray out = Memory.allocate(type, shape);
         int n = (int) out.length();
         if (type == DataType.DOUBLE) {
             out.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().put(values, 0, n);

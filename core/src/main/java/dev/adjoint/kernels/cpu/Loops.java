@@ -1,6 +1,6 @@
 package dev.adjoint.kernels.cpu;
 
-import dev.adjoint.kernels.Arena;
+import dev.adjoint.memory.Memory;
 import dev.adjoint.kernels.BinaryOp;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
@@ -107,7 +107,7 @@ final class Loops {
      * infinite or NaN gy where y is 0 (0 times infinity; the reference's step-times-gy does the same).
      */
     static INDArray reluBackward(INDArray gy, INDArray y) {
-        INDArray out = Arena.allocate(y.dataType(), y.shape());
+        INDArray out = Memory.allocate(y.dataType(), y.shape());
         FloatBuffer gyv = Host.floatView(gy);
         FloatBuffer yv = Host.floatView(y);
         FloatBuffer outv = Host.floatView(out);
@@ -214,7 +214,7 @@ final class Loops {
             }
             total += s;
         }
-        INDArray out = Arena.allocate(DataType.FLOAT, outShape);
+        INDArray out = Memory.allocate(DataType.FLOAT, outShape);
         Host.floatView(out).put(0, (float) total);
         return out;
     }
@@ -253,7 +253,7 @@ final class Loops {
                 acc[c] += v[base + c];
             }
         }
-        INDArray out = Arena.allocate(DataType.FLOAT, outShape);
+        INDArray out = Memory.allocate(DataType.FLOAT, outShape);
         FloatBuffer o = Host.floatView(out);
         for (int c = 0; c < cols; c++) {
             o.put(c, (float) acc[c]);

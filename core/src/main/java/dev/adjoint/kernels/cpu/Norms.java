@@ -1,6 +1,6 @@
 package dev.adjoint.kernels.cpu;
 
-import dev.adjoint.kernels.Arena;
+import dev.adjoint.memory.Memory;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -91,7 +91,7 @@ final class Norms {
             scale[ch] = wv == null ? is[ch] : is[ch] * wv[ch];
             shift[ch] = (bv == null ? 0 : bv[ch]) - m[ch] * scale[ch];
         }
-        INDArray out = Arena.allocate(x.dataType(), x.shape());
+        INDArray out = Memory.allocate(x.dataType(), x.shape());
         FloatBuffer ov = Host.floatView(out);
         rowsAffine(xv, null, ov, d, scale, null, shift);
         return out;
@@ -141,7 +141,7 @@ final class Norms {
                 k[ch] = (float) (-scale * sums[0][ch] / count - slope * m[ch]);
             }
         }
-        INDArray out = Arena.allocate(x.dataType(), x.shape());
+        INDArray out = Memory.allocate(x.dataType(), x.shape());
         rowsAffine(gv, batchStatistics ? xv : null, Host.floatView(out), d, a, bx, k);
         return out;
     }

@@ -1,6 +1,6 @@
 package dev.adjoint.kernels.cpu;
 
-import dev.adjoint.kernels.Arena;
+import dev.adjoint.memory.Memory;
 import dev.adjoint.kernels.MaxPoolResult;
 import dev.adjoint.kernels.PoolParams;
 import java.nio.FloatBuffer;
@@ -70,7 +70,7 @@ final class Pooling {
         int ohw = (int) (g.oh() * g.ow());
         int kk = g.kh() * g.kw();
         int[] map = windowMap(g);
-        int[] argmax = Arena.ints(planes * ohw); // kept by the Function until its backward, which checks it was not released
+        int[] argmax = new int[planes * ohw]; // kept by the Function until its backward, which checks it was not released
         // The window scan is written twice, for float and double: float32 is compared as float (the
         // same argmax as PyTorch, no double copy of the input); float64 keeps exact comparisons.
         if (a.dataType() == DataType.FLOAT) {
@@ -139,7 +139,7 @@ final class Pooling {
         int hw = (int) (g.h() * g.w());
         int ohw = (int) (g.oh() * g.ow());
         INDArray dense = Host.dense(a);
-        INDArray out = Arena.allocate(DataType.FLOAT, g.outputShape());
+        INDArray out = Memory.allocate(DataType.FLOAT, g.outputShape());
         FloatBuffer src = Host.floatView(dense);
         FloatBuffer dst = Host.floatView(out);
         float[] x = Host.floatScratch("maxpool.src", planes * hw);
@@ -149,6 +149,7 @@ final class Pooling {
             twoByTwo(g, x, y, argmax, from, to);
             dst.put(from * ohw, y, from * ohw, (to - from) * ohw);
         });
+        Host.keepUntilHere(dense);
         return out;
     }
 

@@ -1,7 +1,7 @@
 package dev.adjoint.kernels.cpu;
 
 import dev.adjoint.kernels.ConvParams;
-import dev.adjoint.kernels.Arena;
+import dev.adjoint.memory.Memory;
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.FloatPointer;
 import java.util.Arrays;
@@ -61,8 +61,9 @@ final class SampleKernels {
         int[] map = Columns.map(c, x.size(2), x.size(3), w.size(2), w.size(3), oh, ow, p);
         Columns.Runs runs = Columns.runsIfWorthIt(map, k, pix);
         INDArray xd = Host.dense(x);
-        FloatPointer wp = Blas.pointer(Host.dense(w));
-        INDArray y = Arena.allocate(DataType.FLOAT, n, o, oh, ow);
+        INDArray wd = Host.dense(w);
+        FloatPointer wp = Blas.pointer(wd);
+        INDArray y = Memory.allocate(DataType.FLOAT, n, o, oh, ow);
         FloatPointer yp = Blas.pointer(y);
         float[] bias = b == null ? null : Host.floats(b);
         // one view each for all chunks: they only use absolute gets and puts, which keep no state
@@ -78,6 +79,7 @@ final class SampleKernels {
                 Blas.sgemm(false, false, o, pix, k, 1f, wp, 0, k, col.nat, 0, pix, bias == null ? 0f : 1f, yp, (long) s * o * pix, pix);
             }
         });
+        Host.keepUntilHere(xd, wd); // the loops used only raw pointers into them
         return y;
     }
 
@@ -94,9 +96,11 @@ final class SampleKernels {
         int outPix = (int) (outH * outW);
         int[] map = Columns.map(o, outH, outW, w.size(2), w.size(3), x.size(2), x.size(3), p);
         Columns.Runs runs = Columns.runsIfWorthIt(map, k, pix);
-        FloatPointer xp = Blas.pointer(Host.dense(x));
-        FloatPointer wp = Blas.pointer(Host.dense(w));
-        INDArray y = Arena.allocate(DataType.FLOAT, n, o, outH, outW);
+        INDArray xd = Host.dense(x);
+        INDArray wd = Host.dense(w);
+        FloatPointer xp = Blas.pointer(xd);
+        FloatPointer wp = Blas.pointer(wd);
+        INDArray y = Memory.allocate(DataType.FLOAT, n, o, outH, outW);
         int yhw = o * outPix;
         float[] bias = b == null ? null : Host.floats(b);
         FloatBuffer yv = Host.floatView(y); // shared by the chunks: absolute puts only
@@ -115,6 +119,7 @@ final class SampleKernels {
                 yv.put(s * yhw, image, 0, yhw);
             }
         });
+        Host.keepUntilHere(xd, wd);
         return y;
     }
 
@@ -127,7 +132,7 @@ final class SampleKernels {
         int n = (int) x.size(0);
         int c = (int) x.size(1);
         int o = (int) gy.size(1);
-        INDArray gw = Arena.allocate(DataType.FLOAT, o, c, kh, kw);
+        INDArray gw = Memory.allocate(DataType.FLOAT, o, c, kh, kw);
         if (n == 0) {
             return gw.assign(0);
         }
@@ -137,11 +142,13 @@ final class SampleKernels {
         int[] map = Columns.map(c, x.size(2), x.size(3), kh, kw, gy.size(2), gy.size(3), p);
         Columns.Runs runs = Columns.runsIfWorthIt(map, k, pix);
         INDArray xd = Host.dense(x);
-        FloatPointer gyp = Blas.pointer(Host.dense(gy));
+        INDArray gyd = Host.dense(gy);
+        FloatPointer gyp = Blas.pointer(gyd);
         FloatPointer gwp = Blas.pointer(gw);
         int chunks = Parallel.chunks(n, SAMPLES_PER_CHUNK);
         // chunk 0 sums into gw, chunk c > 0 into row c - 1 of the partial sums
-        FloatPointer partials = chunks > 1 ? Blas.pointer(Arena.allocate(DataType.FLOAT, chunks - 1, (long) o * k)) : null;
+        INDArray partialSums = chunks > 1 ? Memory.allocate(DataType.FLOAT, chunks - 1, (long) o * k) : null;
+        FloatPointer partials = partialSums == null ? null : Blas.pointer(partialSums);
         FloatBuffer xv = Host.floatView(xd); // shared by the chunks: absolute gets only
         Parallel.forEach(n, SAMPLES_PER_CHUNK, (chunk, from, to) -> {
             Column col = Column.of(k, pix);
@@ -155,6 +162,8 @@ final class SampleKernels {
         for (int part = 1; part < chunks; part++) {
             Blas.saxpy(o * k, 1f, partials, (long) (part - 1) * o * k, gwp, 0);
         }
+        Host.keepUntilHere(xd, gyd);
+        Memory.release(partialSums); // scratch: nothing else refers to it
         return gw;
     }
 

@@ -10,6 +10,7 @@ import dev.adjoint.kernels.Kernels;
 import dev.adjoint.kernels.MaxPoolResult;
 import dev.adjoint.kernels.PoolParams;
 import java.util.Arrays;
+import dev.adjoint.memory.Memory;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
@@ -466,9 +467,9 @@ public class ReferenceKernels implements Kernels {
 
     // ---------------------------------------------------------------- helpers
 
-    /** A new array for an output the caller overwrites whole (the CPU kernels take it from the step's pool). */
+    /** A new array for an output the caller overwrites whole, from the memory pool both kernel sets share. */
     protected INDArray newArray(DataType type, long... shape) {
-        return Nd4j.create(type, shape);
+        return Memory.allocate(type, shape);
     }
 
     /** A view of {@code a} with leading size-1 dimensions added up to {@code rank}. */

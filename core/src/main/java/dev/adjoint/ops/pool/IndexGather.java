@@ -2,7 +2,6 @@ package dev.adjoint.ops.pool;
 
 import dev.adjoint.Tensor;
 import dev.adjoint.autograd.Function;
-import dev.adjoint.kernels.Arena;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -12,29 +11,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class IndexGather extends Function {
     private final int[] index;
     private final long[] outShape;
-    /** The arena that lent {@link #index} (max pooling's pooled argmax), or null. */
-    private final Arena lender;
 
     public IndexGather(int[] index, long[] outShape) {
-        this(index, outShape, null);
-    }
-
-    /** With positions lent by {@code lender} (pooled memory): refused once it has closed. */
-    public IndexGather(int[] index, long[] outShape, Arena lender) {
         this.index = index;
         this.outShape = outShape.clone();
-        this.lender = lender;
     }
 
     @Override
     protected INDArray forward(Tensor... in) {
-        MaxPool2d.checkLive(label(), lender);
         return kernels().gather(in[0].data(), index, outShape);
     }
 
     @Override
     protected Tensor[] backward(Tensor gy) {
-        return new Tensor[] {new IndexScatter(index, inputShape(0), lender).apply(gy)};
+        return new Tensor[] {new IndexScatter(index, inputShape(0)).apply(gy)};
     }
 
     @Override

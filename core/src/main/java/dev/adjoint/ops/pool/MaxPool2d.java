@@ -2,7 +2,6 @@ package dev.adjoint.ops.pool;
 
 import dev.adjoint.Tensor;
 import dev.adjoint.autograd.Function;
-import dev.adjoint.kernels.Arena;
 import dev.adjoint.kernels.MaxPoolResult;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -14,8 +13,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class MaxPool2d extends Function {
     private final PoolGeometry g;
     private int[] argmax;
-    /** The arena that lent {@link #argmax} (pooled memory), or null when it is a plain array. */
-    private Arena lender;
 
     public MaxPool2d(PoolGeometry geometry) {
         this.g = geometry;
@@ -25,26 +22,12 @@ public final class MaxPool2d extends Function {
     protected INDArray forward(Tensor... in) {
         MaxPoolResult r = kernels().maxPool2d(in[0].data(), g.params());
         argmax = r.argmax();
-        lender = Arena.ownerOf(argmax);
         return r.values();
     }
 
     @Override
     protected Tensor[] backward(Tensor gy) {
-        checkLive(label(), lender);
-        return new Tensor[] {new IndexScatter(argmax, g.inputShape(), lender).apply(gy)};
-    }
-
-    /**
-     * Refuses positions whose pooled memory was given back: a later step has written its own argmax
-     * into that array, and scattering by it would give a wrong gradient without any error.
-     */
-    static void checkLive(String who, Arena lender) {
-        if (lender != null && lender.isClosed()) {
-            throw new IllegalStateException(who + ": its argmax has been released: it lived in the pooled memory of " + lender
-                    + ", which later steps reuse. Run backward before the second optimizer.step() after the forward pass ends"
-                    + " (that is when its step's memory is given back), or before its explicit Arena closes.");
-        }
+        return new Tensor[] {new IndexScatter(argmax, g.inputShape()).apply(gy)};
     }
 
     @Override

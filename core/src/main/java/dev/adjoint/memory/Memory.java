@@ -1,0 +1,163 @@
+package dev.adjoint.memory;
+
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Where every op's output memory comes from: PyTorch's rule on the JVM. An array stays valid as
+ * long as anything can reach it; memory nothing can reach any more is reused by later arrays of the
+ * same size.
+ *
+ * <p>Why a pool at all: a new off-heap ND4J array costs page faults and zeroing, and is freed only
+ * when the garbage collector happens to collect its small Java wrapper, which it does not hurry to
+ * do (the memory is not on its heap). So kernels take outputs from here instead: each output is a
+ * fresh ND4J buffer over a block of native memory the pool owns, and the pool watches the buffer's
+ * reachability (a phantom reference). Once no tensor, view, {@code data()} result or saved graph
+ * refers to the buffer, its block goes back to the free list of its byte size.
+ *
+ * <p>Reachability is only known after a garbage collection. When the pool would grow past its
+ * limit (what is lent plus a headroom), it asks for one, as the JDK does for direct buffers, and
+ * reuses what came back. The headroom adapts so that these collections take about
+ * {@link #COLLECTION_SHARE} of the running time: a loop that allocates fast relative to what a
+ * collection costs gets more headroom, one that allocates slowly less. Free blocks not reused
+ * between two collections are freed, so the pool shrinks when demand falls.
+ *
+ * <p>The autograd engine and the kernels give back what they alone hold (a gradient the backward
+ * pass has consumed, a kernel's scratch) at once with {@link #release}: that memory never waits
+ * for a collection.
+ *
+ * <p>One pool per JVM, shared by all threads and by both kernel sets.
+ */
+public final class Memory {
+    /**
+     * The share of running time that collections the pool asks for may take, about: 5%. Lower
+     * means fewer collections and more memory held between them; higher the reverse.
+     */
+    public static final double COLLECTION_SHARE = 0.05;
+
+    /** The least headroom above lent memory before the pool asks for a collection: 32 MB. */
+    public static final long MIN_HEADROOM = 32L << 20;
+
+    /** The most headroom: a quarter of the machine's memory (JavaCPP's estimate), at least 1 GB. */
+    static final long MAX_HEADROOM = Math.max(1L << 30, totalPhysicalBytes() / 4);
+
+    private static final Pool POOL = new Pool(MIN_HEADROOM, MAX_HEADROOM);
+
+    private Memory() {
+    }
+
+    /**
+     * A c-order array of the given type and shape whose contents are undefined, for kernels that
+     * write every element. Float32 and float64 arrays come from the pool; other types and empty
+     * shapes are plain ND4J arrays.
+     */
+    public static INDArray allocate(DataType type, long... shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        if (n == 0 || (type != DataType.FLOAT && type != DataType.DOUBLE)) {
+            return Nd4j.create(type, shape);
+        }
+        DataBuffer buffer = POOL.lease(type, n);
+        return Nd4j.create(buffer, shape);
+    }
+
+    /**
+     * Gives {@code array}'s memory back now instead of when it becomes unreachable. Only for memory
+     * the caller alone refers to (the engine's consumed gradients, a kernel's scratch): any other
+     * array over the same memory would see later arrays' values. Does nothing for memory that is
+     * not the pool's or was given back already.
+     */
+    public static void release(INDArray array) {
+        Lease lease = leaseOf(array);
+        if (lease != null) {
+            POOL.giveBack(lease);
+        }
+    }
+
+    /**
+     * A number that grows with every array the pool lends: {@link #lentSince} tells whether an
+     * array's memory was lent after a point in time taken with this.
+     */
+    public static long mark() {
+        return POOL.serial();
+    }
+
+    /** Whether {@code array} is pooled memory lent after {@code mark} ({@link #mark()}) and not yet given back. */
+    public static boolean lentSince(INDArray array, long mark) {
+        Lease lease = leaseOf(array);
+        return lease != null && lease.serial > mark && !lease.isReturned();
+    }
+
+    /**
+     * The buffer identity of {@code array}'s memory: the same object for an array and all its views,
+     * so two arrays share memory when their roots are the same.
+     */
+    public static DataBuffer root(INDArray array) {
+        if (array == null || array.isEmpty()) {
+            return null;
+        }
+        DataBuffer b = array.data();
+        while (true) {
+            DataBuffer up = b.underlyingDataBuffer();
+            if (up == null || up == b) {
+                DataBuffer original = b.originalDataBuffer();
+                return original == null || original == b ? b : original;
+            }
+            b = up;
+        }
+    }
+
+    private static long totalPhysicalBytes() {
+        try {
+            return org.bytedeco.javacpp.Pointer.totalPhysicalBytes();
+        } catch (Throwable t) { // no native library for this platform: no estimate
+            return 0;
+        }
+    }
+
+    private static Lease leaseOf(INDArray array) {
+        return root(array) instanceof Pooled p ? p.lease() : null;
+    }
+
+    /** What the pool holds now. */
+    public static Stats stats() {
+        return POOL.stats();
+    }
+
+    /**
+     * Asks the JVM for a garbage collection now and takes back the memory of every array it found
+     * unreachable, as the pool does by itself when it would otherwise grow; blocks idle since the
+     * previous collection are freed. For programs that want memory back at a point of their choosing
+     * (after training, say); never needed for correctness.
+     */
+    public static void collect() {
+        POOL.collectNow();
+    }
+
+    /** Frees every free block now (lent memory is untouched), e.g. before a long phase with other sizes. */
+    public static void trim() {
+        POOL.trim();
+    }
+
+    /**
+     * Counters of the pool.
+     *
+     * @param lentBytes memory in arrays not yet known to be unreachable
+     * @param freeBytes memory waiting in free lists for an array of its size
+     * @param limitBytes lent plus free memory above which the pool asks for a collection before growing
+     * @param headroomBytes the limit's current margin above lent memory (it adapts)
+     * @param collections collections the pool has asked for so far
+     * @param collectionMillis time spent in them, taking back memory included
+     */
+    public record Stats(long lentBytes, long freeBytes, long limitBytes, long headroomBytes, long collections, long collectionMillis) {
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "Memory(lent %.1f MB, free %.1f MB, limit %.1f MB (headroom %.1f MB), %d collections in %d ms)",
+                    lentBytes / 1e6, freeBytes / 1e6, limitBytes / 1e6, headroomBytes / 1e6, collections, collectionMillis);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.adjoint.memory;
+
+import java.lang.ref.PhantomReference;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/** Free blocks by byte size, the leases out, and when to ask for a collection ({@link Memory}). */
+final class Pool {
+    private final long minHeadroom;
+    private final long maxHeadroom;
+    private long headroom;
+    private long lastCollectionEnd;
+    private final ReferenceQueue<DataBuffer> queue = new ReferenceQueue<>();
+    /** Leases out: a phantom reference must stay reachable itself until it is enqueued. */
+    private final Set<Lease> out = ConcurrentHashMap.newKeySet();
+    private final Map<Long, ArrayDeque<Block>> free = new HashMap<>();
+    private long lentBytes;
+    private long freeBytes;
+    private long limit;
+    private long collections;
+    private long collectNanos;
+    private long serial;
+
+    Pool(long minHeadroom, long maxHeadroom) {
+        this.minHeadroom = minHeadroom;
+        this.maxHeadroom = maxHeadroom;
+        this.headroom = minHeadroom;
+        this.limit = minHeadroom;
+    }
+
+    synchronized DataBuffer lease(DataType type, long n) {
+        long bytes = n * type.width();
+        drain();
+        Block block = takeFree(bytes);
+        if (block == null && lentBytes + freeBytes + bytes > limit) {
+            collect(true);
+            block = takeFree(bytes);
+        }
+        if (block == null) {
+            block = new Block(bytes);
+        }
+        block.lastLent = collections;
+        lentBytes += bytes;
+        Pooled buffer = type == DataType.FLOAT ? new Pooled.Floats(block.floats(n), n) : new Pooled.Doubles(block.doubles(n), n);
+        Lease lease = new Lease((DataBuffer) buffer, queue, block, ++serial);
+        buffer.attach(lease);
+        out.add(lease);
+        return (DataBuffer) buffer;
+    }
+
+    private Block takeFree(long bytes) {
+        ArrayDeque<Block> q = free.get(bytes);
+        Block b = q == null ? null : q.poll();
+        if (b != null) {
+            freeBytes -= bytes;
+        }
+        return b;
+    }
+
+    synchronized void giveBack(Lease lease) {
+        if (!lease.markReturned()) {
+            return;
+        }
+        lease.clear();
+        out.remove(lease);
+        Block b = lease.block;
+        lentBytes -= b.bytes;
+        freeBytes += b.bytes;
+        free.computeIfAbsent(b.bytes, k -> new ArrayDeque<>()).push(b);
+    }
+
+    /** Returns the blocks of every buffer the collector has found unreachable so far. */
+    private void drain() {
+        Reference<? extends DataBuffer> r;
+        while ((r = queue.poll()) != null) {
+            giveBack((Lease) r);
+        }
+    }
+
+    /**
+     * Asks for a collection and takes back what it found; frees blocks idle since the previous
+     * collection; sets the next limit. The headroom above what is still lent adapts so that
+     * requested collections take about {@link Memory#COLLECTION_SHARE} of the running time
+     * ({@code asked}: by the pool itself, not by {@link Memory#collect()}).
+     */
+    private void collect(boolean asked) {
+        long start = System.nanoTime();
+        awaitCollection();
+        drain();
+        collections++;
+        long end = System.nanoTime();
+        if (asked && lastCollectionEnd != 0) {
+            double took = end - start;
+            double between = start - lastCollectionEnd;
+            // the headroom that would have spaced this collection at the target share, approached
+            // geometrically (a collection's cost varies) and by at most 2x per collection
+            double wanted = headroom * took / (Memory.COLLECTION_SHARE * Math.max(between, 1));
+            double next = Math.sqrt(headroom * Math.max(headroom / 2.0, Math.min(headroom * 2.0, wanted)));
+            headroom = Math.max(minHeadroom, Math.min(maxHeadroom, (long) next));
+        }
+        lastCollectionEnd = end;
+        freeIdleBlocks();
+        limit = lentBytes + headroom;
+        collectNanos += end - start;
+    }
+
+    /**
+     * {@code System.gc()}, then waits (briefly) until the collector has queued the references it
+     * cleared: a sentinel made just before is queued with them. What is queued later is taken back
+     * at the next lease.
+     */
+    private void awaitCollection() {
+        ReferenceQueue<Object> sentinelQueue = new ReferenceQueue<>();
+        PhantomReference<Object> sentinel = new PhantomReference<>(new Object(), sentinelQueue);
+        System.gc();
+        try {
+            sentinelQueue.remove(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Reference.reachabilityFence(sentinel);
+    }
+
+    /**
+     * Frees the blocks not lent since the collection before last, then the least recently lent
+     * ones while the free lists hold more than the headroom: what is reachable plus the headroom
+     * is all the pool keeps.
+     */
+    private void freeIdleBlocks() {
+        List<Block> all = new ArrayList<>();
+        for (ArrayDeque<Block> q : free.values()) {
+            all.addAll(q);
+        }
+        all.sort(Comparator.comparingLong((Block b) -> b.lastLent));
+        for (Block b : all) {
+            if (b.lastLent >= collections - 1 && freeBytes <= headroom) {
+                break;
+            }
+            free.get(b.bytes).remove(b);
+            freeBytes -= b.bytes;
+            b.free();
+        }
+        free.values().removeIf(ArrayDeque::isEmpty);
+    }
+
+    synchronized void collectNow() {
+        drain();
+        collect(false);
+    }
+
+    synchronized void trim() {
+        drain();
+        for (ArrayDeque<Block> q : free.values()) {
+            for (Block b : q) {
+                b.free();
+            }
+        }
+        free.clear();
+        freeBytes = 0;
+    }
+
+    synchronized long serial() {
+        return serial;
+    }
+
+    synchronized Memory.Stats stats() {
+        drain();
+        return new Memory.Stats(lentBytes, freeBytes, limit, headroom, collections, collectNanos / 1_000_000);
+    }
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/python3
+"""PyTorch twin of two loops of `java -jar examples/target/adjoint-examples.jar bench --only memory`.
+
+resnet20:   ResNet-20 training, batch 128, SGD(0.1, momentum 0.9), 60 steps.
+accumulate: ResNet-20, 20 optimizer steps each over 8 accumulated micro-batches of 16.
+Prints resident and peak resident memory at the end. Needs Debian's PyTorch (apt-get install python3-torch):
+
+    /usr/bin/python3 examples/pytorch/memory_loops.py resnet20 --threads 2
+    /usr/bin/python3 examples/pytorch/memory_loops.py accumulate --threads 2
+"""
+import argparse
+
+import torch
+import torch.nn.functional as F
+
+from small_cnns import resnet20
+
+
+def resident_mb(field):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def labels(n):
+    return torch.tensor([(i * 7) % 10 for i in range(n)])
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("loop", choices=["resnet20", "accumulate"])
+    p.add_argument("--threads", type=int, default=2)
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    model = resnet20()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    if a.loop == "resnet20":
+        x, y = torch.randn(128, 3, 32, 32), labels(128)
+        for _ in range(60):
+            loss = F.cross_entropy(model(x), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        what = "ResNet-20 training, batch 128, 60 steps"
+    else:
+        micro, y = [torch.randn(16, 3, 32, 32) for _ in range(8)], labels(16)
+        for _ in range(20):
+            opt.zero_grad()
+            for m in micro:
+                (F.cross_entropy(model(m), y) / len(micro)).backward()
+            opt.step()
+        what = "ResNet-20, 20 steps of 8 accumulated micro-batches of 16"
+    print(f"{a.loop:16s} resident {resident_mb('VmRSS'):5.0f} MB, peak {resident_mb('VmHWM'):5.0f} MB | {what} | PyTorch {torch.__version__}, "
+          f"{a.threads} threads")
+
+
+if __name__ == "__main__":
+    main()
