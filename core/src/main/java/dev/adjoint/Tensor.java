@@ -3,6 +3,7 @@ package dev.adjoint;
 import dev.adjoint.autograd.Engine;
 import dev.adjoint.autograd.Function;
 import dev.adjoint.kernels.Kernels;
+import dev.adjoint.kernels.KernelSelection;
 import dev.adjoint.ops.F;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -259,7 +260,7 @@ public class Tensor {
         if (data.length() == 0) {
             return new double[0];
         }
-        return Kernels.get().toDoubles(data());
+        return KernelSelection.current().toDoubles(data());
     }
 
     /**
@@ -284,7 +285,7 @@ public class Tensor {
         if (data.length() == 0) {
             return new float[0];
         }
-        return data.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT ? Kernels.get().toFloats(data())
+        return data.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT ? KernelSelection.current().toFloats(data())
                 : data().dup('c').reshape(data.length()).toFloatVector();
     }
 
@@ -341,7 +342,7 @@ public class Tensor {
         } else if (grad.creator() != null) {
             this.grad = new Tensor(Nd4j.zeros(grad.data().dataType(), grad.shape())); // a graph (createGraph): start a plain leaf
         } else {
-            Kernels.get().fill(grad.data(), 0);
+            KernelSelection.current().fill(grad.data(), 0);
         }
     }
 

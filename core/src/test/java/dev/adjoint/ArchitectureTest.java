@@ -114,6 +114,98 @@ class ArchitectureTest {
         assertThat(offenders).isEmpty();
     }
 
+    /** Every Function class: a source in dev.adjoint.ops.* that declares a class extending Function or ConvFunction. */
+    private static List<Source> functions() {
+        Pattern fn = Pattern.compile("class \\w+ extends (Function|ConvFunction)\\b");
+        return sources().stream().filter(s -> s.pkg.startsWith("dev.adjoint.ops") && fn.matcher(s.text).find()).toList();
+    }
+
+    private static String simpleName(Source s) {
+        String file = s.path.getFileName().toString();
+        return file.substring(0, file.length() - ".java".length());
+    }
+
+    @Test
+    void noFunctionSharesALayersName() {
+        Set<String> layers = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        for (Source s : sources()) {
+            if (s.pkg.equals("dev.adjoint.layers")) {
+                layers.add(simpleName(s));
+            }
+        }
+        assertThat(layers).contains("ReLU", "MaxPool2d", "Conv2d");
+        List<String> shared = functions().stream().map(ArchitectureTest::simpleName).filter(layers::contains).toList();
+        assertThat(shared).as("Function classes named like a layer (a trace line must say which one ran; suffix them with Function)").isEmpty();
+    }
+
+    /**
+     * The functions that still call ND4J's factories or its {@code Transforms} math directly, and
+     * why; every other Function computes through Kernels primitives or other Functions. A new
+     * Function on this list is a decision to write down here, not an accident.
+     */
+    private static final Map<String, String> CALLS_ND4J_DIRECTLY = Map.ofEntries(
+            Map.entry("Abs", "unary math (Transforms.abs, sign): no kernel primitive yet"),
+            Map.entry("Exp", "unary math: no kernel primitive yet"),
+            Map.entry("Log", "unary math: no kernel primitive yet"),
+            Map.entry("Sqrt", "unary math: no kernel primitive yet"),
+            Map.entry("Pow", "unary math: no kernel primitive yet"),
+            Map.entry("ErfFunction", "unary math (an ND4J op): no kernel primitive yet"),
+            Map.entry("TanhFunction", "unary math: no kernel primitive yet"),
+            Map.entry("SigmoidFunction", "unary math: no kernel primitive yet"),
+            Map.entry("SoftmaxFunction", "exp of a shifted input: no kernel primitive yet"),
+            Map.entry("LeakyReluFunction", "unary math: no kernel primitive yet"),
+            Map.entry("Clamp", "elementwise max/min against a scalar: no kernel primitive yet"),
+            Map.entry("BceWithLogits", "log/exp of the logits, float64 where it matters"),
+            Map.entry("BinaryCrossEntropy", "clamped logs, PyTorch's closed form"),
+            Map.entry("Concat", "Nd4j.concat of the parts (a copy, no arithmetic)"),
+            Map.entry("Pad", "a zero array the input is copied into (no arithmetic)"),
+            Map.entry("MatMul", "zero arrays for empty products"));
+
+    @Test
+    void functionsComputeThroughKernelsOrTheListedExceptions() {
+        Pattern nd4j = Pattern.compile("\\b(Nd4j|Transforms)\\.\\w+");
+        List<String> offenders = new ArrayList<>();
+        Set<String> listedButClean = new TreeSet<>(CALLS_ND4J_DIRECTLY.keySet());
+        for (Source s : functions()) {
+            Matcher m = nd4j.matcher(s.text);
+            boolean calls = m.find();
+            if (calls && !CALLS_ND4J_DIRECTLY.containsKey(simpleName(s))) {
+                offenders.add(s.path + ": " + m.group());
+            }
+            if (calls) {
+                listedButClean.remove(simpleName(s));
+            }
+        }
+        assertThat(offenders).as("Functions calling ND4J directly (use a Kernels primitive, or list the function with a reason)").isEmpty();
+        assertThat(listedButClean).as("listed as calling ND4J but no longer do: take them off the list").isEmpty();
+    }
+
+    @Test
+    void noTwoSourceFilesReferToEachOther() {
+        List<String> pairs = new ArrayList<>();
+        List<Source> all = sources();
+        for (Source a : all) {
+            if (!inKernels(a.pkg)) {
+                continue; // the seam's files; the autograd core's classes refer to each other by design
+            }
+            for (Source b : all) {
+                if (a.path.equals(b.path) || !inKernels(b.pkg) || a.path.compareTo(b.path) > 0) {
+                    continue;
+                }
+                if (refersTo(a, b) && refersTo(b, a)) {
+                    pairs.add(simpleName(a) + " <-> " + simpleName(b));
+                }
+            }
+        }
+        assertThat(pairs).as("kernel files that refer to each other").isEmpty();
+    }
+
+    /** Whether {@code a}'s code (comments stripped) names {@code b}'s class. */
+    private static boolean refersTo(Source a, Source b) {
+        String code = a.text.replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\\n]*", "");
+        return Pattern.compile("\\b" + simpleName(b) + "\\b").matcher(code).find();
+    }
+
     @Test
     void theOnlyPackageCycleIsTheAutogradCore() {
         Map<String, Set<String>> edges = new TreeMap<>();

@@ -3,6 +3,7 @@ package dev.adjoint.autograd;
 import dev.adjoint.Shapes;
 import dev.adjoint.Tensor;
 import dev.adjoint.kernels.Kernels;
+import dev.adjoint.kernels.KernelSelection;
 import dev.adjoint.memory.Memory;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
@@ -243,7 +244,7 @@ public final class Engine {
             }
             leaf.setGrad(new Tensor(own));
         } else {
-            Kernels.get().axpy(1, g.data(), old.data());
+            KernelSelection.current().axpy(1, g.data(), old.data());
         }
     }
 

@@ -3,6 +3,8 @@ package dev.adjoint.autograd;
 import dev.adjoint.Shapes;
 import dev.adjoint.Tensor;
 import dev.adjoint.kernels.Kernels;
+import dev.adjoint.memory.Memory;
+import dev.adjoint.kernels.KernelSelection;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -120,13 +122,21 @@ public abstract class Function {
         if (saveOutput) {
             output = y;
             outputVersion = y.version();
+            Memory.pin(out);
+        }
+        if (saved != null) {
+            for (Tensor t : saved) {
+                if (t != null) {
+                    Memory.pin(t.data()); // the graph holds it until backward: never released early
+                }
+            }
         }
         return y;
     }
 
     /** The kernels that do the arithmetic ({@link Kernels#get()}): forward calls them on the inputs' data. */
     protected static Kernels kernels() {
-        return Kernels.get();
+        return KernelSelection.current();
     }
 
     /** Keeps tensors for backward (normally some of the inputs). */
@@ -215,6 +225,15 @@ public abstract class Function {
         saved = null;
         savedVersions = null;
         output = null;
+        releaseState();
+    }
+
+    /**
+     * Drops what a subclass kept in its own fields for its backward (max pooling's argmax), once
+     * the engine has freed this function after a backward pass: a graph kept reachable afterwards
+     * (a loss in a list) then holds only its small nodes, as PyTorch's does.
+     */
+    protected void releaseState() {
     }
 
     /** Adds a hook on the gradient of this function's output (Tensor.registerHook on a non-leaf). */
@@ -246,17 +265,21 @@ public abstract class Function {
 
     // ---------------------------------------------------------------- printing
 
-    /** The op's name in traces and dumps; the class name unless a class serves several ops (Conv1d/Conv2d). */
-    public String name() {
+    /**
+     * The node's name in traces, graph dumps and the profiler: its class's simple name, always, so
+     * a trace line names the class a debugger steps into ({@code ConvNd#17}). No Function shares a
+     * layer's name ({@code ArchitectureTest}).
+     */
+    public final String name() {
         return getClass().getSimpleName();
     }
 
-    /** {@code Conv2d#17}: the name and the creation number. */
+    /** {@code ConvNd#17}: the name and the creation number. */
     public String label() {
         return name() + "#" + id;
     }
 
-    /** {@code Conv2d#17(stride=[1, 1], padding=[2, 2]) -> [64, 6, 28, 28]}. */
+    /** {@code ConvNd#17(stride=[1, 1], padding=[2, 2]) -> [64, 6, 28, 28]}. */
     @Override
     public String toString() {
         String a = args();

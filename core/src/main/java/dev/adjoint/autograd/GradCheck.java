@@ -27,7 +27,7 @@ public final class GradCheck {
     /** A differentiable function of several tensors. */
     @FunctionalInterface
     public interface Fn {
-        Tensor apply(Tensor... inputs);
+        Tensor compute(Tensor... inputs);
     }
 
     private GradCheck() {
@@ -44,12 +44,12 @@ public final class GradCheck {
                 throw new IllegalArgumentException("GradCheck: inputs must be float64 for finite differences to be meaningful; got " + t);
             }
         }
-        Tensor y0 = f.apply(inputs);
+        Tensor y0 = f.compute(inputs);
         Tensor r = Tensor.randn(12345, DType.FLOAT64, y0.shape());
-        Fn scalar = xs -> f.apply(xs).mul(r).sum();
+        Fn scalar = xs -> f.compute(xs).mul(r).sum();
 
         Tensor[] wrt = requiring(inputs);
-        Tensor[] analytic = Autograd.grad(new Tensor[] {scalar.apply(inputs)}, wrt, null, false, false);
+        Tensor[] analytic = Autograd.grad(new Tensor[] {scalar.compute(inputs)}, wrt, null, false, false);
 
         double worst = -1;
         Result result = new Result(true, 0, -1, -1, 0, 0);
@@ -69,9 +69,9 @@ public final class GradCheck {
                 double minus;
                 // Grad mode stays on: a second-order check differentiates inside the function.
                 flat.putScalar(j, orig + EPS);
-                plus = scalar.apply(inputs).item();
+                plus = scalar.compute(inputs).item();
                 flat.putScalar(j, orig - EPS);
-                minus = scalar.apply(inputs).item();
+                minus = scalar.compute(inputs).item();
                 flat.putScalar(j, orig);
                 double numeric = (plus - minus) / (2 * EPS);
                 double err = Math.abs(a[(int) j] - numeric);
@@ -94,7 +94,7 @@ public final class GradCheck {
      * themselves checked against finite differences, so double backward is verified.
      */
     public static Result checkSecondOrder(Fn f, Tensor... inputs) {
-        Tensor y0 = f.apply(inputs);
+        Tensor y0 = f.compute(inputs);
         Tensor r = Tensor.randn(777, DType.FLOAT64, y0.shape());
         Tensor[] wrt = requiring(inputs);
         Tensor[] v = new Tensor[wrt.length];
@@ -102,7 +102,7 @@ public final class GradCheck {
             v[i] = Tensor.randn(1000 + i, DType.FLOAT64, wrt[i].shape());
         }
         Fn gradDotV = xs -> {
-            Tensor l = f.apply(xs).mul(r).sum();
+            Tensor l = f.compute(xs).mul(r).sum();
             Tensor[] gs = Autograd.grad(new Tensor[] {l}, requiring(xs), null, true, true);
             Tensor total = null;
             for (int i = 0; i < gs.length; i++) {

@@ -2,6 +2,7 @@ package dev.adjoint.data;
 
 import dev.adjoint.Tensor;
 import dev.adjoint.kernels.Kernels;
+import dev.adjoint.kernels.KernelSelection;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Random;
@@ -100,7 +101,7 @@ public final class DataLoader implements Iterable<Batch> {
                 long[] batchShape = new long[shape.length + 1];
                 batchShape[0] = b;
                 System.arraycopy(shape, 0, batchShape, 1, shape.length);
-                return new Batch(new Tensor(Kernels.get().fromFloats(x, batchShape)), y);
+                return new Batch(new Tensor(KernelSelection.current().fromFloats(x, batchShape)), y);
             }
         };
     }

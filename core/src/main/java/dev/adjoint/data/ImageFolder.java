@@ -173,8 +173,8 @@ public final class ImageFolder implements Dataset {
                 throw new IOException("ImageFolder: class folder " + dir + " holds no image file (" + String.join(", ", EXTENSIONS) + ")");
             }
             for (Path p : inClass) {
-                Image image = fixed.apply(read(p, b.channels, b.maxPixels), probe);
-                Image shaped = perItem.apply(image, probe);
+                Image image = fixed.transform(read(p, b.channels, b.maxPixels), probe);
+                Image shaped = perItem.transform(image, probe);
                 long[] s = {shaped.channels(), shaped.height(), shaped.width()};
                 if (first == null) {
                     first = s;
@@ -288,7 +288,7 @@ public final class ImageFolder implements Dataset {
 
     @Override
     public void copyInput(int index, float[] dest, int offset) {
-        Image out = perItem.apply(images.get(index), random);
+        Image out = perItem.transform(images.get(index), random);
         System.arraycopy(out.data(), 0, dest, offset, out.data().length);
     }
 

@@ -31,7 +31,7 @@ public final class TransformedDataset implements Dataset {
         if (source.size() == 0) {
             this.shape = sourceShape.clone();
         } else {
-            Image probe = transform.apply(image(0), new Random(seed)); // the output's shape, without touching the real generator
+            Image probe = transform.transform(image(0), new Random(seed)); // the output's shape, without touching the real generator
             this.shape = new long[] {probe.channels(), probe.height(), probe.width()};
         }
     }
@@ -54,7 +54,7 @@ public final class TransformedDataset implements Dataset {
 
     @Override
     public void copyInput(int index, float[] dest, int offset) {
-        Image out = transform.apply(image(index), random);
+        Image out = transform.transform(image(index), random);
         if (out.channels() != shape[0] || out.height() != shape[1] || out.width() != shape[2]) {
             throw new IllegalStateException("TransformedDataset: example " + index + " became [" + out.channels() + ", " + out.height() + ", "
                     + out.width() + "] but the first became " + Shapes.str(shape) + "; the transform must give one size");

@@ -18,36 +18,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * </ul>
  *
  * <p>The choice is made once, from the system property {@code adjoint.kernels} ({@code fast} or
- * {@code reference}); tests switch with {@link #use}. A test holds the two to each other on random
+ * {@code reference}) by {@link KernelSelection}, which also hands them out ({@code KernelSelection.current()}); tests switch with {@code KernelSelection.use}. A test holds the two to each other on random
  * shapes ({@code KernelEquivalenceTest}).
  *
  * <p>Shapes are validated by the callers (the functions and their geometries); kernels trust them.
  * Results are new arrays unless a method says it works in place.
  */
 public interface Kernels {
-
-    /** The kernels in use: the ones {@link #use} selected, else those named by {@code -Dadjoint.kernels}. */
-    static Kernels get() {
-        return Selection.current();
-    }
-
-    /** The reference kernels (ND4J operations only, single-threaded). */
-    static Kernels reference() {
-        return Selection.REFERENCE;
-    }
-
-    /** The fast kernels for this ND4J backend: the CPU kernels on ND4J's native CPU backend, else the reference ones. */
-    static Kernels fast() {
-        return Selection.fast();
-    }
-
-    /**
-     * Makes {@code kernels} the ones {@link #get} returns, for every thread, until the returned
-     * handle is closed (then the previous choice is back): for tests and benchmarks that compare the two.
-     */
-    static Selection.Scope use(Kernels kernels) {
-        return Selection.use(kernels);
-    }
 
     /** {@code "reference"} or {@code "fast"}. */
     String name();

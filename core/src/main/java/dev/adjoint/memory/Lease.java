@@ -13,6 +13,8 @@ final class Lease extends PhantomReference<DataBuffer> {
     /** Order of lending, for {@link Memory#lentSince}. */
     final long serial;
     private volatile boolean returned;
+    /** Set when a recorded graph saved an array over this block ({@link Memory#pin}). */
+    volatile boolean pinned;
 
     Lease(DataBuffer buffer, ReferenceQueue<DataBuffer> queue, Block block, long serial) {
         super(buffer, queue);

@@ -79,6 +79,40 @@ public final class Memory {
     }
 
     /**
+     * Marks {@code array}'s memory as held by a recorded graph (a Function saved it for its
+     * backward), so {@link #releaseIfUnshared} leaves it alone. Memory that is not the pool's is
+     * ignored.
+     */
+    public static void pin(INDArray array) {
+        Lease lease = leaseOf(array);
+        if (lease != null) {
+            lease.pinned = true;
+        }
+    }
+
+    /**
+     * Gives {@code array}'s memory back now if the caller's knowledge allows it and the pool sees no
+     * other holder: {@code array} must be an intermediate result the caller alone could reach (a
+     * {@code Sequential}'s output of one built-in layer, consumed by the next). Released only when
+     * {@code array} is a whole pooled block, not pinned by a graph, and {@code next} (what was made
+     * from it) does not share its memory. Returns whether it was released.
+     */
+    public static boolean releaseIfUnshared(INDArray array, INDArray next) {
+        if (array == null || array.isEmpty() || !(array.data() instanceof Pooled p)) {
+            return false; // a view or not the pool's: something else may own the memory
+        }
+        Lease lease = p.lease();
+        if (lease.pinned || lease.isReturned() || array.offset() != 0 || array.length() != array.data().length()) {
+            return false;
+        }
+        if (next != null && root(next) == root(array)) {
+            return false;
+        }
+        POOL.giveBack(lease);
+        return true;
+    }
+
+    /**
      * A number that grows with every array the pool lends: {@link #lentSince} tells whether an
      * array's memory was lent after a point in time taken with this.
      */

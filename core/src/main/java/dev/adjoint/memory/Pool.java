@@ -20,6 +20,8 @@ final class Pool {
     private final long maxHeadroom;
     private long headroom;
     private long lastCollectionEnd;
+    /** The durations of the last few collections the pool asked for, ns. */
+    private final double[] recentTook = new double[8];
     private final ReferenceQueue<DataBuffer> queue = new ReferenceQueue<>();
     /** Leases out: a phantom reference must stay reachable itself until it is enqueued. */
     private final Set<Lease> out = ConcurrentHashMap.newKeySet();
@@ -102,9 +104,19 @@ final class Pool {
         if (asked && lastCollectionEnd != 0) {
             double took = end - start;
             double between = start - lastCollectionEnd;
-            // the headroom that would have spaced this collection at the target share, approached
-            // geometrically (a collection's cost varies) and by at most 2x per collection
-            double wanted = headroom * took / (Memory.COLLECTION_SHARE * Math.max(between, 1));
+            // The headroom that would have spaced this collection at the target share, approached
+            // geometrically and by at most 2x per collection. The cost counted is the least of the
+            // recent collections: the fixed part. The rest grows with the garbage found, which is
+            // paid once per dead buffer however the collections are spaced; counting it would make
+            // more headroom look ever more needed.
+            recentTook[(int) (collections % recentTook.length)] = took;
+            double fixed = took;
+            for (double t : recentTook) {
+                if (t > 0) {
+                    fixed = Math.min(fixed, t);
+                }
+            }
+            double wanted = headroom * fixed / (Memory.COLLECTION_SHARE * Math.max(between, 1));
             double next = Math.sqrt(headroom * Math.max(headroom / 2.0, Math.min(headroom * 2.0, wanted)));
             headroom = Math.max(minHeadroom, Math.min(maxHeadroom, (long) next));
         }

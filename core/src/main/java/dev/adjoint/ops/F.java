@@ -2,12 +2,12 @@ package dev.adjoint.ops;
 
 import dev.adjoint.Shapes;
 import dev.adjoint.Tensor;
-import dev.adjoint.ops.activation.LeakyRelu;
-import dev.adjoint.ops.activation.LogSoftmax;
-import dev.adjoint.ops.activation.Relu;
-import dev.adjoint.ops.activation.Sigmoid;
-import dev.adjoint.ops.activation.Softmax;
-import dev.adjoint.ops.activation.Tanh;
+import dev.adjoint.ops.activation.LeakyReluFunction;
+import dev.adjoint.ops.activation.LogSoftmaxFunction;
+import dev.adjoint.ops.activation.ReluFunction;
+import dev.adjoint.ops.activation.SigmoidFunction;
+import dev.adjoint.ops.activation.SoftmaxFunction;
+import dev.adjoint.ops.activation.TanhFunction;
 import dev.adjoint.ops.elementwise.Abs;
 import dev.adjoint.ops.elementwise.Add;
 import dev.adjoint.ops.elementwise.Clamp;
@@ -35,8 +35,8 @@ import dev.adjoint.ops.conv.ConvNd;
 import dev.adjoint.ops.conv.ConvTransposeExplained;
 import dev.adjoint.ops.conv.ConvTransposeNd;
 import dev.adjoint.ops.shape.Flip;
-import dev.adjoint.ops.pool.AvgPool2d;
-import dev.adjoint.ops.pool.MaxPool2d;
+import dev.adjoint.ops.pool.AvgPool2dFunction;
+import dev.adjoint.ops.pool.MaxPool2dFunction;
 import dev.adjoint.ops.pool.PoolGeometry;
 import dev.adjoint.autograd.GradMode;
 import java.util.Arrays;
@@ -121,19 +121,19 @@ public final class F {
     // ---------------------------------------------------------------- activations
 
     public static Tensor relu(Tensor x) {
-        return new Relu().apply(x);
+        return new ReluFunction().apply(x);
     }
 
     public static Tensor leakyRelu(Tensor x, double negativeSlope) {
-        return new LeakyRelu(negativeSlope).apply(x);
+        return new LeakyReluFunction(negativeSlope).apply(x);
     }
 
     public static Tensor sigmoid(Tensor x) {
-        return new Sigmoid().apply(x);
+        return new SigmoidFunction().apply(x);
     }
 
     public static Tensor tanh(Tensor x) {
-        return new Tanh().apply(x);
+        return new TanhFunction().apply(x);
     }
 
     /** The error function, elementwise. */
@@ -152,12 +152,12 @@ public final class F {
     }
 
     public static Tensor softmax(Tensor x, int dim) {
-        return new Softmax(dim).apply(x);
+        return new SoftmaxFunction(dim).apply(x);
     }
 
     /** Numerically stable {@code log(softmax(x))}. */
     public static Tensor logSoftmax(Tensor x, int dim) {
-        return new LogSoftmax(dim).apply(x);
+        return new LogSoftmaxFunction(dim).apply(x);
     }
 
     // ---------------------------------------------------------------- linear algebra
@@ -729,14 +729,14 @@ public final class F {
      */
     public static Tensor convTransposeExplained(Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] outputPadding,
                                                 int[] dilation, int groups) {
-        return ConvTransposeExplained.apply(x, w, b, stride, padding, outputPadding, dilation, groups);
+        return ConvTransposeExplained.compute(x, w, b, stride, padding, outputPadding, dilation, groups);
     }
 
     // ---------------------------------------------------------------- pooling and normalisation
 
     /** 2-D max pooling, x {@code [N, C, H, W]}; padding counts as minus infinity. */
     public static Tensor maxPool2d(Tensor x, int[] kernelSize, int[] stride, int[] padding) {
-        return new MaxPool2d(PoolGeometry.of("maxPool2d", x.shape(), kernelSize, stride, padding)).apply(x);
+        return new MaxPool2dFunction(PoolGeometry.of("maxPool2d", x.shape(), kernelSize, stride, padding)).apply(x);
     }
 
     /** Square window, stride equal to the window, no padding: {@code maxPool2d(x, 2)} halves H and W. */
@@ -746,7 +746,7 @@ public final class F {
 
     /** 2-D average pooling; {@code countIncludePad} false divides by the number of in-image elements only. */
     public static Tensor avgPool2d(Tensor x, int[] kernelSize, int[] stride, int[] padding, boolean countIncludePad) {
-        return new AvgPool2d(PoolGeometry.of("avgPool2d", x.shape(), kernelSize, stride, padding), countIncludePad).apply(x);
+        return new AvgPool2dFunction(PoolGeometry.of("avgPool2d", x.shape(), kernelSize, stride, padding), countIncludePad).apply(x);
     }
 
     public static Tensor avgPool2d(Tensor x, int kernelSize) {

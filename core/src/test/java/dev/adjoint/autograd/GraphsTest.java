@@ -1,6 +1,6 @@
 package dev.adjoint.autograd;
 
-import static dev.adjoint.Assertions2.f64;
+import static dev.adjoint.TensorAssertions.f64;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.adjoint.DType;
@@ -32,7 +32,7 @@ class GraphsTest {
     void textTreeShowsFunctionsArgumentsLeavesAndSharedNodes() {
         String text = Graphs.toText(smallGraph());
         assertThat(text).startsWith("Tensor[] float64\n  Sum#")
-                .contains("a: Relu#").contains("Conv2d#").contains("stride=[1, 1], padding=[1, 1]").contains("-> [1, 2, 5, 5]")
+                .contains("a: ReluFunction#").contains("ConvNd#").contains("stride=[1, 1], padding=[1, 1]").contains("-> [1, 2, 5, 5]")
                 .contains("w: 'conv.weight' [2, 1, 3, 3] float64").contains("x: constant [1, 1, 5, 5]")
                 .contains("(shown above)");
     }
@@ -98,7 +98,7 @@ class GraphsTest {
                 assertThat(order.indexOf(p)).as(p + " runs after its consumer " + fn).isGreaterThan(order.indexOf(fn));
             }
         }
-        String conv = out.toString().lines().filter(l -> l.startsWith("Conv2d#")).findFirst().orElseThrow();
+        String conv = out.toString().lines().filter(l -> l.startsWith("ConvNd#")).findFirst().orElseThrow();
         assertThat(conv).contains("gy[1, 2, 5, 5] -> gw[2, 1, 3, 3] = convWeightGrad(x, gy); gb[2] = sum(gy, [0, 2, 3])");
     }
 

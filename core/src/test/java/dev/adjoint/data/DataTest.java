@@ -145,7 +145,7 @@ class DataTest {
             assertThat(fa).containsExactly(fb);
             float[] one = java.util.Arrays.copyOfRange(v, 72, 144);
             assertThat(fa).as("as applying the transform by hand with the same generator")
-                    .containsExactly(t.apply(new dev.adjoint.data.transforms.Image(2, 6, 6, one), manual).data());
+                    .containsExactly(t.transform(new dev.adjoint.data.transforms.Image(2, 6, 6, one), manual).data());
             if (first == null) {
                 first = fa.clone();
             } else {

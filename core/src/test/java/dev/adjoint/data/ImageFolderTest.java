@@ -105,39 +105,39 @@ class ImageFolderTest {
     @Test
     void resizeKeepsConstantsAndLinearRampsAndSizesLikeTorchvision() {
         Image c = new Image(2, 3, 4, filled(24, 0.25f));
-        Image r = new Resize(7, 5).apply(c, new Random(0));
+        Image r = new Resize(7, 5).transform(c, new Random(0));
         assertThat(r.height()).isEqualTo(7);
         assertThat(r.width()).isEqualTo(5);
         for (float v : r.data()) {
             assertThat(v).isEqualTo(0.25f);
         }
         // shrinking by 2: bilinear at pixel centres averages the two source pixels of a linear ramp
-        Image half = new Resize(2, 3).apply(ramp(4, 6), new Random(0));
+        Image half = new Resize(2, 3).transform(ramp(4, 6), new Random(0));
         assertThat(half.data()).containsExactly(new float[] {5.5f, 7.5f, 9.5f, 25.5f, 27.5f, 29.5f}, within(1e-5f));
-        assertThat(new Resize(14).apply(ramp(28, 56), new Random(0)).width()).as("smaller edge to 14").isEqualTo(28);
-        assertThat(new Resize(4, 6).apply(ramp(4, 6), new Random(0)).data()).containsExactly(ramp(4, 6).data());
+        assertThat(new Resize(14).transform(ramp(28, 56), new Random(0)).width()).as("smaller edge to 14").isEqualTo(28);
+        assertThat(new Resize(4, 6).transform(ramp(4, 6), new Random(0)).data()).containsExactly(ramp(4, 6).data());
     }
 
     @Test
     void cropsFlipAndNormalize() {
         Image img = ramp(5, 6);
-        Image center = new CenterCrop(3, 2).apply(img, new Random(0));
+        Image center = new CenterCrop(3, 2).transform(img, new Random(0));
         assertThat(center.data()).containsExactly(12, 13, 22, 23, 32, 33);
         Random r1 = new Random(42);
         Random r2 = new Random(42);
         Transform crop = new RandomCrop(4, 2);
         for (int i = 0; i < 20; i++) {
-            Image a = crop.apply(img, r1);
-            assertThat(a.data()).as("seeded: the same crops").containsExactly(crop.apply(img, r2).data());
+            Image a = crop.transform(img, r1);
+            assertThat(a.data()).as("seeded: the same crops").containsExactly(crop.transform(img, r2).data());
             assertThat(a.height()).isEqualTo(4);
             for (float v : a.data()) { // every value is from the image or the zero padding
                 assertThat(v == 0 || (v % 10 < 6 && v / 10 < 5)).isTrue();
             }
         }
-        Image flipped = new RandomHorizontalFlip(1).apply(img, new Random(0));
+        Image flipped = new RandomHorizontalFlip(1).transform(img, new Random(0));
         assertThat(flipped.at(0, 2, 0)).isEqualTo(img.at(0, 2, 5));
-        assertThat(new RandomHorizontalFlip(0).apply(img, new Random(0)).data()).containsExactly(img.data());
-        Image n = new Normalize(new double[] {0.5, 1}, new double[] {0.5, 2}).apply(new Image(2, 1, 2, new float[] {0, 1, 1, 5}), new Random(0));
+        assertThat(new RandomHorizontalFlip(0).transform(img, new Random(0)).data()).containsExactly(img.data());
+        Image n = new Normalize(new double[] {0.5, 1}, new double[] {0.5, 2}).transform(new Image(2, 1, 2, new float[] {0, 1, 1, 5}), new Random(0));
         assertThat(n.data()).containsExactly(-1, 1, 0, 2);
         assertThatThrownBy(() -> new Normalize(new double[] {0}, new double[] {0})).isInstanceOf(IllegalArgumentException.class);
     }
@@ -218,7 +218,7 @@ class ImageFolderTest {
         float[] got = new float[36];
         for (int epoch = 0; epoch < 5; epoch++) {
             data.copyInput(0, got, 0);
-            assertThat(got).as("epoch " + epoch).containsExactly(t.apply(original, r).data());
+            assertThat(got).as("epoch " + epoch).containsExactly(t.transform(original, r).data());
         }
         assertThat(t.isRandom()).isTrue();
         assertThat(Transform.compose(new Resize(4, 4), new CenterCrop(2)).isRandom()).isFalse();

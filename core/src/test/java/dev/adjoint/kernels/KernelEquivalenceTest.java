@@ -20,8 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * ND4J reductions), never to different values.
  */
 class KernelEquivalenceTest {
-    private static final Kernels FAST = Kernels.fast();
-    private static final Kernels REF = Kernels.reference();
+    private static final Kernels FAST = KernelSelection.fast();
+    private static final Kernels REF = KernelSelection.reference();
     private static final DataType[] TYPES = {DataType.FLOAT, DataType.DOUBLE};
 
     @Test

@@ -12,31 +12,31 @@ import org.junit.jupiter.api.Test;
 class KernelSelectionTest {
     @Test
     void thePropertyChoosesTheKernels() {
-        String wanted = System.getProperty(Selection.PROPERTY, "fast");
-        assertThat(Kernels.get().name()).isEqualTo(wanted);
+        String wanted = System.getProperty(KernelSelection.PROPERTY, "fast");
+        assertThat(KernelSelection.current().name()).isEqualTo(wanted);
     }
 
     @Test
     void useSwitchesForEveryCallUntilClosed() {
-        Kernels before = Kernels.get();
-        Kernels other = before == Kernels.reference() ? Kernels.fast() : Kernels.reference();
+        Kernels before = KernelSelection.current();
+        Kernels other = before == KernelSelection.reference() ? KernelSelection.fast() : KernelSelection.reference();
         Tensor x = Tensor.randn(1, DType.FLOAT64, 2, 3, 5, 5);
         Tensor w = Tensor.randn(2, DType.FLOAT64, 4, 3, 3, 3);
         double[] y1 = F.conv2d(x, w, null, 1, 1).toDoubleArray();
-        try (Selection.Scope s = Kernels.use(other)) {
-            assertThat(Kernels.get()).isSameAs(other);
+        try (KernelSelection.Scope s = KernelSelection.use(other)) {
+            assertThat(KernelSelection.current()).isSameAs(other);
             double[] y2 = F.conv2d(x, w, null, 1, 1).toDoubleArray();
             for (int i = 0; i < y1.length; i++) {
                 assertThat(y2[i]).isCloseTo(y1[i], org.assertj.core.data.Offset.offset(1e-12));
             }
         }
-        assertThat(Kernels.get()).isSameAs(before);
+        assertThat(KernelSelection.current()).isSameAs(before);
     }
 
     @Test
     void anUnknownNameIsRejected() {
-        assertThatThrownBy(() -> Selection.fromProperty("turbo")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> KernelSelection.fromProperty("turbo")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("adjoint.kernels=turbo").hasMessageContaining("reference");
-        assertThat(Selection.fromProperty(" Reference ")).isSameAs(Kernels.reference());
+        assertThat(KernelSelection.fromProperty(" Reference ")).isSameAs(KernelSelection.reference());
     }
 }

@@ -1,7 +1,7 @@
 package dev.adjoint.ops;
 
-import static dev.adjoint.Assertions2.assertValues;
-import static dev.adjoint.Assertions2.f64;
+import static dev.adjoint.TensorAssertions.assertValues;
+import static dev.adjoint.TensorAssertions.f64;
 import static dev.adjoint.autograd.GradCheck.assertGradients;
 import static dev.adjoint.autograd.GradCheck.assertSecondOrder;
 import static dev.adjoint.autograd.GradCheck.input;

@@ -51,7 +51,7 @@ public final class Bench {
         }
         int steps = o.getInt("steps");
         int warmup = o.getInt("warmup");
-        System.out.printf("kernels: %s%n", dev.adjoint.kernels.Kernels.get());
+        System.out.printf("kernels: %s%n", dev.adjoint.kernels.KernelSelection.current());
 
         String only = o.get("only");
         if (!List.of("all", "lenet", "autoencoder", "conv", "layers", "resnet20", "dwnet", "batchnorm", "memory").contains(only)) {

@@ -141,11 +141,11 @@ final class Dcgan {
         Tensor ones = Tensor.ones(n, 1);
         Tensor zeros = Tensor.zeros(n, 1);
         Tensor fake = g.forward(Tensor.randn(noiseSeed, DType.FLOAT32, n, Z));
-        Tensor dLoss = bce.apply(d.forward(real), ones).add(bce.apply(d.forward(fake.detach()), zeros));
+        Tensor dLoss = bce.forward(d.forward(real), ones).add(bce.forward(d.forward(fake.detach()), zeros));
         optD.zeroGrad();
         dLoss.backward();
         optD.step();
-        Tensor gLoss = bce.apply(d.forward(fake), ones);
+        Tensor gLoss = bce.forward(d.forward(fake), ones);
         optG.zeroGrad();
         gLoss.backward();
         optG.step();

@@ -129,7 +129,7 @@ public final class LeNet {
                     try (Profiler.Section s = Profiler.section("data loading")) {
                         b = batches.next();
                     }
-                    Tensor loss = lossFn.apply(model.forward(b.inputs()), b.labels());
+                    Tensor loss = lossFn.forward(model.forward(b.inputs()), b.labels());
                     optimizer.zeroGrad();
                     try (Profiler.Section s = Profiler.section("backward (engine, total)")) {
                         loss.backward();

@@ -87,7 +87,7 @@ final class PlainLoop {
         System.out.printf("resident memory: step %d %s, step %d %s, ratio %s%n", report, mb(rssAtReport), steps, mb(rssAtEnd),
                 rssAtReport > 0 && rssAtEnd > 0 ? String.format("%.2f", (double) rssAtEnd / rssAtReport) : "n/a");
         System.out.printf("  of which the Java heap's pages: %s and %s (the rest: ND4J's memory, native libraries, JIT code)%n", mb(heapAtReport), mb(heapAtEnd));
-        System.out.printf("threads: %d processors; kernels: %s%n", Runtime.getRuntime().availableProcessors(), dev.adjoint.kernels.Kernels.get());
+        System.out.printf("threads: %d processors; kernels: %s%n", Runtime.getRuntime().availableProcessors(), dev.adjoint.kernels.KernelSelection.current());
     }
 
     /** The process's resident set from /proc (Linux), or -1 elsewhere. */

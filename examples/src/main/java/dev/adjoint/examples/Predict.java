@@ -82,7 +82,7 @@ final class Predict {
                     throw new Options.Invalid("predict: " + p + " holds no image files (.png, .jpg, .jpeg, .bmp, .gif) and no class folders");
                 }
                 for (Path file : files) {
-                    Image img = TO_MNIST.apply(ImageFolder.read(file, 1), new Random(0));
+                    Image img = TO_MNIST.transform(ImageFolder.read(file, 1), new Random(0));
                     report(model, names, file, img.data());
                 }
             }

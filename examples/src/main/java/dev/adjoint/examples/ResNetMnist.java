@@ -50,7 +50,7 @@ final class ResNetMnist {
             long start = System.nanoTime();
             try (ProgressBar bar = Bars.epoch(epoch, loader.batches())) {
                 for (Batch b : loader) {
-                    Tensor loss = lossFn.apply(model.forward(b.inputs()), b.labels());
+                    Tensor loss = lossFn.forward(model.forward(b.inputs()), b.labels());
                     optimizer.zeroGrad();
                     loss.backward();
                     optimizer.step();

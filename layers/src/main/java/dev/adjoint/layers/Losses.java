@@ -14,17 +14,17 @@ public final class Losses {
     /** A loss of a prediction and a target. */
     @FunctionalInterface
     public interface Loss {
-        Tensor apply(Tensor input, Tensor target);
+        Tensor forward(Tensor input, Tensor target);
     }
 
     /** Cross-entropy from logits {@code [N, C]} and class indices. */
     public static final class CrossEntropyLoss implements Loss {
-        public Tensor apply(Tensor logits, int[] target) {
+        public Tensor forward(Tensor logits, int[] target) {
             return F.crossEntropy(logits, target);
         }
 
         @Override
-        public Tensor apply(Tensor logits, Tensor target) {
+        public Tensor forward(Tensor logits, Tensor target) {
             return F.crossEntropy(logits, classIndices(target));
         }
 
@@ -36,12 +36,12 @@ public final class Losses {
 
     /** Negative log-likelihood of log-probabilities {@code [N, C]} and class indices. */
     public static final class NLLLoss implements Loss {
-        public Tensor apply(Tensor logProbs, int[] target) {
+        public Tensor forward(Tensor logProbs, int[] target) {
             return F.nllLoss(logProbs, target);
         }
 
         @Override
-        public Tensor apply(Tensor logProbs, Tensor target) {
+        public Tensor forward(Tensor logProbs, Tensor target) {
             return F.nllLoss(logProbs, classIndices(target));
         }
 
@@ -54,7 +54,7 @@ public final class Losses {
     /** Mean squared error. */
     public static final class MSELoss implements Loss {
         @Override
-        public Tensor apply(Tensor input, Tensor target) {
+        public Tensor forward(Tensor input, Tensor target) {
             return F.mseLoss(input, target);
         }
 
@@ -67,7 +67,7 @@ public final class Losses {
     /** Mean absolute error. */
     public static final class L1Loss implements Loss {
         @Override
-        public Tensor apply(Tensor input, Tensor target) {
+        public Tensor forward(Tensor input, Tensor target) {
             return F.l1Loss(input, target);
         }
 
@@ -80,7 +80,7 @@ public final class Losses {
     /** Binary cross-entropy on logits, numerically stable. */
     public static final class BCEWithLogitsLoss implements Loss {
         @Override
-        public Tensor apply(Tensor logits, Tensor target) {
+        public Tensor forward(Tensor logits, Tensor target) {
             return F.binaryCrossEntropyWithLogits(logits, target);
         }
 
@@ -93,7 +93,7 @@ public final class Losses {
     /** Binary cross-entropy of probabilities, each log clamped at -100 as PyTorch's {@code nn.BCELoss}. */
     public static final class BCELoss implements Loss {
         @Override
-        public Tensor apply(Tensor probabilities, Tensor target) {
+        public Tensor forward(Tensor probabilities, Tensor target) {
             return F.binaryCrossEntropy(probabilities, target);
         }
 

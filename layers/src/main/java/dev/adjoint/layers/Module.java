@@ -103,14 +103,15 @@ public abstract class Module {
     }
 
     /**
-     * Calls {@code fn} on every child (recursively, children first) and then on this module, as
-     * PyTorch's {@code module.apply(fn)}: the way to initialise every layer of a kind,
-     * {@code model.apply(m -> { if (m instanceof Linear l) Init.zeros(l.bias); })}. Returns this module.
+     * Calls {@code fn} on every child (recursively, children first) and then on this module: PyTorch's
+     * {@code module.apply(fn)}, named for what it does ({@code apply} is only Function's verb here).
+     * The way to initialise every layer of a kind:
+     * {@code model.forEachModule(m -> { if (m instanceof Linear l) Init.zeros(l.bias); })}. Returns this module.
      */
-    public Module apply(java.util.function.Consumer<Module> fn) {
+    public Module forEachModule(java.util.function.Consumer<Module> fn) {
         discoverFields();
         for (Module c : new ArrayList<>(children.values())) {
-            c.apply(fn);
+            c.forEachModule(fn);
         }
         fn.accept(this);
         return this;

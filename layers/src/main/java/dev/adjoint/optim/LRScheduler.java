@@ -27,16 +27,16 @@ public abstract class LRScheduler {
 
     /** Sets epoch 0's rate; subclasses call it last in their constructor, once their fields are set. */
     protected final void begin() {
-        apply(0);
+        setRates(0);
     }
 
     /** Moves to the next epoch and sets its learning rate in every group. */
     public void step() {
         epoch++;
-        apply(epoch);
+        setRates(epoch);
     }
 
-    private void apply(int t) {
+    private void setRates(int t) {
         for (int g = 0; g < optimizer.groupCount(); g++) {
             optimizer.setLr(g, lrAt(t, optimizer.initialLr(g)));
         }

@@ -2,6 +2,7 @@ package dev.adjoint.optim;
 
 import dev.adjoint.Tensor;
 import dev.adjoint.kernels.Kernels;
+import dev.adjoint.kernels.KernelSelection;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -67,7 +68,7 @@ public final class SGD extends Optimizer {
             first = true;
         }
         // one pass in place: weight decay, momentum and the update without temporaries
-        Kernels.get().sgdStep(p, grad, buffer, lr, momentum, dampening, weightDecay, nesterov, first);
+        KernelSelection.current().sgdStep(p, grad, buffer, lr, momentum, dampening, weightDecay, nesterov, first);
     }
 
     @Override

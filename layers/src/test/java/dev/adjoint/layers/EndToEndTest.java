@@ -40,7 +40,7 @@ class EndToEndTest {
         DataLoader train = new DataLoader(bars(256, 1), 32, true, 1, false);
         for (int epoch = 0; epoch < 8; epoch++) {
             for (Batch b : train) {
-                Tensor l = loss.apply(model.forward(b.inputs()), b.labels());
+                Tensor l = loss.forward(model.forward(b.inputs()), b.labels());
                 opt.zeroGrad();
                 l.backward();
                 opt.step();

@@ -79,12 +79,12 @@ class LayersTest {
     void lossObjects() {
         Tensor logits = Tensor.of(DType.FLOAT64, new double[] {1, 2, 0, -1, 3, 1}, 2, 3);
         Tensor labels = Tensor.of(DType.FLOAT64, new double[] {1, 0}, 2);
-        double ce = new Losses.CrossEntropyLoss().apply(logits, labels).item();
+        double ce = new Losses.CrossEntropyLoss().forward(logits, labels).item();
         assertThat(ce).isEqualTo(F.crossEntropy(logits, new int[] {1, 0}).item());
-        assertThat(new Losses.NLLLoss().apply(logits.logSoftmax(1), new int[] {1, 0}).item()).isCloseTo(ce, within(1e-15));
+        assertThat(new Losses.NLLLoss().forward(logits.logSoftmax(1), new int[] {1, 0}).item()).isCloseTo(ce, within(1e-15));
         Tensor t = Tensor.of(DType.FLOAT64, new double[] {0, 1, 1, 0, 1, 0}, 2, 3);
-        assertThat(new Losses.MSELoss().apply(logits, t).item()).isCloseTo((1 + 1 + 1 + 1 + 4 + 1) / 6.0, within(1e-15));
-        assertThat(new Losses.L1Loss().apply(logits, t).item()).isCloseTo((1 + 1 + 1 + 1 + 2 + 1) / 6.0, within(1e-15));
+        assertThat(new Losses.MSELoss().forward(logits, t).item()).isCloseTo((1 + 1 + 1 + 1 + 4 + 1) / 6.0, within(1e-15));
+        assertThat(new Losses.L1Loss().forward(logits, t).item()).isCloseTo((1 + 1 + 1 + 1 + 2 + 1) / 6.0, within(1e-15));
         double bce = 0;
         double[] z = logits.toDoubleArray();
         double[] y = t.toDoubleArray();
@@ -92,7 +92,7 @@ class LayersTest {
             double p = 1 / (1 + Math.exp(-z[i]));
             bce -= y[i] * Math.log(p) + (1 - y[i]) * Math.log(1 - p);
         }
-        assertThat(new Losses.BCEWithLogitsLoss().apply(logits, t).item()).isCloseTo(bce / 6, within(1e-12));
+        assertThat(new Losses.BCEWithLogitsLoss().forward(logits, t).item()).isCloseTo(bce / 6, within(1e-12));
         assertThatThrownBy(() -> Losses.classIndices(Tensor.of(new double[] {0.5}, 1))).hasMessageContaining("whole number");
     }
 }

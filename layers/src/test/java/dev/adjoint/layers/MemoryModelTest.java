@@ -121,6 +121,58 @@ class MemoryModelTest {
         assertThat(Memory.stats().freeBytes()).as("after collections without big outputs, their blocks are freed").isLessThan(bigBytes);
     }
 
+    /** The same layers run by a user's own module: Sequential's early release does not apply to it. */
+    private static Module byHand(Sequential layers) {
+        return new Module() {
+            final Sequential inner = layers;
+
+            @Override
+            public Tensor forward(Tensor x) {
+                for (int i = 0; i < 10; i++) {
+                    x = inner.get(i).forward(x);
+                }
+                return x;
+            }
+        };
+    }
+
+    @Test
+    void sequentialGivesIntermediatesBackAtOnceWithTheSameResults() {
+        Sequential seq = lenetLike(5);
+        Module hand = byHand(lenetLike(5));
+        SGD a = new SGD(seq.parameters(), 0.05, 0.9);
+        SGD b = new SGD(hand.parameters(), 0.05, 0.9);
+        Tensor x = Tensor.randn(9, DType.FLOAT32, 16, 1, 28, 28);
+        for (int s = 0; s < 5; s++) {
+            Tensor la = F.crossEntropy(seq.forward(x), labels(16, s));
+            a.zeroGrad();
+            la.backward();
+            a.step();
+            Tensor lb = F.crossEntropy(hand.forward(x), labels(16, s));
+            b.zeroGrad();
+            lb.backward();
+            b.step();
+            assertThat(la.item()).as("loss at step " + s).isEqualTo(lb.item());
+            Memory.collect();
+        }
+        for (int i = 0; i < seq.parameters().size(); i++) {
+            assertThat(seq.parameters().get(i).toDoubleArray()).containsExactly(hand.parameters().get(i).toDoubleArray());
+        }
+        // under no-grad nothing is saved: each forward leaves only its output lent
+        try (GradMode.Scope g = GradMode.disabled()) {
+            seq.forward(x);
+            long before = Memory.stats().lentBytes();
+            Tensor out = null;
+            for (int i = 0; i < 10; i++) {
+                out = seq.forward(x);
+            }
+            long perForward = (Memory.stats().lentBytes() - before) / 10;
+            assertThat(perForward).as("bytes left lent per no-grad forward (conv1's output alone is " + 16 * 6 * 28 * 28 * 4 + ")")
+                    .isLessThan(16L * 6 * 28 * 28 * 4);
+            assertThat(out.shape()).containsExactly(16, 10);
+        }
+    }
+
     @Test
     void backwardTwiceThroughTheSameGraphIsAClearError() {
         Sequential model = lenetLike(0);

@@ -163,9 +163,9 @@ class ModuleTest {
     void applyVisitsChildrenFirstThenTheModule() {
         Sequential m = new Sequential(new Linear(2, 3), new Sequential(new ReLU(), new Linear(3, 1)));
         java.util.List<String> seen = new java.util.ArrayList<>();
-        m.apply(x -> seen.add(x.getClass().getSimpleName()));
+        m.forEachModule(x -> seen.add(x.getClass().getSimpleName()));
         assertThat(seen).containsExactly("Linear", "ReLU", "Linear", "Sequential", "Sequential");
-        m.apply(x -> {
+        m.forEachModule(x -> {
             if (x instanceof Linear l) {
                 l.bias.data().assign(0);
             }

@@ -81,7 +81,7 @@ class NewLayersTest {
         assertThat(checked).isEqualTo(13);
         JsonNode bce = ref.get("bce");
         Tensor p = tensor(bce.get("x")).requiresGrad(true);
-        Tensor loss = new Losses.BCELoss().apply(p, tensor(bce.get("target")));
+        Tensor loss = new Losses.BCELoss().forward(p, tensor(bce.get("target")));
         assertThat(loss.item()).isCloseTo(bce.get("y").asDouble(), org.assertj.core.data.Offset.offset(1e-12));
         loss.backward();
         assertClose("BCELoss grad", p.grad(), tensor(bce.get("grad_x")));
@@ -104,7 +104,7 @@ class NewLayersTest {
     void bceOnProbabilitiesStaysFiniteAtZeroAndOne() {
         Tensor p = Tensor.of(new double[] {0, 1, 1}, 3); // float32: a sigmoid that reached 1.0
         Tensor t = Tensor.of(new double[] {1, 0, 1}, 3);
-        assertThat(new Losses.BCELoss().apply(p, t).item()).as("each log clamped at -100, as PyTorch").isCloseTo(200.0 / 3,
+        assertThat(new Losses.BCELoss().forward(p, t).item()).as("each log clamped at -100, as PyTorch").isCloseTo(200.0 / 3,
                 org.assertj.core.data.Offset.offset(1e-4));
     }
 

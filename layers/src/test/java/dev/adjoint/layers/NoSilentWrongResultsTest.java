@@ -12,6 +12,7 @@ import dev.adjoint.autograd.GradMode;
 import dev.adjoint.data.Mnist;
 import dev.adjoint.memory.Memory;
 import dev.adjoint.kernels.Kernels;
+import dev.adjoint.kernels.KernelSelection;
 import dev.adjoint.ops.F;
 import dev.adjoint.optim.Adam;
 import dev.adjoint.optim.SGD;
@@ -182,8 +183,8 @@ class NoSilentWrongResultsTest {
             v[i] = (float) r.nextDouble(); // exactly representable in float32
             exact += v[i];
         }
-        for (Kernels k : new Kernels[] {Kernels.fast(), Kernels.reference()}) {
-            try (var s = Kernels.use(k)) {
+        for (Kernels k : new Kernels[] {KernelSelection.fast(), KernelSelection.reference()}) {
+            try (var s = KernelSelection.use(k)) {
                 double got = Tensor.of(DType.FLOAT32, v, n).sum().item();
                 assertThat(Math.abs(got - exact) / exact).as(k.name() + ": sum " + got + " vs " + exact).isLessThan(1.2e-7);
                 double mean = Tensor.of(DType.FLOAT32, v, n).mean().item();
@@ -305,7 +306,7 @@ class NoSilentWrongResultsTest {
         for (double target : new double[] {0, 1, 0.5}) {
             Tensor p = logits.sigmoid();
             assertThat(p.toDoubleArray()).contains(0.0, 1.0);
-            Tensor loss = new Losses.BCELoss().apply(p, Tensor.full(DType.FLOAT32, target, 6));
+            Tensor loss = new Losses.BCELoss().forward(p, Tensor.full(DType.FLOAT32, target, 6));
             Tensor g = dev.adjoint.autograd.Autograd.grad(new Tensor[] {loss}, new Tensor[] {logits}, null, false, false)[0];
             assertThat(loss.item()).as("target " + target).isFinite();
             for (double v : g.toDoubleArray()) {

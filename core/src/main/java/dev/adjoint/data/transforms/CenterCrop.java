@@ -23,7 +23,7 @@ public final class CenterCrop implements Transform {
     }
 
     @Override
-    public Image apply(Image in, Random random) {
+    public Image transform(Image in, Random random) {
         int top = (int) Math.round((in.height() - height) / 2.0);
         int left = (int) Math.round((in.width() - width) / 2.0);
         return Crops.window(in, top, left, height, width);

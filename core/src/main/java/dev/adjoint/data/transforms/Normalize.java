@@ -28,7 +28,7 @@ public final class Normalize implements Transform {
     }
 
     @Override
-    public Image apply(Image in, Random random) {
+    public Image transform(Image in, Random random) {
         if (in.channels() != mean.length) {
             throw new IllegalArgumentException("Normalize: " + mean.length + " channel values for an image of " + in.channels() + " channels");
         }

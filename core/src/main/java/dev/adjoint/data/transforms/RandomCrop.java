@@ -24,7 +24,7 @@ public final class RandomCrop implements Transform {
     }
 
     @Override
-    public Image apply(Image in, Random random) {
+    public Image transform(Image in, Random random) {
         int spanY = in.height() + 2 * padding - size;
         int spanX = in.width() + 2 * padding - size;
         if (spanY < 0 || spanX < 0) {

@@ -18,7 +18,7 @@ public final class RandomHorizontalFlip implements Transform {
     }
 
     @Override
-    public Image apply(Image in, Random random) {
+    public Image transform(Image in, Random random) {
         if (random.nextDouble() >= p) {
             return in;
         }

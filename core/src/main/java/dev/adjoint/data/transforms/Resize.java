@@ -36,7 +36,7 @@ public final class Resize implements Transform {
     }
 
     @Override
-    public Image apply(Image in, Random random) {
+    public Image transform(Image in, Random random) {
         int oh = height;
         int ow = width;
         if (smallerEdge > 0) {

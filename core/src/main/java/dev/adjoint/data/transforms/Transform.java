@@ -10,7 +10,7 @@ import java.util.Random;
  */
 @FunctionalInterface
 public interface Transform {
-    Image apply(Image image, Random random);
+    Image transform(Image image, Random random);
 
     /**
      * Whether the result depends on the generator. {@code ImageFolder} applies the leading
@@ -39,10 +39,10 @@ public interface Transform {
     /** Transforms applied one after the other; random when any step is. */
     record Compose(List<Transform> steps) implements Transform {
         @Override
-        public Image apply(Image image, Random random) {
+        public Image transform(Image image, Random random) {
             Image out = image;
             for (Transform t : steps) {
-                out = t.apply(out, random);
+                out = t.transform(out, random);
             }
             return out;
         }

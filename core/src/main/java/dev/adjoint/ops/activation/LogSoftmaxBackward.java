@@ -7,8 +7,8 @@ import dev.adjoint.ops.Broadcast;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * LogSoftmax's backward as a function of its own (as PyTorch's {@code _log_softmax_backward_data}):
- * inputs gy and the LogSoftmax's output y, result {@code gx = gy - e^y * sum(gy)} along {@code dim}.
+ * LogSoftmaxFunction's backward as a function of its own (as PyTorch's {@code _log_softmax_backward_data}):
+ * inputs gy and the LogSoftmaxFunction's output y, result {@code gx = gy - e^y * sum(gy)} along {@code dim}.
  *
  * <p>Backward (for second derivatives), with {@code S = sum(gy)}: {@code ggy = ggx - sum(ggx * e^y)}
  * and {@code gy_of_y = -ggx * e^y * S}.

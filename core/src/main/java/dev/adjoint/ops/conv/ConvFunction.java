@@ -78,4 +78,13 @@ public abstract class ConvFunction extends Function {
     public String[] inputNames() {
         return new String[] {"x", "w", "b"};
     }
+
+    /**
+     * The kernel's 2-D result in this op's output shape: as it is for 2-D (a reshape would make a
+     * view, and the output should own its memory), a reshaped view for 1-D.
+     */
+    protected final INDArray toOutputShape(INDArray y) {
+        long[] shape = geometry.outputShape();
+        return Arrays.equals(y.shape(), shape) ? y : y.reshape('c', shape);
+    }
 }

@@ -25,7 +25,7 @@ public final class ConvNd extends ConvFunction {
     protected INDArray forward(Tensor... in) {
         save(in[0], in[1]);
         INDArray y = kernels().conv2d(lift(in[0]), lift(in[1]), bias(in), outH(), outW(), geometry.kernelParams());
-        return y.reshape('c', geometry.outputShape());
+        return toOutputShape(y);
     }
 
     @Override
@@ -42,10 +42,6 @@ public final class ConvNd extends ConvFunction {
         return new Tensor[] {gx, gw, gb};
     }
 
-    @Override
-    public String name() {
-        return "Conv" + geometry.spatialDims + "d";
-    }
 
     @Override
     public String gradientFormula(int i) {

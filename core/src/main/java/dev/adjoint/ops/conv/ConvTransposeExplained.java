@@ -54,7 +54,7 @@ public final class ConvTransposeExplained {
     }
 
     /** The transposed convolution by the explained steps. */
-    public static Tensor apply(Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] outputPadding, int[] dilation, int groups) {
+    public static Tensor compute(Tensor x, Tensor w, Tensor b, int[] stride, int[] padding, int[] outputPadding, int[] dilation, int groups) {
         return steps(x, w, b, stride, padding, outputPadding, dilation, groups).output();
     }
 

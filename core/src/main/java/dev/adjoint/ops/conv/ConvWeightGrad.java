@@ -47,10 +47,6 @@ public final class ConvWeightGrad extends ConvFunction {
         return new Tensor[] {gx, ggy};
     }
 
-    @Override
-    public String name() {
-        return "ConvWeightGrad";
-    }
 
     @Override
     public String[] inputNames() {

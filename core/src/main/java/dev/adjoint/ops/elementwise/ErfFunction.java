@@ -23,10 +23,6 @@ public final class ErfFunction extends Function {
         return new Tensor[] {gy.mul(x.mul(x).neg().exp().mul(2 / Math.sqrt(Math.PI)))};
     }
 
-    @Override
-    public String name() {
-        return "Erf";
-    }
 
     @Override
     public String gradientFormula(int i) {

@@ -53,6 +53,11 @@ public final class NllLoss extends Function {
     }
 
     @Override
+    protected void releaseState() {
+        picked = null;
+    }
+
+    @Override
     public String gradientFormula(int i) {
         return "-gy/N at the target classes";
     }

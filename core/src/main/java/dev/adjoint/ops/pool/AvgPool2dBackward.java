@@ -4,7 +4,7 @@ import dev.adjoint.Tensor;
 import dev.adjoint.autograd.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** The adjoint of {@link AvgPool2d}: {@code gx[in] += gy[out] / count(out)}. Backward: AvgPool2d. */
+/** The adjoint of {@link AvgPool2dFunction}: {@code gx[in] += gy[out] / count(out)}. Backward: AvgPool2dFunction. */
 public final class AvgPool2dBackward extends Function {
     private final PoolGeometry g;
     private final boolean countIncludePad;
@@ -21,6 +21,6 @@ public final class AvgPool2dBackward extends Function {
 
     @Override
     protected Tensor[] backward(Tensor ggx) {
-        return new Tensor[] {new AvgPool2d(g, countIncludePad).apply(ggx)};
+        return new Tensor[] {new AvgPool2dFunction(g, countIncludePad).apply(ggx)};
     }
 }

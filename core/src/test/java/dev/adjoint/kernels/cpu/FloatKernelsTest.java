@@ -9,7 +9,8 @@ import dev.adjoint.ops.conv.ConvGeometry;
 import java.util.Random;
 import dev.adjoint.kernels.ConvParams;
 import dev.adjoint.kernels.Kernels;
-import dev.adjoint.kernels.Selection;
+import dev.adjoint.kernels.KernelSelection;
+import dev.adjoint.kernels.KernelSelection;
 import dev.adjoint.kernels.reference.ReferenceKernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class FloatKernelsTest {
     private static Result run(boolean transposed, Tensor x, Tensor w, Tensor b, int s, int p, int op, int d, boolean fast, boolean javaLoops) {
         boolean before = DirectKernels.FORCE;
         DirectKernels.FORCE = javaLoops;
-        try (Selection.Scope k = Kernels.use(fast ? new CpuKernels() : BATCHED)) {
+        try (KernelSelection.Scope k = KernelSelection.use(fast ? new CpuKernels() : BATCHED)) {
             return runWith(transposed, x, w, b, s, p, op, d);
         } finally {
             DirectKernels.FORCE = before;

@@ -1,6 +1,6 @@
 package dev.adjoint.ops.conv;
 
-import static dev.adjoint.Assertions2.maxDiff;
+import static dev.adjoint.TensorAssertions.maxDiff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.adjoint.DType;

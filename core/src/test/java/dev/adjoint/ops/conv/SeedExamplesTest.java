@@ -1,7 +1,7 @@
 package dev.adjoint.ops.conv;
 
-import static dev.adjoint.Assertions2.assertValues;
-import static dev.adjoint.Assertions2.f64;
+import static dev.adjoint.TensorAssertions.assertValues;
+import static dev.adjoint.TensorAssertions.f64;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.adjoint.DType;

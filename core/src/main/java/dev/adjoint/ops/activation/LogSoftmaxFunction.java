@@ -9,10 +9,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code x - log(sum(e^x))} along one dimension, stable: {@code (x - m) - log(sum(e^(x - m)))}
  * with {@code m = max(x)}. Backward: {@code gy - e^y * sum(gy)}, one function ({@link LogSoftmaxBackward}).
  */
-public final class LogSoftmax extends Function {
+public final class LogSoftmaxFunction extends Function {
     private final int dim;
 
-    public LogSoftmax(int dim) {
+    public LogSoftmaxFunction(int dim) {
         this.dim = dim;
     }
 

@@ -4,8 +4,12 @@ import dev.adjoint.kernels.cpu.CpuKernels;
 import dev.adjoint.kernels.reference.ReferenceKernels;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Which {@link Kernels} run: read once from {@code -Dadjoint.kernels}, switched by tests through {@link Kernels#use}. */
-public final class Selection {
+/**
+ * Which {@link Kernels} run, and where every caller gets them: {@link #current()}. Read once from
+ * {@code -Dadjoint.kernels}; tests and benchmarks switch with {@link #use}. It depends on the
+ * kernel classes it chooses between; they do not depend on it.
+ */
+public final class KernelSelection {
     /** The system property naming the kernels: {@code fast} (the default) or {@code reference}. */
     public static final String PROPERTY = Settings.KERNELS;
 
@@ -14,10 +18,11 @@ public final class Selection {
     private static volatile Kernels chosen;
     private static volatile Kernels override;
 
-    private Selection() {
+    private KernelSelection() {
     }
 
-    static Kernels current() {
+    /** The kernels in use: the ones {@link #use} selected, else those named by {@code -Dadjoint.kernels}. */
+    public static Kernels current() {
         Kernels k = override;
         if (k != null) {
             return k;
@@ -30,11 +35,13 @@ public final class Selection {
         return k;
     }
 
+    /** The kernels a value of {@code -Dadjoint.kernels} names. */
     static Kernels fromProperty(String value) {
         return Settings.kernels(value).equals("reference") ? REFERENCE : fast();
     }
 
-    static Kernels fast() {
+    /** The fast kernels for this ND4J backend: the CPU kernels on ND4J's native CPU backend, else the reference ones. */
+    public static Kernels fast() {
         Kernels k = fast;
         if (k == null) {
             Settings.checkAll();
@@ -45,7 +52,16 @@ public final class Selection {
         return k;
     }
 
-    static Scope use(Kernels kernels) {
+    /** The reference kernels (ND4J operations only, single-threaded). */
+    public static Kernels reference() {
+        return REFERENCE;
+    }
+
+    /**
+     * Makes {@code kernels} the ones {@link #current()} returns, for every thread, until the returned
+     * handle is closed (then the previous choice is back): for tests and benchmarks that compare the two.
+     */
+    public static Scope use(Kernels kernels) {
         Scope s = new Scope(override);
         override = kernels;
         return s;

@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** {@code 1 / (1 + e^-x)}. Backward: {@code gy * y * (1 - y)}. */
-public final class Sigmoid extends Function {
+public final class SigmoidFunction extends Function {
     @Override
     protected INDArray forward(Tensor... in) {
         saveOutput();

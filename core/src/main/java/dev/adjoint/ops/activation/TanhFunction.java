@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** Hyperbolic tangent. Backward: {@code gy * (1 - y^2)}. */
-public final class Tanh extends Function {
+public final class TanhFunction extends Function {
     @Override
     protected INDArray forward(Tensor... in) {
         saveOutput();

@@ -10,10 +10,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code e^x / sum(e^x)} along one dimension, computed as {@code e^(x - max)} so large logits do
  * not overflow. Backward: {@code y * (gy - sum(gy * y))}, the sum along the same dimension.
  */
-public final class Softmax extends Function {
+public final class SoftmaxFunction extends Function {
     private final int dim;
 
-    public Softmax(int dim) {
+    public SoftmaxFunction(int dim) {
         this.dim = dim;
     }
 

@@ -6,10 +6,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** {@code x} for {@code x > 0}, {@code slope * x} otherwise. Backward: {@code gy} times 1 or slope. */
-public final class LeakyRelu extends Function {
+public final class LeakyReluFunction extends Function {
     private final double slope;
 
-    public LeakyRelu(double slope) {
+    public LeakyReluFunction(double slope) {
         this.slope = slope;
     }
 

@@ -10,11 +10,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * flat position of the maximum; backward scatters gy to those positions ({@link IndexScatter}).
  * Ties go to the first maximum in the window, and a NaN wins, as in PyTorch.
  */
-public final class MaxPool2d extends Function {
+public final class MaxPool2dFunction extends Function {
     private final PoolGeometry g;
     private int[] argmax;
 
-    public MaxPool2d(PoolGeometry geometry) {
+    public MaxPool2dFunction(PoolGeometry geometry) {
         this.g = geometry;
     }
 
@@ -28,6 +28,11 @@ public final class MaxPool2d extends Function {
     @Override
     protected Tensor[] backward(Tensor gy) {
         return new Tensor[] {new IndexScatter(argmax, g.inputShape()).apply(gy)};
+    }
+
+    @Override
+    protected void releaseState() {
+        argmax = null;
     }
 
     @Override

@@ -5,7 +5,7 @@ import dev.adjoint.autograd.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** {@code max(x, 0)}. Backward: {@code gy} where {@code x > 0}, 0 elsewhere (one function, {@link ReluBackward}, as PyTorch's threshold_backward). */
-public final class Relu extends Function {
+public final class ReluFunction extends Function {
     @Override
     protected INDArray forward(Tensor... in) {
         saveOutput();

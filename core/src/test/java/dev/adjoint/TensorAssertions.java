@@ -3,9 +3,9 @@ package dev.adjoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-/** Small assertion helpers shared by the tests. */
-public final class Assertions2 {
-    private Assertions2() {
+/** Assertions on tensors shared by the tests: a tensor's shape and values within a tolerance, the largest difference of two, and float64 test tensors. */
+public final class TensorAssertions {
+    private TensorAssertions() {
     }
 
     /** Shape and values (row-major) within an absolute tolerance. */

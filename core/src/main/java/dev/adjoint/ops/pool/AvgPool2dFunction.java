@@ -9,11 +9,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * (spread each gy over its window, divided by the same count), whose backward is this again.
  * The count is the window area, or only the in-image elements when {@code countIncludePad} is false.
  */
-public final class AvgPool2d extends Function {
+public final class AvgPool2dFunction extends Function {
     private final PoolGeometry g;
     private final boolean countIncludePad;
 
-    public AvgPool2d(PoolGeometry geometry, boolean countIncludePad) {
+    public AvgPool2dFunction(PoolGeometry geometry, boolean countIncludePad) {
         this.g = geometry;
         this.countIncludePad = countIncludePad;
     }
