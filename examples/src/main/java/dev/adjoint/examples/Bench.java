@@ -34,7 +34,7 @@ public final class Bench {
                 .intOption("steps", "30", 1, "timed steps per measurement")
                 .intOption("warmup", "30", 0, "untimed steps first (the Java kernels need a few dozen steps of JIT compilation)")
                 .flagOption("profile", "false", "print the profiler's table of the timed LeNet and autoencoder steps (after the warm-up)")
-                .option("only", "all", "run one part: lenet, autoencoder, conv, layers, resnet20, dwnet, batchnorm, memory (all: lenet, autoencoder, conv)")
+                .option("only", "all", "run one part: lenet, autoencoder, conv, layers, resnet20, dwnet, batchnorm, memory, elementwise (all: lenet, autoencoder, conv)")
                 .option("loop", "all", "memory: which loop (" + String.join(", ", MemoryBench.LOOPS) + "), each in a JVM of its own with all")
                 .intOption("cnn-steps", "100", 1, "resnet20 and dwnet: timed steps (batch 128)")
                 .intOption("cnn-warmup", "20", 0, "resnet20 and dwnet: untimed steps first")
@@ -54,8 +54,12 @@ public final class Bench {
         System.out.printf("kernels: %s%n", dev.adjoint.kernels.KernelSelection.current());
 
         String only = o.get("only");
-        if (!List.of("all", "lenet", "autoencoder", "conv", "layers", "resnet20", "dwnet", "batchnorm", "memory").contains(only)) {
-            throw new Options.Invalid("bench: --only must be all, lenet, autoencoder, conv, layers, resnet20, dwnet, batchnorm or memory, got " + only);
+        if (!List.of("all", "lenet", "autoencoder", "conv", "layers", "resnet20", "dwnet", "batchnorm", "memory", "elementwise").contains(only)) {
+            throw new Options.Invalid("bench: --only must be all, lenet, autoencoder, conv, layers, resnet20, dwnet, batchnorm, memory or elementwise, got " + only);
+        }
+        if (only.equals("elementwise")) {
+            elementwise(o.getInt("cnn-warmup") * 5, o.getInt("cnn-steps") * 5);
+            return;
         }
         if (only.equals("memory")) {
             MemoryBench.run(o.get("loop"));
@@ -139,6 +143,34 @@ public final class Bench {
         }, warmup * 5, steps * 5);
         System.out.printf(java.util.Locale.ROOT, "batchnorm median %.2f ms per forward+backward of BatchNorm2d(16) on [128, 16, 32, 32] (%d threads)%n",
                 median(times), Parallel.threads());
+    }
+
+    /**
+     * Elementwise ops on ResNet-20's largest activation, {@code [128, 16, 32, 32]} (2.1 M floats):
+     * median ms and G elements/s of {@code add} and {@code relu}, next to a plain Java loop
+     * {@code c[i] = a[i] + b[i]} over float arrays of the same size (STREAM's "add", one thread),
+     * which is about what memory allows.
+     */
+    static void elementwise(int warmup, int steps) {
+        Tensor a = Tensor.randn(1, DType.FLOAT32, 128, 16, 32, 32);
+        Tensor b = Tensor.randn(2, DType.FLOAT32, 128, 16, 32, 32);
+        long n = a.numel();
+        try (dev.adjoint.autograd.GradMode.Scope g = dev.adjoint.autograd.GradMode.disabled()) {
+            double add = median(timeMs(() -> a.add(b), warmup, steps));
+            double relu = median(timeMs(() -> F.relu(a), warmup, steps));
+            float[] x = new float[(int) n];
+            float[] y = new float[(int) n];
+            float[] z = new float[(int) n];
+            double stream = median(timeMs(() -> {
+                for (int i = 0; i < x.length; i++) {
+                    z[i] = x[i] + y[i];
+                }
+                return z;
+            }, warmup, steps));
+            System.out.printf(java.util.Locale.ROOT, "elementwise on [128, 16, 32, 32] (%d threads): add %.2f ms (%.2f G elements/s), relu %.2f ms (%.2f G/s);"
+                    + " plain Java loop c = a + b, one thread: %.2f ms (%.2f G/s); add / loop time %.2f%n", Parallel.threads(), add, n / add / 1e6,
+                    relu, n / relu / 1e6, stream, n / stream / 1e6, add / stream);
+        }
     }
 
     /** The process's peak resident memory (Linux's VmHWM), or "n/a" elsewhere. */

@@ -108,6 +108,9 @@ public final class CpuKernels extends ReferenceKernels {
     @Override
     public INDArray binary(BinaryOp op, INDArray a, INDArray b, long[] shape) {
         INDArray r = Loops.binary(op, a, b, shape);
+        if (r == null) {
+            r = Loops.binaryLarge(op, a, b, shape);
+        }
         return r != null ? r : super.binary(op, a, b, shape); // ND4J's broadcast into a pooled output
     }
 
@@ -120,6 +123,9 @@ public final class CpuKernels extends ReferenceKernels {
     @Override
     public INDArray relu(INDArray x) {
         INDArray r = Loops.relu(x);
+        if (r == null) {
+            r = Loops.reluLarge(x);
+        }
         if (r != null) {
             return r;
         }

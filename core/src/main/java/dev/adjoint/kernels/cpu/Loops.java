@@ -52,6 +52,55 @@ final class Loops {
         return Host.arrayFrom(r, shape);
     }
 
+    /**
+     * {@code a op b} for large dense float32 operands of the same shape (a residual add, a gradient
+     * sum), split over the kernel threads in chunks of {@link Host#SMALL} elements, each copied
+     * into per-thread arrays, combined there and copied out (the copies stay in cache); else null.
+     */
+    static INDArray binaryLarge(BinaryOp op, INDArray a, INDArray b, long[] shape) {
+        if (a.dataType() != DataType.FLOAT || b.dataType() != DataType.FLOAT || a.length() != b.length()
+                || !Arrays.equals(a.shape(), shape) || !Arrays.equals(b.shape(), shape)) {
+            return null;
+        }
+        FloatBuffer av = Host.floatView(a);
+        FloatBuffer bv = Host.floatView(b);
+        if (av == null || bv == null) {
+            return null;
+        }
+        INDArray out = Memory.allocate(DataType.FLOAT, shape);
+        FloatBuffer ov = Host.floatView(out);
+        Parallel.forEach((int) a.length(), Host.SMALL, (chunk, lo, hi) -> {
+            int len = hi - lo;
+            float[] x = Host.floatScratch("binaryLarge.a", len);
+            float[] y = Host.floatScratch("binaryLarge.b", len);
+            av.duplicate().get(lo, x, 0, len);
+            bv.duplicate().get(lo, y, 0, len);
+            rows(op, x, 0, y, 0, x, 0, len);
+            ov.duplicate().put(lo, x, 0, len);
+        });
+        return out;
+    }
+
+    /** ReLU for large dense float32 arrays, split over the kernel threads as {@link #binaryLarge}; else null. */
+    static INDArray reluLarge(INDArray x) {
+        FloatBuffer xv = x.dataType() == DataType.FLOAT ? Host.floatView(x) : null;
+        if (xv == null) {
+            return null;
+        }
+        INDArray out = Memory.allocate(DataType.FLOAT, x.shape());
+        FloatBuffer ov = Host.floatView(out);
+        Parallel.forEach((int) x.length(), Host.SMALL, (chunk, lo, hi) -> {
+            int len = hi - lo;
+            float[] v = Host.floatScratch("reluLarge.x", len);
+            xv.duplicate().get(lo, v, 0, len);
+            for (int i = 0; i < len; i++) {
+                v[i] = Math.max(v[i], 0f);
+            }
+            ov.duplicate().put(lo, v, 0, len);
+        });
+        return out;
+    }
+
     /** {@code out[o + i] = x[xo + i] op y[yo + i]} for i in [0, n); one loop per op so each stays simple. */
     private static void rows(BinaryOp op, float[] x, int xo, float[] y, int yo, float[] out, int o, int n) {
         switch (op) {
