@@ -140,6 +140,16 @@ public interface Kernels {
     void sgdStep(INDArray p, INDArray grad, INDArray buf, double lr, double momentum, double dampening, double weightDecay, boolean nesterov,
                  boolean first);
 
+    /**
+     * In place, one Adam step as PyTorch's, with no temporaries, for step number {@code t} (from 1):
+     * with {@code decoupled} (AdamW) {@code p *= 1 - lr weightDecay} and {@code g = grad}, else
+     * {@code g = grad + weightDecay p}; {@code m = beta1 m + (1 - beta1) g},
+     * {@code v = beta2 v + (1 - beta2) g^2}; {@code p -= lr / (1 - beta1^t) m / (sqrt(v / (1 - beta2^t)) + eps)}.
+     * {@code grad} is not written.
+     */
+    void adamStep(INDArray p, INDArray grad, INDArray m, INDArray v, double lr, double beta1, double beta2, double eps, double weightDecay,
+                  boolean decoupled, double t);
+
     // ---------------------------------------------------------------- between Java arrays and ND4J
 
     /** A new float32 array of {@code shape} holding the first {@code prod(shape)} of {@code values}. */

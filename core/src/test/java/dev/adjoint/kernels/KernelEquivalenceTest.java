@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The fast CPU kernels against the reference kernels, method by method, on random shapes (odd
@@ -482,6 +483,23 @@ class KernelEquivalenceTest {
             FAST.sgdStep(qf, gq, null, 0.1, 0, 0, 0.3, false, false);
             REF.sgdStep(q, gq, null, 0.1, 0, 0, 0.3, false, false);
             assertSame(qf, q, t, "sgdStep without momentum");
+            for (boolean decoupled : new boolean[] {false, true}) {
+                for (double wd : new double[] {0, 0.01}) {
+                    INDArray pa = random(r, t, 37);
+                    INDArray ga = random(r, t, 37);
+                    INDArray ma = random(r, t, 37);
+                    INDArray va = Transforms.abs(random(r, t, 37), false);
+                    INDArray pf = pa.dup();
+                    INDArray mf = ma.dup();
+                    INDArray vf = va.dup();
+                    FAST.adamStep(pf, ga, mf, vf, 1e-3, 0.9, 0.999, 1e-8, wd, decoupled, 3);
+                    REF.adamStep(pa, ga, ma, va, 1e-3, 0.9, 0.999, 1e-8, wd, decoupled, 3);
+                    String what = "adamStep, decoupled " + decoupled + ", weight decay " + wd;
+                    assertSame(pf, pa, t, what + ": parameter");
+                    assertSame(mf, ma, t, what + ": exp_avg");
+                    assertSame(vf, va, t, what + ": exp_avg_sq");
+                }
+            }
         }
     }
 

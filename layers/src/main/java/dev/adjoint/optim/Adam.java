@@ -1,10 +1,10 @@
 package dev.adjoint.optim;
 
 import dev.adjoint.Tensor;
+import dev.adjoint.kernels.KernelSelection;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Adam (and AdamW, its decoupled-weight-decay variant) as PyTorch's:
@@ -59,25 +59,12 @@ public class Adam extends Optimizer {
     @Override
     protected void update(INDArray p, INDArray grad, Map<String, INDArray> state) {
         double weightDecay = groupOption("weight_decay", this.weightDecay);
-        INDArray g = grad;
-        if (weightDecay != 0) {
-            if (decoupled) {
-                p.muli(1 - lr * weightDecay);
-            } else {
-                g = grad.add(p.mul(weightDecay));
-            }
-        }
         INDArray m = state.computeIfAbsent("exp_avg", k -> p.ulike().assign(0));
         INDArray v = state.computeIfAbsent("exp_avg_sq", k -> p.ulike().assign(0));
         INDArray stepBuf = state.computeIfAbsent("step", k -> org.nd4j.linalg.factory.Nd4j.scalar(p.dataType(), 0.0));
         double t = stepBuf.getDouble(0L) + 1;
         stepBuf.assign(t);
-        m.muli(beta1).addi(g.mul(1 - beta1));
-        v.muli(beta2).addi(g.mul(g).muli(1 - beta2));
-        double bias1 = 1 - Math.pow(beta1, t);
-        double bias2 = 1 - Math.pow(beta2, t);
-        INDArray denom = Transforms.sqrt(v.div(bias2), false).addi(eps);
-        p.subi(m.div(denom).muli(lr / bias1));
+        KernelSelection.current().adamStep(p, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, t); // in place, no temporaries
     }
 
     @Override

@@ -227,6 +227,14 @@ public final class CpuKernels extends ReferenceKernels {
     }
 
     @Override
+    public void adamStep(INDArray p, INDArray grad, INDArray m, INDArray v, double lr, double beta1, double beta2, double eps, double weightDecay,
+                         boolean decoupled, double t) {
+        if (!Loops.adamStep(p, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, t)) {
+            super.adamStep(p, grad, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, t);
+        }
+    }
+
+    @Override
     public void sgdStep(INDArray p, INDArray grad, INDArray buf, double lr, double momentum, double dampening, double weightDecay, boolean nesterov,
                         boolean first) {
         if (!Loops.sgdStep(p, grad, buf, lr, momentum, dampening, weightDecay, nesterov, first)) {

@@ -421,4 +421,46 @@ final class Loops {
         return true;
     }
 
+    /**
+     * One Adam step ({@code Kernels.adamStep}) as one Java loop in place over dense float32 buffers,
+     * in the reference's order of float operations; false when a buffer is not dense float32.
+     */
+    static boolean adamStep(INDArray p, INDArray g, INDArray m, INDArray v, double lr, double beta1, double beta2, double eps, double weightDecay,
+                            boolean decoupled, double t) {
+        FloatBuffer pv = Host.floatView(p);
+        FloatBuffer gv = Host.floatView(g);
+        FloatBuffer mv = Host.floatView(m);
+        FloatBuffer vv = Host.floatView(v);
+        if (pv == null || gv == null || mv == null || vv == null) {
+            return false;
+        }
+        float shrink = (float) (1 - lr * weightDecay);
+        float wd = (float) weightDecay;
+        float b1 = (float) beta1;
+        float b2 = (float) beta2;
+        float keep1 = (float) (1 - beta1);
+        float keep2 = (float) (1 - beta2);
+        float bias2 = (float) (1 - Math.pow(beta2, t));
+        float e = (float) eps;
+        float step = (float) (lr / (1 - Math.pow(beta1, t)));
+        for (int i = 0, n = (int) p.length(); i < n; i++) {
+            float pi = pv.get(i);
+            float gi = gv.get(i);
+            if (weightDecay != 0) {
+                if (decoupled) {
+                    pi *= shrink;
+                } else {
+                    gi = gi + pi * wd;
+                }
+            }
+            float mi = mv.get(i) * b1 + gi * keep1;
+            float vi = vv.get(i) * b2 + gi * gi * keep2;
+            mv.put(i, mi);
+            vv.put(i, vi);
+            float denom = (float) Math.sqrt(vi / bias2) + e;
+            pv.put(i, pi - mi / denom * step);
+        }
+        return true;
+    }
+
 }

@@ -445,6 +445,25 @@ public class ReferenceKernels implements Kernels {
         p.subi(d.mul(lr));
     }
 
+    @Override
+    public void adamStep(INDArray p, INDArray grad, INDArray m, INDArray v, double lr, double beta1, double beta2, double eps, double weightDecay,
+                         boolean decoupled, double t) {
+        INDArray g = grad;
+        if (weightDecay != 0) {
+            if (decoupled) {
+                p.muli(1 - lr * weightDecay);
+            } else {
+                g = grad.add(p.mul(weightDecay));
+            }
+        }
+        m.muli(beta1).addi(g.mul(1 - beta1));
+        v.muli(beta2).addi(g.mul(g).muli(1 - beta2));
+        double bias1 = 1 - Math.pow(beta1, t);
+        double bias2 = 1 - Math.pow(beta2, t);
+        INDArray denom = Transforms.sqrt(v.div(bias2), false).addi(eps);
+        p.subi(m.div(denom).muli(lr / bias1));
+    }
+
     // ---------------------------------------------------------------- between Java arrays and ND4J
 
     @Override
