@@ -40,6 +40,8 @@ public abstract class Function {
     private boolean saveOutput;
     private Tensor output;
     private boolean released;
+    /** Whether apply pinned the saved tensors' and the output's memory ({@link Memory#pin}); release unpins. */
+    private boolean pinned;
     private String forwardSite;
     private List<UnaryOperator<Tensor>> outputHooks;
 
@@ -131,6 +133,7 @@ public abstract class Function {
                 }
             }
         }
+        pinned = true;
         return y;
     }
 
@@ -222,6 +225,20 @@ public abstract class Function {
     /** Frees saved tensors; a later backward through this function throws IllegalStateException. */
     void release() {
         released = true;
+        if (pinned) {
+            // the pins taken in apply: memory only this graph still held goes back to the pool now
+            if (saved != null) {
+                for (Tensor t : saved) {
+                    if (t != null) {
+                        Memory.unpin(t.data());
+                    }
+                }
+            }
+            if (output != null) {
+                Memory.unpin(output.data());
+            }
+            pinned = false;
+        }
         saved = null;
         savedVersions = null;
         output = null;

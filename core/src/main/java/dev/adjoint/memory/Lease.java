@@ -13,8 +13,13 @@ final class Lease extends PhantomReference<DataBuffer> {
     /** Order of lending, for {@link Memory#lentSince}. */
     final long serial;
     private volatile boolean returned;
-    /** Set when a recorded graph saved an array over this block ({@link Memory#pin}). */
-    volatile boolean pinned;
+    /** How many recorded Functions hold this block for their backward ({@link Memory#pin}); under the pool's lock. */
+    int pins;
+    /**
+     * Set by {@link Memory#releaseIfUnshared} when the caller knew nothing else reaches the block
+     * but a graph held it: it goes back when the last pin does. Under the pool's lock.
+     */
+    boolean orphaned;
 
     Lease(DataBuffer buffer, ReferenceQueue<DataBuffer> queue, Block block, long serial) {
         super(buffer, queue);

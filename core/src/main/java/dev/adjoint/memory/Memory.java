@@ -79,37 +79,45 @@ public final class Memory {
     }
 
     /**
-     * Marks {@code array}'s memory as held by a recorded graph (a Function saved it for its
-     * backward), so {@link #releaseIfUnshared} leaves it alone. Memory that is not the pool's is
-     * ignored.
+     * Marks {@code array}'s memory as held by a recorded Function for its backward, so
+     * {@link #releaseIfUnshared} does not give it back while the Function may still read it. Each
+     * pin is undone by one {@link #unpin} when the Function is freed after its backward. Memory
+     * that is not the pool's is ignored.
      */
     public static void pin(INDArray array) {
         Lease lease = leaseOf(array);
         if (lease != null) {
-            lease.pinned = true;
+            POOL.pin(lease);
+        }
+    }
+
+    /**
+     * Undoes one {@link #pin}. When no pin is left and {@link #releaseIfUnshared} had found the
+     * memory unreachable but for the graph, it goes back to the pool now.
+     */
+    public static void unpin(INDArray array) {
+        Lease lease = leaseOf(array);
+        if (lease != null) {
+            POOL.unpin(lease);
         }
     }
 
     /**
      * Gives {@code array}'s memory back now if the caller's knowledge allows it and the pool sees no
      * other holder: {@code array} must be an intermediate result the caller alone could reach (a
-     * {@code Sequential}'s output of one built-in layer, consumed by the next). Released only when
-     * {@code array} is a whole pooled block, not pinned by a graph, and {@code next} (what was made
-     * from it) does not share its memory. Returns whether it was released.
+     * {@code Sequential}'s output of one built-in layer, consumed by the next). Only a whole pooled
+     * block that {@code next} (what was made from it) does not share; when a recorded graph has
+     * pinned it, it goes back instead when the graph lets go of it (after backward). Returns whether
+     * it was released now.
      */
     public static boolean releaseIfUnshared(INDArray array, INDArray next) {
         if (array == null || array.isEmpty() || !(array.data() instanceof Pooled p)) {
             return false; // a view or not the pool's: something else may own the memory
         }
-        Lease lease = p.lease();
-        if (lease.pinned || lease.isReturned() || array.offset() != 0 || array.length() != array.data().length()) {
+        if (array.offset() != 0 || array.length() != array.data().length() || (next != null && root(next) == root(array))) {
             return false;
         }
-        if (next != null && root(next) == root(array)) {
-            return false;
-        }
-        POOL.giveBack(lease);
-        return true;
+        return POOL.releaseOrOrphan(p.lease());
     }
 
     /**

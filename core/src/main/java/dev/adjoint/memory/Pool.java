@@ -69,6 +69,29 @@ final class Pool {
         return b;
     }
 
+    synchronized void pin(Lease lease) {
+        lease.pins++;
+    }
+
+    synchronized void unpin(Lease lease) {
+        if (lease.pins > 0 && --lease.pins == 0 && lease.orphaned) {
+            giveBack(lease);
+        }
+    }
+
+    /** Gives the block back now if nothing pins it, else marks it to go back with its last pin. */
+    synchronized boolean releaseOrOrphan(Lease lease) {
+        if (lease.isReturned()) {
+            return false;
+        }
+        if (lease.pins > 0) {
+            lease.orphaned = true;
+            return false;
+        }
+        giveBack(lease);
+        return true;
+    }
+
     synchronized void giveBack(Lease lease) {
         if (!lease.markReturned()) {
             return;
