@@ -137,7 +137,7 @@ public abstract class Function {
         return y;
     }
 
-    /** The kernels that do the arithmetic ({@link Kernels#get()}): forward calls them on the inputs' data. */
+    /** The kernels that do the arithmetic ({@link KernelSelection#current()}): forward calls them on the inputs' data. */
     protected static Kernels kernels() {
         return KernelSelection.current();
     }

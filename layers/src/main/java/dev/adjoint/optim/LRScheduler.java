@@ -6,7 +6,7 @@ package dev.adjoint.optim;
  * PyTorch's {@code initial_lr}), it sets the optimizer's learning rate for
  * epoch 0 at once, and for the next epoch at every {@link #step()} (call it once per epoch, or once
  * per batch for per-step schedules such as {@link OneCycleLR}, after {@code optimizer.step()}).
- * Each subclass says in {@link #lrAt(int)} what the rate is at epoch t, in closed form.
+ * Each subclass says in {@link #lrAt(int, double)} what the rate is at epoch t, in closed form.
  */
 public abstract class LRScheduler {
     protected final Optimizer optimizer;
