@@ -191,6 +191,97 @@ def bce_cases():
     return out
 
 
+def r6(x):
+    """Rounded to 6 decimals, as the shared sets' inputs are: the expected values are computed from exactly these."""
+    return torch.round(x * 1e6) / 1e6
+
+
+def ops_cases():
+    """Two or more cases for each op of FORMAT-OPS.md's table (the elementwise, reduction, shape and
+    small loss ops of F), so the project's own resources cover them without ../shared."""
+    g = torch.Generator().manual_seed(20261204)
+
+    def rnd(*shape, lo=-2.0, hi=2.0):
+        return r6(torch.rand(tuple(shape), generator=g) * (hi - lo) + lo)
+
+    def away(x, points, gap=1e-2):
+        """Moves values within gap of any of points by 2 * gap, so finite differences do not cross a kink."""
+        for q in points:
+            x = torch.where((x - q).abs() < gap, x + 2 * gap, x)
+        return r6(x)
+
+    specs = []  # (op, params, {name: tensor}, fn(inputs) -> y, names without gradient)
+    for op, fn in [("add", torch.add), ("sub", torch.sub), ("mul", torch.mul)]:
+        specs.append((op, {}, {"a": rnd(2, 3, 4, 5), "b": rnd(3, 1, 1)}, lambda i, fn=fn: fn(i["a"], i["b"])))
+        specs.append((op, {}, {"a": rnd(), "b": rnd(4, 3)}, lambda i, fn=fn: fn(i["a"], i["b"])))
+    specs.append(("div", {}, {"a": rnd(2, 3, 4), "b": rnd(1, 4, lo=0.5, hi=2)}, lambda i: i["a"] / i["b"]))
+    specs.append(("div", {}, {"a": rnd(3, 1), "b": -rnd(1, 4, lo=0.5, hi=2)}, lambda i: i["a"] / i["b"]))
+    for op, fn in [("neg", torch.neg), ("exp", torch.exp), ("erf", torch.erf), ("sigmoid", torch.sigmoid), ("tanh", torch.tanh)]:
+        specs.append((op, {}, {"x": rnd(2, 3, 4)}, lambda i, fn=fn: fn(i["x"])))
+        specs.append((op, {}, {"x": rnd()}, lambda i, fn=fn: fn(i["x"])))
+    for op, fn in [("log", torch.log), ("sqrt", torch.sqrt)]:
+        specs.append((op, {}, {"x": rnd(3, 4, lo=0.1, hi=3)}, lambda i, fn=fn: fn(i["x"])))
+        specs.append((op, {}, {"x": rnd(5, lo=0.1, hi=3)}, lambda i, fn=fn: fn(i["x"])))
+    specs.append(("abs", {}, {"x": away(rnd(3, 5), [0])}, lambda i: i["x"].abs()))
+    specs.append(("relu", {}, {"x": away(rnd(2, 3, 4), [0])}, lambda i: torch.relu(i["x"])))
+    for e in [2.0, 3.0, 0.5, -1.0]:
+        x = rnd(3, 4, lo=0.4, hi=2) if e <= 0 or e != int(e) else rnd(3, 4)
+        specs.append(("pow", {"exponent": e}, {"x": x}, lambda i, e=e: i["x"] ** e))
+    specs.append(("clamp", {"min": -0.5, "max": 1.0}, {"x": away(rnd(4, 5), [-0.5, 1.0])}, lambda i: i["x"].clamp(-0.5, 1.0)))
+    specs.append(("clamp", {"min": None, "max": 0.3}, {"x": away(rnd(6), [0.3])}, lambda i: i["x"].clamp(max=0.3)))
+    for d in [1, -1, 0]:
+        specs.append(("softmax", {"dim": d}, {"x": rnd(3, 4, 2)}, lambda i, d=d: torch.softmax(i["x"], d)))
+    for op, fn in [("sum", torch.sum), ("mean", torch.mean)]:
+        specs.append((op, {"dim": None, "keepdim": False}, {"x": rnd(2, 3, 4)}, lambda i, fn=fn: fn(i["x"])))
+        specs.append((op, {"dim": [2, 0], "keepdim": True}, {"x": rnd(2, 3, 4)}, lambda i, fn=fn: fn(i["x"], [2, 0], keepdim=True)))
+        specs.append((op, {"dim": [-1], "keepdim": False}, {"x": rnd(3, 5)}, lambda i, fn=fn: fn(i["x"], [-1])))
+    distinct = lambda *shape: r6(torch.randperm(int(torch.tensor(shape).prod()), generator=g).reshape(shape).double() * 0.01 - 0.2)
+    specs.append(("max", {"dim": None, "keepdim": False}, {"x": distinct(3, 4)}, lambda i: i["x"].max()))
+    specs.append(("max", {"dim": 1, "keepdim": True}, {"x": distinct(2, 3, 4)}, lambda i: i["x"].max(1, keepdim=True).values))
+    specs.append(("max", {"dim": -1, "keepdim": False}, {"x": distinct(4, 3)}, lambda i: i["x"].max(-1).values))
+    specs.append(("amax", {"dim": [0, 2], "keepdim": False}, {"x": distinct(2, 3, 4)}, lambda i: torch.amax(i["x"], [0, 2])))
+    specs.append(("matmul", {"transpose_a": False, "transpose_b": False}, {"a": rnd(3, 4), "b": rnd(4, 2)}, lambda i: i["a"] @ i["b"]))
+    specs.append(("matmul", {"transpose_a": False, "transpose_b": False}, {"a": rnd(2, 3, 4), "b": rnd(4, 5)}, lambda i: i["a"] @ i["b"]))
+    specs.append(("matmul", {"transpose_a": True, "transpose_b": True}, {"a": rnd(4, 3), "b": rnd(2, 4)}, lambda i: i["a"].T @ i["b"].T))
+    specs.append(("transpose", {"dim0": 0, "dim1": -1}, {"x": rnd(2, 3, 4)}, lambda i: i["x"].transpose(0, -1)))
+    specs.append(("permute", {"dims": [2, 0, -2]}, {"x": rnd(2, 3, 4)}, lambda i: i["x"].permute(2, 0, 1)))
+    specs.append(("reshape", {"shape": [4, -1]}, {"x": rnd(2, 3, 4)}, lambda i: i["x"].reshape(4, -1)))
+    specs.append(("view", {"shape": [6, 4]}, {"x": rnd(2, 3, 4)}, lambda i: i["x"].view(6, 4)))
+    specs.append(("flatten", {"start_dim": 1, "end_dim": -1}, {"x": rnd(2, 3, 4)}, lambda i: i["x"].flatten(1)))
+    specs.append(("squeeze", {"dim": -2}, {"x": rnd(3, 1, 4)}, lambda i: i["x"].squeeze(-2)))
+    specs.append(("unsqueeze", {"dim": -1}, {"x": rnd(3, 4)}, lambda i: i["x"].unsqueeze(-1)))
+    specs.append(("expand", {"size": [2, 3, 4]}, {"x": rnd(3, 1)}, lambda i: i["x"].expand(2, 3, 4)))
+    specs.append(("narrow", {"dim": -1, "start": 1, "length": 2}, {"x": rnd(3, 5)}, lambda i: i["x"].narrow(-1, 1, 2)))
+    specs.append(("slice", {"dim": 1, "start": 1, "end": 3}, {"x": rnd(2, 4, 3)}, lambda i: i["x"][:, 1:3]))
+    specs.append(("cat", {"dim": 1}, {"x0": rnd(2, 3), "x1": rnd(2, 1), "x2": rnd(2, 2)}, lambda i: torch.cat([i["x0"], i["x1"], i["x2"]], 1)))
+    specs.append(("stack", {"dim": -1}, {"x0": rnd(2, 3), "x1": rnd(2, 3)}, lambda i: torch.stack([i["x0"], i["x1"]], -1)))
+    specs.append(("pad", {"pad": [1, 2, 0, 1], "mode": "constant", "value": 0.5}, {"x": rnd(2, 3, 4)},
+                  lambda i: F.pad(i["x"], (1, 2, 0, 1), "constant", 0.5)))
+    specs.append(("flip", {"dims": [0, -1]}, {"x": rnd(2, 3, 4)}, lambda i: i["x"].flip(0, -1)))
+    specs.append(("sum_to_size", {"size": [3, 1]}, {"x": rnd(2, 3, 4)}, lambda i: i["x"].sum_to_size(3, 1)))
+    target = [2, 0, 1, 2]
+    specs.append(("nll_loss", {"target": target, "reduction": "mean"}, {"x": torch.log_softmax(rnd(4, 3), 1)},
+                  lambda i: F.nll_loss(i["x"], torch.tensor(target))))
+    l1x = rnd(3, 4)
+    specs.append(("l1_loss", {"reduction": "mean"}, {"x": l1x, "target": away(rnd(3, 4), [])},
+                  lambda i: F.l1_loss(i["x"], i["target"])))
+
+    out = []
+    for op, params, inputs, fn in specs:
+        leaves = {n: v.clone().requires_grad_(n != "target") for n, v in inputs.items()}
+        if op == "l1_loss":  # keep |x - target| away from the kink
+            leaves["target"] = away(leaves["target"], []).detach()
+        y = fn(leaves)
+        go = r6(torch.randn(y.shape, generator=g)) if op not in ("nll_loss", "l1_loss") else torch.tensor(1.0)
+        wrt = [n for n in leaves if n != "target"]
+        grads = torch.autograd.grad((y * go).sum(), [leaves[n] for n in wrt])
+        expected = {"y": t(y)}
+        for n, gr in zip(wrt, grads):
+            expected["grad_" + n] = t(gr)
+        out.append({"op": op, "params": params, "inputs": {n: t(v) for n, v in inputs.items()}, "grad_output": t(go), "expected": expected})
+    return out
+
+
 def main(folder):
     os.makedirs(folder, exist_ok=True)
     torch.manual_seed(20261122)
@@ -212,6 +303,8 @@ def main(folder):
         json.dump(misc_cases(rng), f)
     with open(os.path.join(folder, "own_bce.json"), "w") as f:
         json.dump(bce_cases(), f)
+    with open(os.path.join(folder, "own_ops.json"), "w") as f:
+        json.dump(ops_cases(), f)
 
 
 if __name__ == "__main__":
