@@ -65,10 +65,62 @@ def sdpa_case(seed, causal):
             "grad_q": t(g[0]), "grad_k": t(g[1]), "grad_v": t(g[2])}
 
 
+class VitBlock(torch.nn.Module):
+    """AttentionTest.VitBlock: LayerNorm, one qkv projection chunked in three, two heads of 4, torch.cat, residual."""
+
+    def __init__(self):
+        super().__init__()
+        self.norm = torch.nn.LayerNorm(8)
+        self.qkv = torch.nn.Linear(8, 24)
+        self.proj = torch.nn.Linear(8, 8)
+
+    def forward(self, x):
+        q, k, v = self.qkv(self.norm(x)).chunk(3, -1)
+        heads = []
+        for h in range(2):
+            qh, kh, vh = (z[..., 4 * h:4 * h + 4] for z in (q, k, v))
+            heads.append(torch.softmax(qh @ kh.transpose(-2, -1) / 2.0, -1) @ vh)  # sqrt(4) = 2
+        return x + self.proj(torch.cat(heads, -1))
+
+
+class TinyUNet(torch.nn.Module):
+    """AttentionTest.TinyUNet: down by max pooling, up by bilinear Upsample, the skip joined with torch.cat."""
+
+    def __init__(self):
+        super().__init__()
+        self.enc = torch.nn.Conv2d(1, 4, 3, 1, 1)
+        self.down = torch.nn.MaxPool2d(2)
+        self.mid = torch.nn.Conv2d(4, 4, 3, 1, 1)
+        self.up = torch.nn.Upsample(scale_factor=2, mode="bilinear")
+        self.dec = torch.nn.Conv2d(8, 1, 3, 1, 1)
+
+    def forward(self, x):
+        e = torch.relu(self.enc(x))
+        m = torch.relu(self.mid(self.down(e)))
+        return self.dec(torch.cat([e, self.up(m)], 1))
+
+
+def model_case(seed, model, x_shape):
+    """A model's output and the gradients of sum(y * grad_output) for its input and every parameter."""
+    torch.manual_seed(seed)
+    m = model()
+    with torch.no_grad():
+        for p in m.parameters():
+            p.copy_(torch.randn(p.shape) * 0.5)
+    x = torch.randn(x_shape, requires_grad=True)
+    y = m(x)
+    go = torch.randn(y.shape)
+    grads = torch.autograd.grad((y * go).sum(), [x] + list(m.parameters()))
+    return {"state": {n: t(p) for n, p in m.state_dict().items()}, "x": t(x), "grad_output": t(go), "y": t(y), "grad_x": t(grads[0]),
+            "grad_params": {n: t(g) for (n, _), g in zip(m.named_parameters(), grads[1:])}}
+
+
 def main():
     out = {"mha": [mha_case(1, 8, 2, True, 5, 5, 2, None), mha_case(2, 6, 3, False, 4, 4, 3, None),
                    mha_case(3, 8, 4, True, 3, 6, 2, True)],
-           "sdpa": [sdpa_case(4, False), sdpa_case(5, True)]}
+           "sdpa": [sdpa_case(4, False), sdpa_case(5, True)],
+           "vit": model_case(6, VitBlock, (2, 5, 8)),
+           "unet": model_case(7, TinyUNet, (2, 1, 6, 6))}
     path = os.path.join(os.path.dirname(__file__), "..", "..", "layers", "src", "test", "resources", "attention.json")
     with open(path, "w") as f:
         json.dump(out, f)

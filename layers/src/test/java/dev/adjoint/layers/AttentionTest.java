@@ -156,4 +156,41 @@ class AttentionTest {
         assertThat(u.forward(x).shape()).containsExactly(1, 1, 6, 6);
         GradCheck.assertGradients(t -> u.forward(t[0]), x.requiresGrad(true));
     }
+
+    /**
+     * Loads PyTorch's state dict and input, then checks the output and the gradients of
+     * {@code sum(y * grad_output)} for the input and every parameter, by state-dict name, to 1e-10.
+     */
+    private static void matchesPyTorch(Module m, JsonNode c) {
+        Map<String, Tensor> state = new java.util.LinkedHashMap<>();
+        c.get("state").fields().forEachRemaining(e -> state.put(e.getKey(), tensor(e.getValue(), false)));
+        m.loadStateDict(state);
+        Tensor x = tensor(c.get("x"), true);
+        Tensor y = m.forward(x);
+        close("y", y, c.get("y"));
+        Map<String, Parameter> params = m.namedParameters();
+        List<Tensor> wrt = new ArrayList<>(List.of(x));
+        List<String> names = new ArrayList<>(List.of("x"));
+        params.forEach((n, p) -> {
+            wrt.add(p);
+            names.add(n);
+        });
+        Tensor[] g = Autograd.grad(new Tensor[] {y.mul(tensor(c.get("grad_output"), false)).sum()}, wrt.toArray(new Tensor[0]), null, false, false);
+        close("grad_x", g[0], c.get("grad_x"));
+        for (int i = 1; i < g.length; i++) {
+            close("grad " + names.get(i), g[i], c.get("grad_params").get(names.get(i)));
+        }
+        assertThat(names.subList(1, names.size())).as("every parameter of PyTorch's twin, by name")
+                .containsExactlyInAnyOrderElementsOf(() -> c.get("grad_params").fieldNames());
+    }
+
+    @Test
+    void aVitBlockWrittenThePyTorchWayMatchesPyTorch() throws IOException {
+        matchesPyTorch(new VitBlock().to(DType.FLOAT64), ref().get("vit"));
+    }
+
+    @Test
+    void aUNetWithUpsampleAndCatMatchesPyTorch() throws IOException {
+        matchesPyTorch(new TinyUNet().to(DType.FLOAT64), ref().get("unet"));
+    }
 }
