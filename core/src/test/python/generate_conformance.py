@@ -282,6 +282,52 @@ def ops_cases():
     return out
 
 
+def next_cases():
+    """The ops of conformance-next's table (normalizations, GELU/SiLU/LeakyReLU, adaptive pooling), two
+    cases each, so the project's own resources cover them without ../shared."""
+    g = torch.Generator().manual_seed(20261205)
+
+    def rn(*shape):
+        return torch.randn(tuple(shape), generator=g)
+
+    def case(op, params, x, w, b, fn):
+        leaves = [v.clone().requires_grad_(True) if v is not None else None for v in (x, w, b)]
+        y = fn(*leaves)
+        go = rn(*y.shape)
+        wrt = [v for v in leaves if v is not None]
+        grads = iter(torch.autograd.grad((y * go).sum(), wrt))
+        expected = {"y": t(y)}
+        for name, v in zip(("x", "w", "b"), leaves):
+            if v is not None:
+                expected["grad_" + name] = t(next(grads))
+        return {"op": op, "params": params, "inputs": {"x": t(x), "w": t(w), "b": t(b)}, "grad_output": t(go), "expected": expected}
+
+    out = []
+    out.append(case("group_norm", {"num_groups": 2, "eps": 1e-5}, rn(2, 4, 3, 3), rn(4), rn(4),
+                    lambda x, w, b: F.group_norm(x, 2, w, b, 1e-5)))
+    out.append(case("group_norm", {"num_groups": 3, "eps": 1e-3}, rn(3, 6, 5), rn(6), rn(6),
+                    lambda x, w, b: F.group_norm(x, 3, w, b, 1e-3)))
+    out.append(case("layer_norm", {"normalized_shape": [5], "eps": 1e-5}, rn(2, 3, 5), rn(5), rn(5),
+                    lambda x, w, b: F.layer_norm(x, [5], w, b, 1e-5)))
+    out.append(case("layer_norm", {"normalized_shape": [3, 4], "eps": 1e-6}, rn(2, 3, 4), rn(3, 4), rn(3, 4),
+                    lambda x, w, b: F.layer_norm(x, [3, 4], w, b, 1e-6)))
+    out.append(case("batch_norm1d", {"eps": 1e-5, "training": True}, rn(6, 3), rn(3), rn(3),
+                    lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True, eps=1e-5)))
+    out.append(case("batch_norm1d", {"eps": 1e-5, "training": True}, rn(4, 2, 5), rn(2), rn(2),
+                    lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True, eps=1e-5)))
+    for op, fn in [("gelu", F.gelu), ("silu", F.silu)]:
+        out.append(case(op, {} if op == "silu" else {"approximate": "none"}, rn(3, 4) * 2, None, None, lambda x, w, b, fn=fn: fn(x)))
+        out.append(case(op, {} if op == "silu" else {"approximate": "none"}, rn(2, 2, 3), None, None, lambda x, w, b, fn=fn: fn(x)))
+    for slope in [0.01, 0.2]:
+        x = rn(3, 5)
+        x = torch.where(x.abs() < 1e-3, x + 1e-2, x)
+        out.append(case("leaky_relu", {"negative_slope": slope}, x, None, None, lambda x, w, b, s=slope: F.leaky_relu(x, s)))
+    for size in ([2, 3], [1, 1]):
+        out.append(case("adaptive_avg_pool2d", {"output_size": size}, rn(2, 3, 5, 7), None, None,
+                        lambda x, w, b, s=size: F.adaptive_avg_pool2d(x, s)))
+    return out
+
+
 def main(folder):
     os.makedirs(folder, exist_ok=True)
     torch.manual_seed(20261122)
@@ -305,6 +351,8 @@ def main(folder):
         json.dump(bce_cases(), f)
     with open(os.path.join(folder, "own_ops.json"), "w") as f:
         json.dump(ops_cases(), f)
+    with open(os.path.join(folder, "own_next.json"), "w") as f:
+        json.dump(next_cases(), f)
 
 
 if __name__ == "__main__":
