@@ -266,14 +266,42 @@ def ops_cases():
     specs.append(("l1_loss", {"reduction": "mean"}, {"x": l1x, "target": away(rnd(3, 4), [])},
                   lambda i: F.l1_loss(i["x"], i["target"])))
 
+    # ops beyond FORMAT-OPS.md's table; data-only inputs (a mask, a target, class weights) are named in NO_GRAD
+    specs.append(("chunk", {"chunks": 3, "dim": -1, "index": 1}, {"x": rnd(2, 8)}, lambda i: i["x"].chunk(3, -1)[1]))
+    specs.append(("chunk", {"chunks": 2, "dim": 0, "index": 1}, {"x": rnd(5, 3)}, lambda i: i["x"].chunk(2, 0)[1]))
+    specs.append(("split", {"size": 2, "dim": 1, "index": 2}, {"x": rnd(3, 5)}, lambda i: i["x"].split(2, 1)[2]))
+    specs.append(("masked_fill", {"value": -1.5}, {"x": rnd(3, 4), "mask": (torch.rand((1, 4), generator=g) < 0.5).double()},
+                  lambda i: i["x"].masked_fill(i["mask"].bool(), -1.5)))
+    specs.append(("interpolate", {"size": [6, 4], "mode": "nearest", "align_corners": False}, {"x": rnd(1, 2, 3, 2)},
+                  lambda i: F.interpolate(i["x"], size=(6, 4), mode="nearest")))
+    specs.append(("interpolate", {"size": [5, 7], "mode": "bilinear", "align_corners": False}, {"x": rnd(2, 1, 3, 4)},
+                  lambda i: F.interpolate(i["x"], size=(5, 7), mode="bilinear", align_corners=False)))
+    specs.append(("interpolate", {"size": [5, 7], "mode": "bilinear", "align_corners": True}, {"x": rnd(1, 2, 3, 4)},
+                  lambda i: F.interpolate(i["x"], size=(5, 7), mode="bilinear", align_corners=True)))
+    specs.append(("broadcast_to", {"size": [2, 3, 4]}, {"x": rnd(1, 4)}, lambda i: i["x"].broadcast_to(2, 3, 4)))
+    specs.append(("matmul", {"transpose_a": False, "transpose_b": False}, {"a": rnd(4), "b": rnd(2, 4, 3)}, lambda i: i["a"] @ i["b"]))
+    specs.append(("matmul", {"transpose_a": False, "transpose_b": False}, {"a": rnd(1, 3, 4), "b": rnd(2, 4, 2)}, lambda i: i["a"] @ i["b"]))
+    specs.append(("topk_values", {"k": 2, "dim": 1}, {"x": distinct(3, 5)}, lambda i: i["x"].topk(2, 1).values))
+    ce_target = [1, 0, 2, 2, 1]
+    for opts in [{"weight": [0.5, 1.0, 2.0], "ignore_index": 2, "label_smoothing": 0.0, "reduction": "mean"},
+                 {"weight": None, "ignore_index": -100, "label_smoothing": 0.1, "reduction": "sum"},
+                 {"weight": [1.0, 0.3, 0.7], "ignore_index": -100, "label_smoothing": 0.2, "reduction": "none"}]:
+        w = torch.tensor(opts["weight"]) if opts["weight"] is not None else None
+        specs.append(("cross_entropy_options", dict(opts, target=ce_target), {"x": rnd(5, 3)},
+                      lambda i, o=opts, w=w: F.cross_entropy(i["x"], torch.tensor(ce_target), weight=w, ignore_index=o["ignore_index"],
+                                                             label_smoothing=o["label_smoothing"], reduction=o["reduction"])))
+    for red in ["sum", "none"]:
+        specs.append(("mse_loss_reduction", {"reduction": red}, {"x": rnd(2, 3), "target": rnd(2, 3)},
+                      lambda i, r=red: F.mse_loss(i["x"], i["target"], reduction=r)))
+
     out = []
     for op, params, inputs, fn in specs:
-        leaves = {n: v.clone().requires_grad_(n != "target") for n, v in inputs.items()}
+        leaves = {n: v.clone().requires_grad_(n not in ("target", "mask")) for n, v in inputs.items()}
         if op == "l1_loss":  # keep |x - target| away from the kink
             leaves["target"] = away(leaves["target"], []).detach()
         y = fn(leaves)
         go = r6(torch.randn(y.shape, generator=g)) if op not in ("nll_loss", "l1_loss") else torch.tensor(1.0)
-        wrt = [n for n in leaves if n != "target"]
+        wrt = [n for n in leaves if n not in ("target", "mask")]
         grads = torch.autograd.grad((y * go).sum(), [leaves[n] for n in wrt])
         expected = {"y": t(y)}
         for n, gr in zip(wrt, grads):

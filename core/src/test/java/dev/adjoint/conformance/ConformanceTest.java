@@ -83,7 +83,9 @@ class ConformanceTest {
     /** The ops of conformance-ops' format (FORMAT-OPS.md): any input names, a gradient for each named in expected. */
     static final java.util.Set<String> OPS_FORMAT = java.util.Set.of("add", "sub", "mul", "div", "neg", "exp", "log", "sqrt", "erf", "sigmoid",
             "tanh", "abs", "relu", "pow", "clamp", "softmax", "sum", "mean", "max", "amax", "matmul", "transpose", "permute", "reshape", "view",
-            "flatten", "squeeze", "unsqueeze", "expand", "narrow", "slice", "cat", "stack", "pad", "flip", "sum_to_size", "nll_loss", "l1_loss");
+            "flatten", "squeeze", "unsqueeze", "expand", "narrow", "slice", "cat", "stack", "pad", "flip", "sum_to_size", "nll_loss", "l1_loss",
+            // the project's own cases (own_ops.json) for ops beyond FORMAT-OPS.md's table
+            "chunk", "split", "masked_fill", "interpolate", "broadcast_to", "topk_values", "cross_entropy_options", "mse_loss_reduction");
 
     static void run(JsonNode c) {
         if (OPS_FORMAT.contains(c.get("op").asText())) {
@@ -149,7 +151,8 @@ class ConformanceTest {
         String op = c.get("op").asText();
         JsonNode params = c.get("params");
         java.util.Map<String, Tensor> in = new java.util.LinkedHashMap<>();
-        c.get("inputs").fields().forEachRemaining(e -> in.put(e.getKey(), tensor(e.getValue(), !e.getKey().equals("target"))));
+        // data inputs (a loss's target, a mask) need no gradient
+        c.get("inputs").fields().forEachRemaining(e -> in.put(e.getKey(), tensor(e.getValue(), !e.getKey().equals("target") && !e.getKey().equals("mask"))));
         JsonNode expected = c.get("expected");
         Tensor y = callNamed(op, params, in);
         assertClose("y", y, expected.get("y"));
@@ -228,6 +231,22 @@ class ConformanceTest {
             case "sum_to_size": return F.sumTo(x, dev.adjoint.Shapes.toLong(ints(p, "size")));
             case "nll_loss": return F.nllLoss(x, ints(p, "target"));
             case "l1_loss": return F.l1Loss(x, in.get("target"));
+            case "chunk": return F.chunk(x, p.get("chunks").asInt(), p.get("dim").asInt()).get(p.get("index").asInt());
+            case "split": return F.split(x, p.get("size").asLong(), p.get("dim").asInt()).get(p.get("index").asInt());
+            case "masked_fill": return F.maskedFill(x, in.get("mask"), p.get("value").asDouble());
+            case "interpolate": {
+                int[] size = ints(p, "size");
+                return F.interpolate(x, size[0], size[1], p.get("mode").asText(), p.get("align_corners").asBoolean());
+            }
+            case "broadcast_to": return F.broadcastTo(x, dev.adjoint.Shapes.toLong(ints(p, "size")));
+            case "topk_values": return F.topk(x, p.get("k").asInt(), p.get("dim").asInt()).values();
+            case "cross_entropy_options": {
+                Tensor weight = p.get("weight").isNull() ? null : Tensor.of(dev.adjoint.DType.FLOAT64, doubles(p.get("weight")), p.get("weight").size());
+                return F.crossEntropy(x, ints(p, "target"), weight, p.get("ignore_index").asInt(), p.get("label_smoothing").asDouble(),
+                        dev.adjoint.ops.Reduction.valueOf(p.get("reduction").asText().toUpperCase(java.util.Locale.ROOT)));
+            }
+            case "mse_loss_reduction":
+                return F.mseLoss(x, in.get("target"), dev.adjoint.ops.Reduction.valueOf(p.get("reduction").asText().toUpperCase(java.util.Locale.ROOT)));
             default: throw new AssertionError("unknown op in conformance case: " + op);
         }
     }
@@ -303,6 +322,14 @@ class ConformanceTest {
             default:
                 throw new AssertionError("unknown op in conformance case: " + op);
         }
+    }
+
+    static double[] doubles(JsonNode a) {
+        double[] out = new double[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a.get(i).asDouble();
+        }
+        return out;
     }
 
     static int[] ints(JsonNode p, String name) {
