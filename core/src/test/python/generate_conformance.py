@@ -294,7 +294,18 @@ def ops_cases():
         specs.append(("mse_loss_reduction", {"reduction": red}, {"x": rnd(2, 3), "target": rnd(2, 3)},
                       lambda i, r=red: F.mse_loss(i["x"], i["target"], reduction=r)))
 
+    # values only (no gradient): argmax and the comparisons, whose PyTorch results are cast to float64
+    values_only = []
+    values_only.append(("argmax", {"dim": 1, "keepdim": False}, {"x": distinct(3, 5)}, lambda i: i["x"].argmax(1)))
+    values_only.append(("argmax", {"dim": 0, "keepdim": True}, {"x": distinct(4, 2)}, lambda i: i["x"].argmax(0, keepdim=True)))
+    cmp_a, cmp_b = r6(torch.randint(0, 3, (3, 4), generator=g).double()), r6(torch.randint(0, 3, (4,), generator=g).double())
+    for op, fn in [("eq", torch.eq), ("ne", torch.ne), ("lt", torch.lt), ("le", torch.le), ("gt", torch.gt), ("ge", torch.ge)]:
+        values_only.append((op, {}, {"a": cmp_a, "b": cmp_b}, lambda i, fn=fn: fn(i["a"], i["b"])))
+
     out = []
+    for op, params, inputs, fn in values_only:
+        y = fn(inputs).double()
+        out.append({"op": op, "params": params, "inputs": {n: t(v) for n, v in inputs.items()}, "grad_output": None, "expected": {"y": t(y)}})
     for op, params, inputs, fn in specs:
         leaves = {n: v.clone().requires_grad_(n not in ("target", "mask")) for n, v in inputs.items()}
         if op == "l1_loss":  # keep |x - target| away from the kink

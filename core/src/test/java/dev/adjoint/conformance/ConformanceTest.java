@@ -85,7 +85,8 @@ class ConformanceTest {
             "tanh", "abs", "relu", "pow", "clamp", "softmax", "sum", "mean", "max", "amax", "matmul", "transpose", "permute", "reshape", "view",
             "flatten", "squeeze", "unsqueeze", "expand", "narrow", "slice", "cat", "stack", "pad", "flip", "sum_to_size", "nll_loss", "l1_loss",
             // the project's own cases (own_ops.json) for ops beyond FORMAT-OPS.md's table
-            "chunk", "split", "masked_fill", "interpolate", "broadcast_to", "topk_values", "cross_entropy_options", "mse_loss_reduction");
+            "chunk", "split", "masked_fill", "interpolate", "broadcast_to", "topk_values", "cross_entropy_options", "mse_loss_reduction",
+            "argmax", "eq", "ne", "lt", "le", "gt", "ge");
 
     static void run(JsonNode c) {
         if (OPS_FORMAT.contains(c.get("op").asText())) {
@@ -164,6 +165,9 @@ class ConformanceTest {
                 names.add(n);
             }
         });
+        if (wrt.isEmpty()) {
+            return; // a values-only case (argmax, comparisons): nothing to differentiate
+        }
         Tensor go = tensor(c.get("grad_output"), false);
         Tensor scalar = go == null ? y : y.mul(go).sum();
         Tensor[] grads = Autograd.grad(new Tensor[] {scalar}, wrt.toArray(new Tensor[0]), null, false, false);
@@ -245,6 +249,13 @@ class ConformanceTest {
                 return F.crossEntropy(x, ints(p, "target"), weight, p.get("ignore_index").asInt(), p.get("label_smoothing").asDouble(),
                         dev.adjoint.ops.Reduction.valueOf(p.get("reduction").asText().toUpperCase(java.util.Locale.ROOT)));
             }
+            case "argmax": return F.argmax(x, p.get("dim").asInt(), p.get("keepdim").asBoolean());
+            case "eq": return F.eq(a, b);
+            case "ne": return F.ne(a, b);
+            case "lt": return F.lt(a, b);
+            case "le": return F.le(a, b);
+            case "gt": return F.gt(a, b);
+            case "ge": return F.ge(a, b);
             case "mse_loss_reduction":
                 return F.mseLoss(x, in.get("target"), dev.adjoint.ops.Reduction.valueOf(p.get("reduction").asText().toUpperCase(java.util.Locale.ROOT)));
             default: throw new AssertionError("unknown op in conformance case: " + op);
