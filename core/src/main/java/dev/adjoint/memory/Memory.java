@@ -26,7 +26,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>The autograd engine and the kernels give back what they alone hold (a gradient the backward
  * pass has consumed, a kernel's scratch) at once with {@link #release}: that memory never waits
- * for a collection.
+ * for a collection. A {@code Sequential} of the library's own layers hands its intermediate outputs
+ * to {@link #releaseIfUnshared}; one that a recorded graph saved ({@link #pin}) goes back when the
+ * graph lets go of it after backward ({@link #unpin}).
  *
  * <p>One pool per JVM, shared by all threads and by both kernel sets.
  */
