@@ -22,7 +22,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * reuses what came back. The headroom adapts so that these collections take about
  * {@link #COLLECTION_SHARE} of the running time: a loop that allocates fast relative to what a
  * collection costs gets more headroom, one that allocates slowly less. Free blocks not reused
- * between two collections are freed, so the pool shrinks when demand falls.
+ * between two collections are freed, so the pool shrinks when demand falls. Memory ND4J allocates
+ * on its own (the reference kernels' arrays) is watched too: when the process outside the Java
+ * heap grows past the headroom, the pool asks for a collection on its behalf.
  *
  * <p>The autograd engine and the kernels give back what they alone hold (a gradient the backward
  * pass has consumed, a kernel's scratch) at once with {@link #release}: that memory never waits

@@ -32,6 +32,10 @@ final class Pool {
     private long collections;
     private long collectNanos;
     private long serial;
+    /** Leases since the process's resident memory was last read ({@link #checkResident}). */
+    private int leasesSinceCheck;
+    /** The resident bytes read at the first check after the last collection, or -1 until then; 0 when unreadable here. */
+    private long residentBaseline = -1;
 
     Pool(long minHeadroom, long maxHeadroom) {
         this.minHeadroom = minHeadroom;
@@ -47,6 +51,12 @@ final class Pool {
         if (block == null && lentBytes + freeBytes + bytes > limit) {
             collect(true);
             block = takeFree(bytes);
+        } else if (++leasesSinceCheck >= RESIDENT_CHECK_EVERY) {
+            leasesSinceCheck = 0;
+            if (checkResident()) {
+                collect(true);
+                block = block == null ? takeFree(bytes) : block;
+            }
         }
         if (block == null) {
             block = new Block(bytes);
@@ -58,6 +68,44 @@ final class Pool {
         buffer.attach(lease);
         out.add(lease);
         return (DataBuffer) buffer;
+    }
+
+    /**
+     * How many leases pass between reads of the process's resident memory: a read costs a few
+     * microseconds, a lease far less; every 32nd keeps the reads to a small share of a step and
+     * still sees a loop whose ops make few pooled outputs (the reference kernels) within a few steps.
+     */
+    private static final int RESIDENT_CHECK_EVERY = 32;
+
+    /**
+     * Whether the process's memory outside the Java heap has grown by more than the headroom (and
+     * by a sixteenth) since the first read after the last collection. Memory ND4J allocates itself
+     * (the reference kernels' arrays, the temporaries of its own ops) is freed only when the
+     * collector finds its Java wrappers, and the pool's own accounting does not see it: this is the
+     * off-heap demand that asks for a collection on its behalf. The Java heap's own growth is left
+     * to the collector.
+     */
+    private boolean checkResident() {
+        if (residentBaseline == 0) {
+            return false; // not readable on this platform
+        }
+        long now;
+        try {
+            // outside the Java heap: the heap's own growth is the collector's business, not the pool's
+            now = org.bytedeco.javacpp.Pointer.physicalBytes() - Runtime.getRuntime().totalMemory();
+        } catch (Throwable t) {
+            residentBaseline = 0;
+            return false;
+        }
+        if (now <= 0) {
+            residentBaseline = 0;
+            return false;
+        }
+        if (residentBaseline < 0) {
+            residentBaseline = now; // read a while after the collection: ND4J frees on its own threads
+            return false;
+        }
+        return now > residentBaseline + Math.max(headroom, residentBaseline / 16);
     }
 
     private Block takeFree(long bytes) {
@@ -144,6 +192,9 @@ final class Pool {
             headroom = Math.max(minHeadroom, Math.min(maxHeadroom, (long) next));
         }
         lastCollectionEnd = end;
+        if (residentBaseline != 0) {
+            residentBaseline = -1;
+        }
         freeIdleBlocks();
         limit = lentBytes + headroom;
         collectNanos += end - start;
