@@ -5,12 +5,12 @@ import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -23,8 +23,11 @@ final class Pool {
     /** The durations of the last few collections the pool asked for, ns. */
     private final double[] recentTook = new double[8];
     private final ReferenceQueue<DataBuffer> queue = new ReferenceQueue<>();
-    /** Leases out: a phantom reference must stay reachable itself until it is enqueued. */
-    private final Set<Lease> out = ConcurrentHashMap.newKeySet();
+    /**
+     * Leases out: a phantom reference must stay reachable itself until it is enqueued. Only touched
+     * under this pool's lock (references compare by identity).
+     */
+    private final Set<Lease> out = new HashSet<>();
     private final Map<Long, ArrayDeque<Block>> free = new HashMap<>();
     private long lentBytes;
     private long freeBytes;
