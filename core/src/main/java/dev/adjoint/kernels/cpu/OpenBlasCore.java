@@ -9,27 +9,29 @@ import org.bytedeco.openblas.global.openblas_nolapack;
 import org.bytedeco.openblas.presets.openblas_nolapack.SetNumThreads;
 
 /**
- * Which of OpenBLAS's CPU kernel sets the sgemm of {@link Blas} runs, and a repair for one known
- * misdetection.
+ * Which of OpenBLAS's CPU kernel sets the sgemm of {@link Blas} runs, and a repair for CPUs newer
+ * than that OpenBLAS.
  *
  * <p><b>Why.</b> The OpenBLAS that ND4J 1.0.0-M2.1 ships (0.3.19, built for every x86-64 core and
- * choosing one at load time) reads the CPU's family and model number. For Intel family-6 models
- * it does not list (model numbers from 0xB0 up: Raptor Lake, Lunar Lake, Arrow Lake, Emerald
- * Rapids, ...), its lookup falls through to the Pentium 4 "Prescott" entry, so on these CPUs every
- * sgemm runs SSE3 kernels: 2.4x (AVX2) to 4.7x (AVX-512) slower than the kernels the CPU can run
- * (docs/PERFORMANCE.md). 0.3.19 chooses by the CPU's features for unknown models too, except on
- * this fall-through path (a missing {@code break}, added in OpenBLAS 0.3.25). The environment variable
+ * choosing one at load time) reads the CPU's vendor, family and model number, and CPUs it does not
+ * list get old kernels: Intel family-6 models from 0xB0 up (Raptor Lake, Arrow Lake, Emerald Rapids,
+ * ...) fall through to the Pentium 4 "Prescott" table (a missing {@code break}, fixed in 0.3.25),
+ * AMD's Zen 5 to the K10 "Barcelona" table (SSE only), and Zen 4, which has AVX-512, gets the
+ * AVX2 "Zen" table (later OpenBLAS gives Zen 4 SkylakeX's kernels). Every sgemm then runs 1.5x to
+ * 4.7x slower than the kernels the CPU can run (docs/PERFORMANCE.md). The environment variable
  * {@code OPENBLAS_CORETYPE} fixes it for a user who knows, but a library cannot ask for that.
  *
- * <p><b>What.</b> When OpenBLAS's current kernel table is Prescott's and the JVM (which checks the
- * CPU and the operating system itself) uses AVX2 or AVX-512, this switches OpenBLAS to its Haswell
+ * <p><b>What.</b> When OpenBLAS's kernel table uses narrower vectors than the JVM (which checks the
+ * CPU and the operating system itself) found usable, this switches OpenBLAS to its Haswell
  * (AVX2 + FMA) or SkylakeX (AVX-512) table, exactly what {@code OPENBLAS_CORETYPE} would have
- * chosen: it runs that table's own initialisation (which sets its block sizes), then points
- * OpenBLAS's {@code gotoblas} at it. Everything is found through exported symbols; the one layout
- * assumption (where the table keeps its initialisation function, just before {@code saxpby_k})
- * is checked on both tables before anything is written, and any mismatch leaves OpenBLAS as it
- * is. Nothing is done when {@code OPENBLAS_CORETYPE} is set, off x86-64, on other OpenBLAS builds,
- * or with {@code -Dadjoint.openblas.core=keep}.
+ * chosen: SSE-only tables go to Haswell's when the JVM uses AVX2 and FMA, and SSE or 256-bit tables
+ * to SkylakeX's when it uses AVX-512 (HotSpot itself stays at AVX2 on the Intel CPUs where
+ * AVX-512 slows the clock). It runs that table's own initialisation (which sets its block sizes),
+ * then points OpenBLAS's {@code gotoblas} at it. Everything is found through exported symbols; the
+ * one layout assumption (where a table keeps its initialisation function, just before
+ * {@code saxpby_k}) is checked on both tables before anything is written, and any mismatch leaves
+ * OpenBLAS as it is. Nothing is done when {@code OPENBLAS_CORETYPE} is set, off x86-64, on other
+ * OpenBLAS builds, or with {@code -Dadjoint.openblas.core=keep}.
  *
  * <p>It runs once, when {@link Blas} is first used, before the kernels' first matrix product. A
  * product that another thread (the user's own ND4J call) runs at that very moment could see the
@@ -43,6 +45,12 @@ public final class OpenBlasCore {
     private static final String[] NAMES = {"PRESCOTT", "CORE2", "NEHALEM", "SANDYBRIDGE", "HASWELL", "SKYLAKEX", "COOPERLAKE", "ZEN",
         "BARCELONA", "BULLDOZER", "PILEDRIVER", "STEAMROLLER", "EXCAVATOR"};
 
+    /** Tables with SSE kernels only: Intel's before Sandy Bridge and AMD's K10 (Barcelona). */
+    private static final java.util.Set<String> SSE_ONLY = java.util.Set.of("PRESCOTT", "CORE2", "NEHALEM", "BARCELONA");
+
+    /** Tables whose widest kernels are AVX or AVX2 (256 bits). */
+    private static final java.util.Set<String> AVX_256 = java.util.Set.of("SANDYBRIDGE", "HASWELL", "ZEN");
+
     /**
      * How far into a table to look for its {@code saxpby_k} entry: the tables of 0.3.19 are ~4.5 KB
      * and lie among others in the library's data, so the scan never leaves its memory.
@@ -55,8 +63,8 @@ public final class OpenBlasCore {
     }
 
     /**
-     * What happened at load time, e.g. "SKYLAKEX (adjoint switched from PRESCOTT, OpenBLAS's guess
-     * for this CPU)" or "HASWELL (OpenBLAS's choice)".
+     * What happened at load time, e.g. "SKYLAKEX (adjoint switched from BARCELONA, OpenBLAS 0.3.19's
+     * choice for this CPU)" or "HASWELL (OpenBLAS's choice)".
      */
     public static String describe() {
         return OUTCOME;
@@ -92,7 +100,7 @@ public final class OpenBlasCore {
     }
 
     /**
-     * Whether OpenBLAS runs SSE-only kernels (a Core2, Nehalem or Prescott table) while the JVM
+     * Whether OpenBLAS runs SSE-only kernels (a Core2, Nehalem, Prescott or Barcelona table) while the JVM
      * vectorizes Java loops with AVX2 or wider: then the Java conv loops of {@link DirectKernels}
      * beat a thin sgemm. Decided once, after the repair above.
      */
@@ -100,7 +108,7 @@ public final class OpenBlasCore {
         return JAVA_LOOPS_FASTER;
     }
 
-    private static final boolean JAVA_LOOPS_FASTER = java.util.Set.of("PRESCOTT", "CORE2", "NEHALEM").contains(current()) && jvmAvxLevel() >= 2;
+    private static final boolean JAVA_LOOPS_FASTER = SSE_ONLY.contains(current()) && jvmAvxLevel() >= 2;
 
     private static String choose() {
         try {
@@ -109,21 +117,18 @@ public final class OpenBlasCore {
             if ("keep".equals(dev.adjoint.kernels.Settings.openblasCore()) || System.getenv("OPENBLAS_CORETYPE") != null) {
                 return before + " (OpenBLAS's choice, kept)";
             }
-            if (!before.equals("PRESCOTT")) {
-                return before + " (OpenBLAS's choice)";
-            }
             int avx = jvmAvxLevel();
             String target = avx >= 3 ? "SKYLAKEX" : avx == 2 && jvmFlag("UseFMA") ? "HASWELL" : null;
-            if (target == null) {
-                return before + " (OpenBLAS's choice; the JVM reports no AVX2)";
+            if (target == null || !narrowerThan(before, target)) {
+                return before + " (OpenBLAS's choice)";
             }
-            String why = switchTo(target);
+            String why = switchTo(before, target);
             if (why == null) {
                 // a process-wide change: say so once, where the application's logging shows it
                 org.slf4j.LoggerFactory.getLogger(OpenBlasCore.class).info(
-                        "adjoint switched OpenBLAS's kernels from PRESCOTT (OpenBLAS 0.3.19's fallback for this CPU) to {}; -D{}=keep leaves them",
-                        target, PROPERTY);
-                return target + " (adjoint switched from PRESCOTT, OpenBLAS 0.3.19's fallback for this CPU)";
+                        "adjoint switched OpenBLAS's kernels from {} (OpenBLAS 0.3.19's choice for this CPU) to {}, the widest vectors the JVM found usable; -D{}=keep leaves them",
+                        before, target, PROPERTY);
+                return target + " (adjoint switched from " + before + ", OpenBLAS 0.3.19's choice for this CPU)";
             }
             return before + " (OpenBLAS's choice; not switched: " + why + ")";
         } catch (RuntimeException | LinkageError e) {
@@ -131,12 +136,21 @@ public final class OpenBlasCore {
         }
     }
 
-    /** Switches OpenBLAS to the named table, or returns why not (nothing written then). */
-    private static String switchTo(String target) {
+    /**
+     * Whether the table OpenBLAS chose runs narrower vectors than {@code target}: an SSE-only table
+     * below Haswell's; that or a 256-bit one below SkylakeX's. Other tables (AMD's Bulldozer family,
+     * ones this class cannot name) are left alone.
+     */
+    static boolean narrowerThan(String current, String target) {
+        return SSE_ONLY.contains(current) || target.equals("SKYLAKEX") && AVX_256.contains(current);
+    }
+
+    /** Switches OpenBLAS from the named current table to the target one, or returns why not (nothing written then). */
+    private static String switchTo(String current, String target) {
         Pointer gotoblas = symbol("gotoblas");
-        Pointer from = symbol("gotoblas_PRESCOTT");
+        Pointer from = symbol("gotoblas_" + current);
         Pointer to = symbol("gotoblas_" + target);
-        Pointer fromAxpby = symbol("saxpby_k_PRESCOTT");
+        Pointer fromAxpby = symbol("saxpby_k_" + current);
         Pointer toAxpby = symbol("saxpby_k_" + target);
         if (gotoblas == null || from == null || to == null || fromAxpby == null || toAxpby == null) {
             return "symbols missing";
@@ -163,7 +177,7 @@ public final class OpenBlasCore {
                 return "table layout not recognised";
             }
         }
-        // the Prescott table is initialised (its sgemm block sizes P, Q, R set), the target not yet
+        // the current table is initialised (its sgemm block sizes P, Q, R set), the target not yet
         boolean layoutAsExpected = fromInts.get(4) > 0 && fromInts.get(5) > 0 && fromInts.get(6) > 0 && toInts.get(4) == 0;
         if (init == 0 || !layoutAsExpected) {
             return "table layout not recognised";
