@@ -13,7 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * OpenBLAS's kernel choice ({@link OpenBlasCore}): never left on SSE-only kernels where the JVM
- * finds AVX2, and the sgemm it then runs is right, including sizes past its blocking and
+ * finds AVX2, nor on 256-bit ones where it finds AVX-512, and the sgemm it then runs is right, including sizes past its blocking and
  * remainders of its unrolling (the block sizes come from the table's own initialisation, which
  * the repair has to run).
  */
@@ -32,10 +32,30 @@ class OpenBlasCoreTest {
         assertThat(OpenBlasCore.describe()).startsWith(core);
         boolean userChose = System.getenv("OPENBLAS_CORETYPE") != null || "keep".equals(System.getProperty(OpenBlasCore.PROPERTY));
         if (Integer.parseInt(avx) >= 2 && !userChose) {
-            assertThat(core).as(OpenBlasCore.describe()).isNotIn("PRESCOTT", "CORE2", "NEHALEM");
+            assertThat(core).as(OpenBlasCore.describe()).isNotIn(SSE_ONLY);
             assertThat(OpenBlasCore.javaLoopsAreFaster()).isFalse();
         }
-        assertThat(OpenBlasCore.javaLoopsAreFaster()).isEqualTo(Set.of("PRESCOTT", "CORE2", "NEHALEM").contains(core) && Integer.parseInt(avx) >= 2);
+        if (Integer.parseInt(avx) >= 3 && !userChose) {
+            assertThat(core).as(OpenBlasCore.describe()).isNotIn("SANDYBRIDGE", "HASWELL", "ZEN");
+        }
+        assertThat(OpenBlasCore.javaLoopsAreFaster()).isEqualTo(SSE_ONLY.contains(core) && Integer.parseInt(avx) >= 2);
+    }
+
+    private static final Set<String> SSE_ONLY = Set.of("PRESCOTT", "CORE2", "NEHALEM", "BARCELONA");
+
+    @Test
+    void onlyTablesWithNarrowerVectorsThanTheTargetAreSwitched() {
+        for (String sse : SSE_ONLY) {
+            assertThat(OpenBlasCore.narrowerThan(sse, "HASWELL")).as(sse).isTrue();
+            assertThat(OpenBlasCore.narrowerThan(sse, "SKYLAKEX")).as(sse).isTrue();
+        }
+        for (String avx2 : Set.of("SANDYBRIDGE", "HASWELL", "ZEN")) {
+            assertThat(OpenBlasCore.narrowerThan(avx2, "HASWELL")).as(avx2).isFalse();
+            assertThat(OpenBlasCore.narrowerThan(avx2, "SKYLAKEX")).as(avx2).isTrue();
+        }
+        for (String other : Set.of("SKYLAKEX", "COOPERLAKE", "BULLDOZER", "EXCAVATOR", "other", "unknown")) {
+            assertThat(OpenBlasCore.narrowerThan(other, "SKYLAKEX")).as(other).isFalse();
+        }
     }
 
     @Test
