@@ -198,12 +198,15 @@ public final class Memory {
      * @param headroomBytes the limit's current margin above lent memory (it adapts)
      * @param collections collections the pool has asked for so far
      * @param collectionMillis time spent in them, taking back memory included
+     * @param allocatedBytes memory the pool has taken from the system so far, all blocks counted,
+     *        freed ones too: far above the peak of lent plus free, the pool is freeing and
+     *        allocating again (fresh pages cost their first write)
      */
-    public record Stats(long lentBytes, long freeBytes, long limitBytes, long headroomBytes, long collections, long collectionMillis) {
+    public record Stats(long lentBytes, long freeBytes, long limitBytes, long headroomBytes, long collections, long collectionMillis, long allocatedBytes) {
         @Override
         public String toString() {
-            return String.format(java.util.Locale.ROOT, "Memory(lent %.1f MB, free %.1f MB, limit %.1f MB (headroom %.1f MB), %d collections in %d ms)",
-                    lentBytes / 1e6, freeBytes / 1e6, limitBytes / 1e6, headroomBytes / 1e6, collections, collectionMillis);
+            return String.format(java.util.Locale.ROOT, "Memory(lent %.1f MB, free %.1f MB, limit %.1f MB (headroom %.1f MB), %d collections in %d ms, %.1f MB allocated in all)",
+                    lentBytes / 1e6, freeBytes / 1e6, limitBytes / 1e6, headroomBytes / 1e6, collections, collectionMillis, allocatedBytes / 1e6);
         }
     }
 }

@@ -40,6 +40,9 @@ final class Pool {
     /** The resident bytes read at the first check after the last collection, or -1 until then; 0 when unreadable here. */
     private long residentBaseline = -1;
 
+    /** Bytes of all the blocks this pool has allocated: growth beyond the peak working set is churn (fresh pages). */
+    private long allocatedBytes;
+
     Pool(long minHeadroom, long maxHeadroom) {
         this.minHeadroom = minHeadroom;
         this.maxHeadroom = maxHeadroom;
@@ -63,6 +66,7 @@ final class Pool {
         }
         if (block == null) {
             block = new Block(bytes);
+            allocatedBytes += bytes;
         }
         block.lastLent = collections;
         lentBytes += bytes;
@@ -264,6 +268,6 @@ final class Pool {
 
     synchronized Memory.Stats stats() {
         drain();
-        return new Memory.Stats(lentBytes, freeBytes, limit, headroom, collections, collectNanos / 1_000_000);
+        return new Memory.Stats(lentBytes, freeBytes, limit, headroom, collections, collectNanos / 1_000_000, allocatedBytes);
     }
 }

@@ -125,6 +125,7 @@ public final class Bench {
         }, warmup, steps);
         System.out.printf(java.util.Locale.ROOT, "%-8s median %.1f ms per training step (batch 128, steps %d-%d, %d threads), loss %.4f, peak resident %s%n",
                 name, median(times), warmup + 1, warmup + steps, Parallel.threads(), loss[0], peakResident());
+        System.out.println("         " + dev.adjoint.memory.Memory.stats());
     }
 
     /** BatchNorm2d(16) in training mode on {@code [128, 16, 32, 32]}: median ms of forward + backward (input and parameter gradients). */
