@@ -62,7 +62,7 @@ final class DirectKernels {
         // pixels) are grouped until a row is long enough for that cost not to matter.
         int group = Math.max(1, GROUP_PIXELS / pix);
         int len = group * pix;
-        Parallel.forEach(n, group * SampleKernels.SAMPLES_PER_CHUNK, (chunk, from, to) -> {
+        Parallel.forEach(n, group * SampleKernels.samplesPerChunk(n), (chunk, from, to) -> {
             float[][] col = rows("col", k, len);
             float[][] acc = rows("acc", o, len);
             FloatBuffer yv = Host.floatView(y);

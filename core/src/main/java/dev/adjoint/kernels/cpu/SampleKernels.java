@@ -24,12 +24,23 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class SampleKernels {
     /**
-     * Samples per chunk of the parallel loops. Smaller chunks share the batch out more evenly among
-     * threads; each chunk pays a fixed setup (its column buffer's padding zeroed, a hand-over, and for
-     * the weight gradient one more partial sum to add). A constant, so that the chunk layout, and
-     * with it every sum's order, is the same whatever the number of threads.
+     * The most samples in one chunk of the parallel loops. Smaller chunks share the batch out more
+     * evenly among threads; each chunk pays a fixed setup (a hand-over, and for the weight gradient
+     * one more partial sum to add).
      */
-    static final int SAMPLES_PER_CHUNK = 4;
+    static final int MAX_SAMPLES_PER_CHUNK = 4;
+
+    /**
+     * Chunks a batch is cut into where it is large enough: enough for 64 cores at batch 128 and
+     * over, so a many-core machine is not left with a core per four samples. The chunk layout, and
+     * with it every sum's order, depends on the batch size only, never on the number of threads.
+     */
+    static final int TARGET_CHUNKS = 64;
+
+    /** Samples per chunk for a batch of {@code n}: 1 to {@link #MAX_SAMPLES_PER_CHUNK}, aiming at {@link #TARGET_CHUNKS} chunks. */
+    static int samplesPerChunk(int n) {
+        return Math.max(1, Math.min(MAX_SAMPLES_PER_CHUNK, n / TARGET_CHUNKS));
+    }
 
     private SampleKernels() {
     }
@@ -69,8 +80,8 @@ final class SampleKernels {
         // one view each for all chunks: they only use absolute gets and puts, which keep no state
         FloatBuffer xv = Host.floatView(xd);
         FloatBuffer yv = Host.floatView(y);
-        Parallel.forEach(n, SAMPLES_PER_CHUNK, (chunk, from, to) -> {
-            Column col = Column.of(k, pix);
+        Parallel.forEach(n, samplesPerChunk(n), (chunk, from, to) -> {
+            Column col = Column.forGather(k, pix, map);
             for (int s = from; s < to; s++) {
                 col.gather(xv, s * chw, chw, map, runs);
                 if (bias != null) {
@@ -104,8 +115,8 @@ final class SampleKernels {
         int yhw = o * outPix;
         float[] bias = b == null ? null : Host.floats(b);
         FloatBuffer yv = Host.floatView(y); // shared by the chunks: absolute puts only
-        Parallel.forEach(n, SAMPLES_PER_CHUNK, (chunk, from, to) -> {
-            Column col = Column.of(k, pix);
+        Parallel.forEach(n, samplesPerChunk(n), (chunk, from, to) -> {
+            Column col = Column.forGemmOutput(k, pix);
             float[] image = col.image(yhw);
             for (int s = from; s < to; s++) {
                 Blas.sgemm(true, false, k, pix, cin, 1f, wp, 0, k, xp, (long) s * cin * pix, pix, 0f, col.nat, 0, pix);
@@ -147,13 +158,14 @@ final class SampleKernels {
         INDArray xd = Host.dense(x);
         INDArray gyd = Host.dense(gy);
         FloatPointer gyp = Blas.pointer(gyd);
-        int chunks = Parallel.chunks(n, SAMPLES_PER_CHUNK);
+        int perChunk = samplesPerChunk(n);
+        int chunks = Parallel.chunks(n, perChunk);
         // chunk c sums gw^T into row c of the partial sums
         INDArray partialSums = Memory.allocate(DataType.FLOAT, chunks, (long) k * o);
         FloatPointer partials = Blas.pointer(partialSums);
         FloatBuffer xv = Host.floatView(xd); // shared by the chunks: absolute gets only
-        Parallel.forEach(n, SAMPLES_PER_CHUNK, (chunk, from, to) -> {
-            Column col = Column.of(k, pix);
+        Parallel.forEach(n, perChunk, (chunk, from, to) -> {
+            Column col = Column.forGather(k, pix, map);
             long at = (long) chunk * k * o;
             for (int s = from; s < to; s++) {
                 col.gather(xv, s * chw, chw, map, runs);
@@ -189,6 +201,8 @@ final class SampleKernels {
         private final INDArray keep;
         int rows;
         int pix;
+        /** The map whose padding slots are zero in {@link #host} (compared by identity: maps are cached per geometry), or null. */
+        private int[] cleanFor;
 
         private Column(int capacity) {
             host = new float[capacity];
@@ -198,7 +212,28 @@ final class SampleKernels {
             keep = memory;
         }
 
-        static Column of(int rows, int pix) {
+        /**
+         * The thread's column buffer for gathers through {@code map}: its padding slots must be zero,
+         * since a gather skips them. They are zeroed only when the buffer last served another map or
+         * a gemm's output (which writes every slot).
+         */
+        static Column forGather(int rows, int pix, int[] map) {
+            Column c = sized(rows, pix);
+            if (c.cleanFor != map) {
+                Arrays.fill(c.host, 0, rows * pix, 0f);
+                c.cleanFor = map;
+            }
+            return c;
+        }
+
+        /** The thread's column buffer as a gemm's output (every slot written, so nothing to clear). */
+        static Column forGemmOutput(int rows, int pix) {
+            Column c = sized(rows, pix);
+            c.cleanFor = null;
+            return c;
+        }
+
+        private static Column sized(int rows, int pix) {
             Column c = MINE.get();
             if (c == null || c.host.length < rows * pix) {
                 c = new Column(Math.max(1, rows * pix));
@@ -206,7 +241,6 @@ final class SampleKernels {
             }
             c.rows = rows;
             c.pix = pix;
-            Arrays.fill(c.host, 0, rows * pix, 0f); // padding slots: gather skips them for every sample of the call
             return c;
         }
 
