@@ -158,6 +158,28 @@ class KernelEquivalenceTest {
         assertSame(FAST.convWeightGrad(h, gy, 5, 5, none), REF.convWeightGrad(h, gy, 5, 5, none), DataType.FLOAT, "conv2 weight grad");
     }
 
+    /**
+     * A training step's order on one thread: forward, input gradient (whose gemm writes every slot
+     * of the thread's column buffer, padding included), then the weight gradient through the same
+     * index map, which must not find the padding slots dirty. One sample and three: the single
+     * chunk runs on the calling thread.
+     */
+    @Test
+    void aPaddedConvolutionsBackwardInTrainingOrderOnOneThread() {
+        Random r = new Random(8);
+        ConvParams pad1 = new ConvParams(1, 1, 1, 1, 1, 1, 0, 0, 1);
+        for (int n : new int[] {1, 3}) {
+            INDArray x = random(r, DataType.FLOAT, n, 4, 6, 6);
+            INDArray w = random(r, DataType.FLOAT, 5, 4, 3, 3);
+            INDArray gy = random(r, DataType.FLOAT, n, 5, 6, 6);
+            assertSame(FAST.conv2d(x, w, null, 6, 6, pad1), REF.conv2d(x, w, null, 6, 6, pad1), DataType.FLOAT, "forward, n=" + n);
+            assertSame(FAST.convTranspose2d(gy, w, null, 6, 6, pad1), REF.convTranspose2d(gy, w, null, 6, 6, pad1), DataType.FLOAT,
+                    "input grad, n=" + n);
+            assertSame(FAST.convWeightGrad(x, gy, 3, 3, pad1), REF.convWeightGrad(x, gy, 3, 3, pad1), DataType.FLOAT, "weight grad, n=" + n);
+            assertSame(FAST.conv2d(x, w, null, 6, 6, pad1), REF.conv2d(x, w, null, 6, 6, pad1), DataType.FLOAT, "forward again, n=" + n);
+        }
+    }
+
     @Test
     void convPropagatesNaNTheSameWay() {
         Random r = new Random(5);
