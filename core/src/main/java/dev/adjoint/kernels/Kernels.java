@@ -109,6 +109,14 @@ public interface Kernels {
      */
     INDArray batchNormInputGrad(INDArray gy, INDArray x, INDArray mean, INDArray invStd, INDArray w, boolean batchStatistics);
 
+    /**
+     * {@link #batchNormInputGrad} with the batch's statistics, given the two per-channel sums it
+     * needs, {@code sumGy = sum(gy)} and {@code sumGyXhat = sum(gy xhat)} ({@code [C]} each): the
+     * bias and weight gradients, which a BatchNorm with affine parameters computes anyway. One
+     * pass over gy and x instead of two.
+     */
+    INDArray batchNormInputGradFromSums(INDArray gy, INDArray x, INDArray mean, INDArray invStd, INDArray w, INDArray sumGy, INDArray sumGyXhat);
+
     // ---------------------------------------------------------------- reductions and shape
 
     /** Sum over {@code dims} (valid, non-negative; empty for none), reshaped to {@code outShape}. */

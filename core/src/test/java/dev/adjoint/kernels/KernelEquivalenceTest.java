@@ -395,6 +395,18 @@ class KernelEquivalenceTest {
                     assertSame(FAST.batchNormInputGrad(gy, x, mean, invStd, null, batch),
                             REF.batchNormInputGrad(gy, x, mean, invStd, null, batch), t, "batchNormInputGrad without w, batch=" + batch + " " + what);
                 }
+                // handed the sums (BatchNorm's bias and weight gradients): the same gradient as computing them
+                int[] allButChannels = new int[shape.length - 1];
+                for (int d = 2; d < shape.length; d++) {
+                    allButChannels[d - 1] = d;
+                }
+                INDArray sumGy = REF.sum(gy, allButChannels, new long[] {shape[1]});
+                INDArray sumGyXhat = REF.channelNormalizedDot(gy, x, mean, invStd);
+                INDArray whole = REF.batchNormInputGrad(gy, x, mean, invStd, w, true);
+                assertSame(REF.batchNormInputGradFromSums(gy, x, mean, invStd, w, sumGy, sumGyXhat), whole, t, "reference from sums " + what);
+                assertSame(FAST.batchNormInputGradFromSums(gy, x, mean, invStd, w, sumGy, sumGyXhat), whole, t, "fast from sums " + what);
+                assertSame(FAST.batchNormInputGradFromSums(gy, x, mean, invStd, null, sumGy, sumGyXhat),
+                        REF.batchNormInputGrad(gy, x, mean, invStd, null, true), t, "fast from sums without w " + what);
             }
         }
     }

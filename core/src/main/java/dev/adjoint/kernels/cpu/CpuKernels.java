@@ -176,6 +176,13 @@ public final class CpuKernels extends ReferenceKernels {
         return r != null ? r : super.batchNormInputGrad(gy, x, mean, invStd, w, batchStatistics);
     }
 
+    @Override
+    public INDArray batchNormInputGradFromSums(INDArray gy, INDArray x, INDArray mean, INDArray invStd, INDArray w, INDArray sumGy,
+            INDArray sumGyXhat) {
+        INDArray r = Norms.inputGradFromSums(gy, x, mean, invStd, w, sumGy, sumGyXhat);
+        return r != null ? r : super.batchNormInputGradFromSums(gy, x, mean, invStd, w, sumGy, sumGyXhat);
+    }
+
     // ---------------------------------------------------------------- reductions
 
     @Override

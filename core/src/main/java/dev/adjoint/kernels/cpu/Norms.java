@@ -117,12 +117,51 @@ final class Norms {
      * {@code k = -a sum(gy) / M - b mean}; with given statistics {@code gx = a gy}.
      */
     static INDArray inputGrad(INDArray gy, INDArray x, INDArray mean, INDArray invStd, INDArray w, boolean batchStatistics) {
+        if (!batchStatistics) {
+            return inputGrad(gy, x, mean, invStd, w, null, null);
+        }
+        double[][] sums = gradientSums(gy, x, mean);
+        if (sums == null) {
+            return null;
+        }
+        // sum(gy xhat) = invStd sum(gy (x - mean))
+        float[] is = Host.floats(invStd);
+        double[] sumGyXhat = new double[is.length];
+        for (int ch = 0; ch < is.length; ch++) {
+            sumGyXhat[ch] = sums[1][ch] * is[ch];
+        }
+        return inputGrad(gy, x, mean, invStd, w, sums[0], sumGyXhat);
+    }
+
+    /** {@link #inputGrad} with the batch's statistics and given sums {@code sum(gy)}, {@code sum(gy xhat)}: one pass. */
+    static INDArray inputGradFromSums(INDArray gy, INDArray x, INDArray mean, INDArray invStd, INDArray w, INDArray sumGy, INDArray sumGyXhat) {
+        if (sizes(x) == null || x.dataType() != org.nd4j.linalg.api.buffer.DataType.FLOAT || gy.dataType() != x.dataType()
+                || sumGy.dataType() != x.dataType() || sumGyXhat.dataType() != x.dataType()) {
+            return null;
+        }
+        float[] sg = Host.floats(sumGy);
+        float[] sgx = Host.floats(sumGyXhat);
+        double[] a = new double[sg.length];
+        double[] b = new double[sg.length];
+        for (int ch = 0; ch < sg.length; ch++) {
+            a[ch] = sg[ch];
+            b[ch] = sgx[ch];
+        }
+        return inputGrad(gy, x, mean, invStd, w, a, b);
+    }
+
+    /**
+     * {@code gx = a gy + b x + k} per channel: {@code a = w invStd}, {@code b = -a invStd sum(gy xhat) / M},
+     * {@code k = -a sum(gy) / M - b mean}; the sums null for given statistics ({@code gx = a gy}).
+     */
+    private static INDArray inputGrad(INDArray gy, INDArray x, INDArray mean, INDArray invStd, INDArray w, double[] sumGy, double[] sumGyXhat) {
         int[] d = sizes(x);
         FloatBuffer xv = Host.floatView(x);
         FloatBuffer gv = Host.floatView(gy);
         if (d == null || xv == null || gv == null) {
             return null;
         }
+        boolean batchStatistics = sumGy != null;
         int c = d[1];
         float[] m = Host.floats(mean);
         float[] is = Host.floats(invStd);
@@ -130,15 +169,14 @@ final class Norms {
         float[] a = new float[c];
         float[] bx = batchStatistics ? new float[c] : null;
         float[] k = new float[c];
-        double[][] sums = batchStatistics ? gradientSums(gy, x, mean) : null;
         double count = (double) d[0] * d[2];
         for (int ch = 0; ch < c; ch++) {
             double scale = wv == null ? is[ch] : (double) is[ch] * wv[ch];
             a[ch] = (float) scale;
             if (batchStatistics) {
-                double slope = -scale * is[ch] * is[ch] * sums[1][ch] / count;
+                double slope = -scale * is[ch] * sumGyXhat[ch] / count;
                 bx[ch] = (float) slope;
-                k[ch] = (float) (-scale * sums[0][ch] / count - slope * m[ch]);
+                k[ch] = (float) (-scale * sumGy[ch] / count - slope * m[ch]);
             }
         }
         INDArray out = Memory.allocate(x.dataType(), x.shape());

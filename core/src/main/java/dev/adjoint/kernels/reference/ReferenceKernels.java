@@ -347,6 +347,18 @@ public class ReferenceKernels implements Kernels {
         return gy.sub(meanGy).subi(xhat.muli(meanGyXhat)).muli(scale);
     }
 
+    @Override
+    public INDArray batchNormInputGradFromSums(INDArray gy, INDArray x, INDArray mean, INDArray invStd, INDArray w, INDArray sumGy,
+            INDArray sumGyXhat) {
+        int rank = x.rank();
+        INDArray scale = perChannel(w == null ? invStd : invStd.mul(w), rank); // w invStd
+        double m = x.length() / x.size(1);
+        INDArray xhat = x.sub(perChannel(mean, rank)).muli(perChannel(invStd, rank));
+        INDArray meanGy = perChannel(sumGy.div(m), rank);
+        INDArray meanGyXhat = perChannel(sumGyXhat.div(m), rank);
+        return gy.sub(meanGy).subi(xhat.muli(meanGyXhat)).muli(scale);
+    }
+
     /** The dims of {@code [N, C, ...]} other than the channels': {@code [0, 2, 3, ...]}. */
     protected static int[] allButChannels(int rank) {
         int[] dims = new int[rank - 1];

@@ -12,9 +12,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * backward needs is x, w and the two {@code [C]} statistics, not the half-dozen full-size
  * intermediates of the same formula built from elementwise ops.
  *
- * <p>Backward: {@code gx} by {@link BatchNormInputGrad} (the closed form, which accounts for the
- * statistics depending on x), {@code gw = sum(gy xhat)} by {@link BatchNormWeightGrad},
- * {@code gb = sum(gy)}. Each is a function with its own backward, so second derivatives work.
+ * <p>Backward: {@code gw = sum(gy xhat)} by {@link BatchNormWeightGrad}, {@code gb = sum(gy)}, and
+ * {@code gx} by {@link BatchNormInputGrad} (the closed form, which accounts for the statistics
+ * depending on x, and needs those same two sums: it is handed them). Each is a function with its
+ * own backward, so second derivatives work.
  */
 public final class BatchNorm extends Function {
     private final boolean batchStatistics;
@@ -57,11 +58,17 @@ public final class BatchNorm extends Function {
     protected Tensor[] backward(Tensor gy) {
         Tensor x = saved(0);
         Tensor w = saved(1);
-        return new Tensor[] {
-            needsInputGrad(0) ? new BatchNormInputGrad(mean, invStd, batchStatistics).apply(gy, x, w) : null,
-            needsInputGrad(1) ? new BatchNormWeightGrad(mean, invStd, batchStatistics).apply(gy, x) : null,
-            needsInputGrad(2) ? F.sum(gy, BatchNormInputGrad.allButChannels(gy.dim()), false) : null
-        };
+        Tensor gw = needsInputGrad(1) ? new BatchNormWeightGrad(mean, invStd, batchStatistics).apply(gy, x) : null;
+        Tensor gb = needsInputGrad(2) ? F.sum(gy, BatchNormInputGrad.allButChannels(gy.dim()), false) : null;
+        Tensor gx = null;
+        if (needsInputGrad(0)) {
+            // the input gradient's two sums are gb and gw: with both at hand it makes one pass, not two
+            BatchNormInputGrad f = batchStatistics && gw != null && gb != null
+                    ? BatchNormInputGrad.withSums(mean, invStd, gb.data(), gw.data())
+                    : new BatchNormInputGrad(mean, invStd, batchStatistics);
+            gx = f.apply(gy, x, w);
+        }
+        return new Tensor[] {gx, gw, gb};
     }
 
     /** The batch mean per channel ({@code [C]}), once applied with batch statistics. */

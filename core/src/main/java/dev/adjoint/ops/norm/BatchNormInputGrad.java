@@ -21,16 +21,38 @@ public final class BatchNormInputGrad extends Function {
     private final INDArray invStd;
     private final boolean batchStatistics;
 
+    /** {@code sum(gy)} and {@code sum(gy xhat)} per channel when the caller has them, for the forward only; else null. */
+    private INDArray sumGy;
+    private INDArray sumGyXhat;
+
     public BatchNormInputGrad(INDArray mean, INDArray invStd, boolean batchStatistics) {
         this.mean = mean;
         this.invStd = invStd;
         this.batchStatistics = batchStatistics;
     }
 
+    /**
+     * With the batch's statistics, handed the two per-channel sums the forward needs,
+     * {@code sum(gy)} and {@code sum(gy xhat)} (BatchNorm's bias and weight gradients for the same
+     * gy and x), so that it reads gy and x once instead of twice. The backward does not use them.
+     */
+    static BatchNormInputGrad withSums(INDArray mean, INDArray invStd, INDArray sumGy, INDArray sumGyXhat) {
+        BatchNormInputGrad f = new BatchNormInputGrad(mean, invStd, true);
+        f.sumGy = sumGy;
+        f.sumGyXhat = sumGyXhat;
+        return f;
+    }
+
     @Override
     protected INDArray forward(Tensor... in) {
         save(in[0], in[1], in[2]);
-        return kernels().batchNormInputGrad(in[0].data(), in[1].data(), mean, invStd, in[2] == null ? null : in[2].data(), batchStatistics);
+        INDArray w = in[2] == null ? null : in[2].data();
+        INDArray gx = sumGy != null
+                ? kernels().batchNormInputGradFromSums(in[0].data(), in[1].data(), mean, invStd, w, sumGy, sumGyXhat)
+                : kernels().batchNormInputGrad(in[0].data(), in[1].data(), mean, invStd, w, batchStatistics);
+        sumGy = null; // gradients of their own: not this function's to hold
+        sumGyXhat = null;
+        return gx;
     }
 
     @Override
