@@ -64,6 +64,7 @@ final class BatchedConv {
         INDArray col = Columns.im2col(x, kh, kw, oh, ow, p);
         INDArray wm = w.reshape('c', o, w.size(1) * kh * kw);
         INDArray out = groupedGemm(wm, false, col, false, o, n * oh * ow, p.groups());
+        Memory.release(col); // the batch's columns: nothing else refers to them
         return batchOuter(out, n, oh, ow, b);
     }
 
@@ -105,6 +106,7 @@ final class BatchedConv {
         INDArray col = Columns.im2col(x, kh, kw, oh, ow, p);
         INDArray g = channelsOuter(gy);
         INDArray gw = groupedGemm(g, false, col, true, o, cg * kh * kw, p.groups());
+        Memory.release(col);
         return gw.reshape('c', o, cg, kh, kw);
     }
 

@@ -1,12 +1,12 @@
 package dev.adjoint.kernels.cpu;
 
 import dev.adjoint.kernels.ConvParams;
+import dev.adjoint.memory.Memory;
 import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * im2col and col2im in plain Java loops, with the column matrix laid out as
@@ -25,14 +25,6 @@ final class Columns {
             return size() > CACHE;
         }
     };
-    /** Reused column buffers, per thread, by dtype and size: they never escape a kernel call. */
-    private static final ThreadLocal<Map<String, INDArray>> SCRATCH = ThreadLocal.withInitial(() -> new LinkedHashMap<>(8, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, INDArray> e) {
-            return size() > 8;
-        }
-    });
-
     private Columns() {
     }
 
@@ -128,13 +120,7 @@ final class Columns {
         return runs;
     }
 
-    /** A scratch array of the given shape, reused by later calls on this thread; callers overwrite all of it. */
-    static INDArray scratch(DataType type, long rows, long cols) {
-        String key = type + ":" + rows + "x" + cols;
-        return SCRATCH.get().computeIfAbsent(key, k -> Nd4j.create(type, rows, cols));
-    }
-
-    /** The column matrix {@code [C*kh*kw, N*oh*ow]} of x {@code [N, C, H, W]} (a scratch array: use before the next call). */
+    /** The column matrix {@code [C*kh*kw, N*oh*ow]} of x {@code [N, C, H, W]}, from the pool: the caller releases it after use. */
     static INDArray im2col(INDArray x, long kh, long kw, long oh, long ow, ConvParams p) {
         long n = x.size(0);
         long c = x.size(1);
@@ -146,18 +132,22 @@ final class Columns {
         boolean f64 = x.dataType() == DataType.DOUBLE;
         Object src = f64 ? Host.doublesInto(x, Host.doubleScratch("im2col.src", (int) x.length()))
                 : Host.floatsInto(x, Host.floatScratch("im2col.src", (int) x.length()));
-        Object dst = f64 ? Host.doubleScratch("im2col.dst", rows * cols) : Host.floatScratch("im2col.dst", rows * cols);
+        // row by row through one row-sized work array: a thread keeps no batch-sized copy of the columns
+        Object row = f64 ? Host.doubleScratch("im2col.row", cols) : Host.floatScratch("im2col.row", cols);
         Runs runs = runsIfWorthIt(m, rows, ohw);
+        INDArray col = Memory.allocate(x.dataType(), rows, cols);
+        java.nio.ByteBuffer bytes = col.data().asNio().order(ByteOrder.nativeOrder());
+        java.nio.DoubleBuffer doubles = f64 ? bytes.asDoubleBuffer() : null;
+        java.nio.FloatBuffer floats = f64 ? null : bytes.asFloatBuffer();
         for (int r = 0; r < rows; r++) {
             for (int b = 0; b < n; b++) {
-                gatherRow(src, b * chw, m, runs, r, dst, r * cols + b * ohw, ohw, false);
+                gatherRow(src, b * chw, m, runs, r, row, b * ohw, ohw, false);
             }
-        }
-        INDArray col = scratch(x.dataType(), rows, cols);
-        if (f64) {
-            col.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().put((double[]) dst, 0, rows * cols);
-        } else {
-            col.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put((float[]) dst, 0, rows * cols);
+            if (f64) {
+                doubles.put(r * cols, (double[]) row, 0, cols);
+            } else {
+                floats.put(r * cols, (float[]) row, 0, cols);
+            }
         }
         return col;
     }
