@@ -130,10 +130,10 @@ final class Columns {
         int chw = (int) (x.length() / n);
         int cols = (int) n * ohw;
         boolean f64 = x.dataType() == DataType.DOUBLE;
-        Object src = f64 ? Host.doublesInto(x, Host.doubleScratch("im2col.src", (int) x.length()))
-                : Host.floatsInto(x, Host.floatScratch("im2col.src", (int) x.length()));
+        Object src = f64 ? Host.doublesInto(x, Host.doubleScratch(Host.Work.IM2COL_SRC, (int) x.length()))
+                : Host.floatsInto(x, Host.floatScratch(Host.Work.IM2COL_SRC, (int) x.length()));
         // row by row through one row-sized work array: a thread keeps no batch-sized copy of the columns
-        Object row = f64 ? Host.doubleScratch("im2col.row", cols) : Host.floatScratch("im2col.row", cols);
+        Object row = f64 ? Host.doubleScratch(Host.Work.IM2COL_ROW, cols) : Host.floatScratch(Host.Work.IM2COL_ROW, cols);
         Runs runs = runsIfWorthIt(m, rows, ohw);
         INDArray col = Memory.allocate(x.dataType(), rows, cols);
         java.nio.ByteBuffer bytes = col.data().asNio().order(ByteOrder.nativeOrder());
@@ -161,9 +161,9 @@ final class Columns {
         int cols = (int) n * ohw;
         int size = (int) n * chw;
         boolean f64 = col.dataType() == DataType.DOUBLE;
-        Object src = f64 ? Host.doublesInto(col, Host.doubleScratch("col2im.src", rows * cols))
-                : Host.floatsInto(col, Host.floatScratch("col2im.src", rows * cols));
-        Object dst = f64 ? Host.doubleScratch("col2im.dst", size) : Host.floatScratch("col2im.dst", size);
+        Object src = f64 ? Host.doublesInto(col, Host.doubleScratch(Host.Work.COL2IM_SRC, rows * cols))
+                : Host.floatsInto(col, Host.floatScratch(Host.Work.COL2IM_SRC, rows * cols));
+        Object dst = f64 ? Host.doubleScratch(Host.Work.COL2IM_DST, size) : Host.floatScratch(Host.Work.COL2IM_DST, size);
         zero(dst, 0, size);
         Runs runs = runsIfWorthIt(m, rows, ohw);
         for (int r = 0; r < rows; r++) {

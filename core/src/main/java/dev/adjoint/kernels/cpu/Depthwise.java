@@ -59,8 +59,8 @@ final class Depthwise {
         int inPlane = h * wd;
         int outPlane = outH * outW;
         Parallel.forEach(n * c, Math.max(1, VALUES_PER_CHUNK / Math.max(inPlane, outPlane)), (chunk, lo, hi) -> {
-            float[] in = Host.floatScratch("depthwise.in", inPlane);
-            float[] acc = Host.floatScratch("depthwise.out", outPlane);
+            float[] in = Host.floatScratch(Host.Work.DEPTHWISE_IN, inPlane);
+            float[] acc = Host.floatScratch(Host.Work.DEPTHWISE_OUT, outPlane);
             for (int plane = lo; plane < hi; plane++) {
                 int ch = plane % c;
                 xv.get(plane * inPlane, in, 0, inPlane);
@@ -117,8 +117,8 @@ final class Depthwise {
         int inPlane = h * wd;
         int outPlane = oh * ow;
         Parallel.forEach(n * c, Math.max(1, VALUES_PER_CHUNK / Math.max(inPlane, outPlane)), (chunk, lo, hi) -> {
-            float[] in = Host.floatScratch("depthwise.in", inPlane);
-            float[] acc = Host.floatScratch("depthwise.out", outPlane);
+            float[] in = Host.floatScratch(Host.Work.DEPTHWISE_IN, inPlane);
+            float[] acc = Host.floatScratch(Host.Work.DEPTHWISE_OUT, outPlane);
             for (int plane = lo; plane < hi; plane++) {
                 int ch = plane % c;
                 xv.get(plane * inPlane, in, 0, inPlane);
@@ -172,8 +172,8 @@ final class Depthwise {
         int inPlane = h * wd;
         int outPlane = outH * outW;
         Parallel.forEach(c, 1, (chunk, lo, hi) -> {
-            float[] in = Host.floatScratch("depthwise.in", inPlane);
-            float[] g = Host.floatScratch("depthwise.out", outPlane);
+            float[] in = Host.floatScratch(Host.Work.DEPTHWISE_IN, inPlane);
+            float[] g = Host.floatScratch(Host.Work.DEPTHWISE_OUT, outPlane);
             double[] sums = new double[taps];
             for (int ch = lo; ch < hi; ch++) {
                 java.util.Arrays.fill(sums, 0);

@@ -53,9 +53,9 @@ final class DirectKernels {
         int chw = c * h * wd;
         int[] map = Columns.map(c, h, wd, w.size(2), w.size(3), oh, ow, p);
         Columns.Runs runs = Columns.runsIfWorthIt(map, k, pix);
-        float[] xs = Host.floatsInto(x, Host.floatScratch("direct.x", n * chw));
-        float[] ws = Host.floatsInto(w, Host.floatScratch("direct.w", (int) w.length()));
-        float[] bs = b == null ? null : Host.floatsInto(b, Host.floatScratch("direct.b", (int) b.length()));
+        float[] xs = Host.floatsInto(x, Host.floatScratch(Host.Work.DIRECT_X, n * chw));
+        float[] ws = Host.floatsInto(w, Host.floatScratch(Host.Work.DIRECT_W, (int) w.length()));
+        float[] bs = b == null ? null : Host.floatsInto(b, Host.floatScratch(Host.Work.DIRECT_B, (int) b.length()));
         INDArray y = Memory.allocate(DataType.FLOAT, n, o, oh, ow);
         // Samples go through together in groups whose column rows are at least GROUP_PIXELS long:
         // the loops below pay a fixed cost per row, so short rows (LeNet's second layer has 100
@@ -63,8 +63,8 @@ final class DirectKernels {
         int group = Math.max(1, GROUP_PIXELS / pix);
         int len = group * pix;
         Parallel.forEach(n, group * SampleKernels.samplesPerChunk(n), (chunk, from, to) -> {
-            float[][] col = rows("col", k, len);
-            float[][] acc = rows("acc", o, len);
+            float[][] col = rows(Matrix.COLUMNS, k, len);
+            float[][] acc = rows(Matrix.SUMS, o, len);
             FloatBuffer yv = Host.floatView(y);
             if (runs != null) {
                 for (float[] row : col) {
@@ -155,20 +155,20 @@ final class DirectKernels {
         }
     }
 
-    private static final ThreadLocal<java.util.Map<String, float[][]>> ROWS = ThreadLocal.withInitial(java.util.HashMap::new);
+    /** The two work matrices of the forward loop: the column rows and the output sums. */
+    private enum Matrix { COLUMNS, SUMS }
+
+    private record RowsKey(Matrix purpose, int rows, int cols) {
+    }
+
+    private static final ThreadLocal<java.util.Map<RowsKey, float[][]>> ROWS = ThreadLocal.withInitial(java.util.HashMap::new);
 
     /**
      * A per-thread work matrix of {@code rows x cols}, as separate row arrays (contents undefined).
      * Keyed by size too: LeNet's two layers alternate, and one matrix per purpose would be
      * reallocated on every call.
      */
-    private static float[][] rows(String purpose, int rows, int cols) {
-        String key = purpose + rows + "x" + cols;
-        float[][] m = ROWS.get().get(key);
-        if (m == null) {
-            m = new float[rows][cols];
-            ROWS.get().put(key, m);
-        }
-        return m;
+    private static float[][] rows(Matrix purpose, int rows, int cols) {
+        return ROWS.get().computeIfAbsent(new RowsKey(purpose, rows, cols), key -> new float[rows][cols]);
     }
 }

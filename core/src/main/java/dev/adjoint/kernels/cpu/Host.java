@@ -20,8 +20,55 @@ public final class Host {
      */
     public static final int SMALL = 1 << 16;
 
-    /** Per-thread work arrays by purpose: large temporaries the kernels reuse instead of allocating. */
-    private static final ThreadLocal<java.util.Map<String, Object>> SCRATCH = ThreadLocal.withInitial(java.util.HashMap::new);
+    /**
+     * What a kernel's work array is for. Each kernel names its own, so the arrays one kernel holds at
+     * once never coincide, and a thread keeps one float and one double array per purpose.
+     */
+    public enum Work {
+        ARRAY_NARROW,
+        BINARY_LARGE_A,
+        BINARY_LARGE_B,
+        BROADCAST_A,
+        BROADCAST_B,
+        BROADCAST_OUT,
+        COL2IM_DST,
+        COL2IM_SRC,
+        DEPTHWISE_IN,
+        DEPTHWISE_OUT,
+        DIRECT_B,
+        DIRECT_W,
+        DIRECT_X,
+        EXPAND_A,
+        EXPAND_OUT,
+        GATHER_DST,
+        GATHER_SRC,
+        IM2COL_ROW,
+        IM2COL_SRC,
+        LOG_SOFTMAX_BACKWARD_GY,
+        LOG_SOFTMAX_BACKWARD_Y,
+        LOG_SOFTMAX_X,
+        MAXPOOL_DST,
+        MAXPOOL_SRC,
+        NORM_GY,
+        NORM_IN,
+        NORM_X,
+        RELU_BACKWARD_GY,
+        RELU_BACKWARD_Y,
+        RELU_LARGE_X,
+        RELU_X,
+        SCATTER_DST,
+        SCATTER_SRC,
+        SUM_ALL,
+        SUM_SRC,
+        SUM_TO_ACC,
+        SUM_TO_SRC,
+        SWAP_DST,
+        SWAP_SRC
+    }
+
+    /** Per-thread work arrays by purpose (indexed by {@link Work#ordinal()}): large temporaries the kernels reuse instead of allocating. */
+    private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[Work.values().length][]);
+    private static final ThreadLocal<double[][]> DOUBLES = ThreadLocal.withInitial(() -> new double[Work.values().length][]);
 
     private Host() {
     }
@@ -31,25 +78,25 @@ public final class Host {
      * thread (contents undefined). Kernels use these for temporaries that never leave the call, so
      * a training loop stops allocating megabytes per op (docs/PERFORMANCE.md, memory).
      */
-    public static float[] floatScratch(String purpose, int n) {
-        Object a = SCRATCH.get().get(purpose);
-        if (!(a instanceof float[] f) || f.length < n) {
-            float[] f = new float[n];
-            SCRATCH.get().put(purpose, f);
-            return f;
+    public static float[] floatScratch(Work purpose, int n) {
+        float[][] mine = FLOATS.get();
+        float[] f = mine[purpose.ordinal()];
+        if (f == null || f.length < n) {
+            f = new float[n];
+            mine[purpose.ordinal()] = f;
         }
-        return (float[]) a;
+        return f;
     }
 
     /** As {@link #floatScratch}, for doubles. */
-    public static double[] doubleScratch(String purpose, int n) {
-        Object a = SCRATCH.get().get(purpose);
-        if (!(a instanceof double[] d) || d.length < n) {
-            double[] d = new double[n];
-            SCRATCH.get().put(purpose, d);
-            return d;
+    public static double[] doubleScratch(Work purpose, int n) {
+        double[][] mine = DOUBLES.get();
+        double[] d = mine[purpose.ordinal()];
+        if (d == null || d.length < n) {
+            d = new double[n];
+            mine[purpose.ordinal()] = d;
         }
-        return (double[]) a;
+        return d;
     }
 
     /** Reads all values of a float32 array into {@code out} (at least as long), returning it. */
@@ -181,7 +228,7 @@ public final class Host {
         if (type == DataType.DOUBLE) {
             out.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer().put(values, 0, n);
         } else {
-            float[] f = floatScratch("array.narrow", n);
+            float[] f = floatScratch(Work.ARRAY_NARROW, n);
             for (int i = 0; i < n; i++) {
                 f[i] = (float) values[i];
             }
@@ -195,13 +242,13 @@ public final class Host {
      * {@code purpose} (longer than needed, overwritten by the next call with that purpose): for
      * small per-step Java passes that should not leave garbage behind.
      */
-    public static double[] doublesScratch(String purpose, INDArray a) {
+    public static double[] doublesScratch(Work purpose, INDArray a) {
         int n = (int) a.length();
         double[] out = doubleScratch(purpose, n);
         if (a.dataType() == DataType.DOUBLE) {
             return doublesInto(a, out);
         }
-        float[] f = floatsInto(a, floatScratch(purpose + ".float", n));
+        float[] f = floatsInto(a, floatScratch(purpose, n)); // the float and double arrays of a purpose are separate
         for (int i = 0; i < n; i++) {
             out[i] = f[i];
         }
@@ -220,8 +267,8 @@ public final class Host {
         int n = (int) a.length();
         int block = n / (dimA * dimB);
         boolean f64 = a.dataType() == DataType.DOUBLE;
-        Object src = f64 ? doublesInto(a, doubleScratch("swap.src", n)) : floatsInto(a, floatScratch("swap.src", n));
-        Object dst = f64 ? doubleScratch("swap.dst", n) : floatScratch("swap.dst", n);
+        Object src = f64 ? doublesInto(a, doubleScratch(Work.SWAP_SRC, n)) : floatsInto(a, floatScratch(Work.SWAP_SRC, n));
+        Object dst = f64 ? doubleScratch(Work.SWAP_DST, n) : floatScratch(Work.SWAP_DST, n);
         for (int i = 0; i < dimA; i++) {
             for (int j = 0; j < dimB; j++) {
                 System.arraycopy(src, (i * dimB + j) * block, dst, (j * dimA + i) * block, block);

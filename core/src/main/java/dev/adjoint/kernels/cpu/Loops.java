@@ -35,9 +35,9 @@ final class Loops {
         if (na != n && nb != n) {
             return null; // both operands repeat (e.g. [1, 3] op [2, 1]): ND4J's general broadcast
         }
-        float[] x = Host.floatsInto(a, Host.floatScratch("broadcast.a", na));
-        float[] y = Host.floatsInto(b, Host.floatScratch("broadcast.b", nb));
-        float[] r = Host.floatScratch("broadcast.out", (int) n);
+        float[] x = Host.floatsInto(a, Host.floatScratch(Host.Work.BROADCAST_A, na));
+        float[] y = Host.floatsInto(b, Host.floatScratch(Host.Work.BROADCAST_B, nb));
+        float[] r = Host.floatScratch(Host.Work.BROADCAST_OUT, (int) n);
         if (na == n && nb == n) {
             rows(op, x, 0, y, 0, r, 0, (int) n);
         } else if (na == n) {
@@ -71,8 +71,8 @@ final class Loops {
         FloatBuffer ov = Host.floatView(out);
         Parallel.forEach((int) a.length(), Host.SMALL, (chunk, lo, hi) -> {
             int len = hi - lo;
-            float[] x = Host.floatScratch("binaryLarge.a", len);
-            float[] y = Host.floatScratch("binaryLarge.b", len);
+            float[] x = Host.floatScratch(Host.Work.BINARY_LARGE_A, len);
+            float[] y = Host.floatScratch(Host.Work.BINARY_LARGE_B, len);
             av.duplicate().get(lo, x, 0, len);
             bv.duplicate().get(lo, y, 0, len);
             rows(op, x, 0, y, 0, x, 0, len);
@@ -91,7 +91,7 @@ final class Loops {
         FloatBuffer ov = Host.floatView(out);
         Parallel.forEach((int) x.length(), Host.SMALL, (chunk, lo, hi) -> {
             int len = hi - lo;
-            float[] v = Host.floatScratch("reluLarge.x", len);
+            float[] v = Host.floatScratch(Host.Work.RELU_LARGE_X, len);
             xv.duplicate().get(lo, v, 0, len);
             for (int i = 0; i < len; i++) {
                 v[i] = Math.max(v[i], 0f);
@@ -140,7 +140,7 @@ final class Loops {
             return null;
         }
         int n = (int) x.length();
-        float[] v = Host.floatsInto(x, Host.floatScratch("relu.x", n));
+        float[] v = Host.floatsInto(x, Host.floatScratch(Host.Work.RELU_X, n));
         for (int i = 0; i < n; i++) {
             v[i] = Math.max(v[i], 0f);
         }
@@ -166,8 +166,8 @@ final class Loops {
         int n = (int) y.length();
         Parallel.forEach(n, Host.SMALL, (chunk, lo, hi) -> { // one chunk (inline) up to Host.SMALL elements
             int len = hi - lo;
-            float[] g = Host.floatScratch("reluBackward.gy", len);
-            float[] v = Host.floatScratch("reluBackward.y", len);
+            float[] g = Host.floatScratch(Host.Work.RELU_BACKWARD_GY, len);
+            float[] v = Host.floatScratch(Host.Work.RELU_BACKWARD_Y, len);
             gyv.duplicate().get(lo, g, 0, len);
             yv.duplicate().get(lo, v, 0, len);
             for (int i = 0; i < len; i++) {
@@ -184,7 +184,7 @@ final class Loops {
     static INDArray logSoftmaxRows(INDArray x) {
         int c = (int) x.size(x.rank() - 1);
         int n = (int) (x.length() / c);
-        double[] v = Host.doublesScratch("logSoftmax.x", x);
+        double[] v = Host.doublesScratch(Host.Work.LOG_SOFTMAX_X, x);
         for (int i = 0; i < n; i++) {
             double m = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < c; j++) {
@@ -206,8 +206,8 @@ final class Loops {
     static INDArray logSoftmaxBackwardRows(INDArray gyArray, INDArray yArray) {
         int c = (int) yArray.size(yArray.rank() - 1);
         int n = (int) (yArray.length() / c);
-        double[] gy = Host.doublesScratch("logSoftmaxBackward.gy", gyArray);
-        double[] y = Host.doublesScratch("logSoftmaxBackward.y", yArray);
+        double[] gy = Host.doublesScratch(Host.Work.LOG_SOFTMAX_BACKWARD_GY, gyArray);
+        double[] y = Host.doublesScratch(Host.Work.LOG_SOFTMAX_BACKWARD_Y, yArray);
         for (int i = 0; i < n; i++) {
             double s = 0;
             for (int j = 0; j < c; j++) {
@@ -252,7 +252,7 @@ final class Loops {
      */
     private static INDArray all(INDArray x, long[] outShape) {
         FloatBuffer v = Host.floatView(x);
-        float[] block = Host.floatScratch("sumAll", (int) Math.min(x.length(), 1 << 14));
+        float[] block = Host.floatScratch(Host.Work.SUM_ALL, (int) Math.min(x.length(), 1 << 14));
         double total = 0;
         for (int at = 0, n = (int) x.length(); at < n; at += block.length) {
             int len = Math.min(block.length, n - at);
@@ -278,8 +278,8 @@ final class Loops {
             return null;
         }
         int na = (int) a.length();
-        float[] x = Host.floatsInto(a, Host.floatScratch("expand.a", na));
-        float[] r = Host.floatScratch("expand.out", (int) n);
+        float[] x = Host.floatsInto(a, Host.floatScratch(Host.Work.EXPAND_A, na));
+        float[] r = Host.floatScratch(Host.Work.EXPAND_OUT, (int) n);
         for (int o = 0; o < n; o += na) {
             System.arraycopy(x, 0, r, o, na);
         }
@@ -293,8 +293,8 @@ final class Loops {
             rows *= (int) shape[i];
         }
         int cols = (int) (g.length() / rows);
-        float[] v = Host.floatsInto(g, Host.floatScratch("sumTo.src", (int) g.length()));
-        double[] acc = Host.doubleScratch("sumTo.acc", cols);
+        float[] v = Host.floatsInto(g, Host.floatScratch(Host.Work.SUM_TO_SRC, (int) g.length()));
+        double[] acc = Host.doubleScratch(Host.Work.SUM_TO_ACC, cols);
         Arrays.fill(acc, 0, cols, 0.0);
         for (int r = 0; r < rows; r++) {
             int base = r * cols;
@@ -369,7 +369,7 @@ final class Loops {
         double[][] partial = new double[Parallel.chunks(outer, chunk)][size];
         FloatBuffer view = Host.floatView(x);
         Parallel.forEach(outer, chunk, (c, from, to) -> {
-            float[] v = Host.floatScratch("sum.src", (to - from) * block);
+            float[] v = Host.floatScratch(Host.Work.SUM_SRC, (to - from) * block);
             view.get(from * block, v, 0, (to - from) * block);
             double[] acc = partial[c];
             for (int o = 0; o < to - from; o++) {

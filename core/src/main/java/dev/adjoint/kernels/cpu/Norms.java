@@ -49,7 +49,7 @@ final class Norms {
         float[] invStd = new float[c];
         float[] var = new float[c];
         Parallel.forEach(c, 1, (chunk, lo, hi) -> {
-            float[] row = Host.floatScratch("norm.x", s);
+            float[] row = Host.floatScratch(Host.Work.NORM_X, s);
             for (int ch = lo; ch < hi; ch++) {
                 double sum = 0;
                 for (int i = 0; i < n; i++) {
@@ -199,8 +199,8 @@ final class Norms {
         double[] sumGy = new double[c];
         double[] sumGyCentered = new double[c];
         Parallel.forEach(c, 1, (chunk, lo, hi) -> {
-            float[] xr = Host.floatScratch("norm.x", s);
-            float[] gr = Host.floatScratch("norm.gy", s);
+            float[] xr = Host.floatScratch(Host.Work.NORM_X, s);
+            float[] gr = Host.floatScratch(Host.Work.NORM_GY, s);
             for (int ch = lo; ch < hi; ch++) {
                 double sg = 0;
                 double sgx = 0;
@@ -224,8 +224,8 @@ final class Norms {
         int s = d[2];
         int rows = d[0] * c;
         Parallel.forEach(rows, Math.max(1, VALUES_PER_CHUNK / s), (chunk, lo, hi) -> {
-            float[] r = Host.floatScratch("norm.in", s);
-            float[] xr = x == null ? null : Host.floatScratch("norm.x", s);
+            float[] r = Host.floatScratch(Host.Work.NORM_IN, s);
+            float[] xr = x == null ? null : Host.floatScratch(Host.Work.NORM_X, s);
             for (int row = lo; row < hi; row++) {
                 int ch = row % c;
                 int at = row * s;

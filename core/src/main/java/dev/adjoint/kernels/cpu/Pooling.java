@@ -77,8 +77,8 @@ final class Pooling {
             if (g.kh() == 2 && g.kw() == 2 && g.sh() == 2 && g.sw() == 2 && g.ph() == 0 && g.pw() == 0) {
                 return new MaxPoolResult(twoByTwoSplit(a, g, argmax), argmax);
             }
-            float[] x = Host.floatsInto(a, Host.floatScratch("maxpool.src", (int) a.length()));
-            float[] y = Host.floatScratch("maxpool.dst", argmax.length);
+            float[] x = Host.floatsInto(a, Host.floatScratch(Host.Work.MAXPOOL_SRC, (int) a.length()));
+            float[] y = Host.floatScratch(Host.Work.MAXPOOL_DST, argmax.length);
             for (int p = 0; p < planes; p++) {
                 for (int q = 0; q < ohw; q++) {
                     float best = Float.NEGATIVE_INFINITY;
@@ -142,8 +142,8 @@ final class Pooling {
         INDArray out = Memory.allocate(DataType.FLOAT, g.outputShape());
         FloatBuffer src = Host.floatView(dense);
         FloatBuffer dst = Host.floatView(out);
-        float[] x = Host.floatScratch("maxpool.src", planes * hw);
-        float[] y = Host.floatScratch("maxpool.dst", planes * ohw);
+        float[] x = Host.floatScratch(Host.Work.MAXPOOL_SRC, planes * hw);
+        float[] y = Host.floatScratch(Host.Work.MAXPOOL_DST, planes * ohw);
         Parallel.forEach(planes, Math.max(1, PLANE_ELEMENTS_PER_CHUNK / hw), (chunk, from, to) -> {
             src.get(from * hw, x, from * hw, (to - from) * hw); // absolute: the chunks share the views
             twoByTwo(g, x, y, argmax, from, to);
@@ -195,8 +195,8 @@ final class Pooling {
 
     static INDArray gather(INDArray a, int[] index, long[] outShape) {
         if (a.dataType() == DataType.FLOAT) {
-            float[] x = Host.floatsInto(a, Host.floatScratch("gather.src", (int) a.length()));
-            float[] y = Host.floatScratch("gather.dst", index.length);
+            float[] x = Host.floatsInto(a, Host.floatScratch(Host.Work.GATHER_SRC, (int) a.length()));
+            float[] y = Host.floatScratch(Host.Work.GATHER_DST, index.length);
             for (int i = 0; i < index.length; i++) {
                 y[i] = x[index[i]];
             }
@@ -216,8 +216,8 @@ final class Pooling {
             size = Math.multiplyExact(size, (int) d);
         }
         if (a.dataType() == DataType.FLOAT) {
-            float[] x = Host.floatsInto(a, Host.floatScratch("scatter.src", (int) a.length()));
-            float[] y = Host.floatScratch("scatter.dst", size);
+            float[] x = Host.floatsInto(a, Host.floatScratch(Host.Work.SCATTER_SRC, (int) a.length()));
+            float[] y = Host.floatScratch(Host.Work.SCATTER_DST, size);
             java.util.Arrays.fill(y, 0, size, 0f);
             for (int i = 0; i < index.length; i++) {
                 y[index[i]] += x[i];
