@@ -82,6 +82,51 @@ class KernelEquivalenceTest {
         }
     }
 
+    /**
+     * Stride-1 convolutions with 16 or more input channels, or 1x1 kernels (ResNet's and MobileNet's
+     * layers): the fast kernels compute these as shifted products without im2col, all three ways,
+     * with padding up to past the kernel's reach, dilation and non-square shapes.
+     */
+    @Test
+    void strideOneConvolutionsWithManyChannelsAllThreeWays() {
+        Random r = new Random(11);
+        DataType t = DataType.FLOAT;
+        for (int trial = 0; trial < 30; trial++) {
+            boolean pointwise = trial % 5 == 4;
+            int cin = pointwise ? 1 + r.nextInt(20) : 16 + r.nextInt(9);
+            int cout = 1 + r.nextInt(20);
+            int kh = pointwise ? 1 : 1 + r.nextInt(4);
+            int kw = pointwise ? 1 : 1 + r.nextInt(4);
+            int dh = 1 + r.nextInt(2);
+            int dw = 1 + r.nextInt(2);
+            int ph = pointwise && trial % 2 == 0 ? 0 : r.nextInt(3);
+            int pw = pointwise && trial % 2 == 0 ? 0 : r.nextInt(3);
+            int h = dh * (kh - 1) + 1 + r.nextInt(9);
+            int w = dw * (kw - 1) + 1 + r.nextInt(11);
+            int n = 1 + r.nextInt(6);
+            ConvParams p = new ConvParams(1, 1, ph, pw, dh, dw, 0, 0, 1);
+            long oh = h + 2L * ph - (long) dh * (kh - 1);
+            long ow = w + 2L * pw - (long) dw * (kw - 1);
+            String what = n + "x" + cin + "x" + h + "x" + w + " -> " + cout + ", kernel " + kh + "x" + kw + ", " + p;
+            INDArray x = random(r, t, n, cin, h, w);
+            INDArray wc = random(r, t, cout, cin, kh, kw);
+            INDArray b = trial % 3 == 0 ? null : random(r, t, cout);
+            assertSame(FAST.conv2d(x, wc, b, oh, ow, p), REF.conv2d(x, wc, b, oh, ow, p), t, "conv2d " + what);
+            INDArray gy = random(r, t, n, cout, oh, ow);
+            assertSame(FAST.convWeightGrad(x, gy, kh, kw, p), REF.convWeightGrad(x, gy, kh, kw, p), t, "convWeightGrad " + what);
+            // the transposed convolution of x (cin channels) back to cout channels, as conv's input gradient and as a layer
+            INDArray wt = random(r, t, cin, cout, kh, kw);
+            int oph = dh > 1 && trial % 4 == 1 ? 1 : 0; // output padding below the dilation: not the shifted path's shape
+            long th = h - 1L - 2L * ph + (long) dh * (kh - 1) + oph + 1;
+            long tw = w - 1L - 2L * pw + (long) dw * (kw - 1) + 1;
+            if (th > 0 && tw > 0) {
+                ConvParams q = new ConvParams(1, 1, ph, pw, dh, dw, oph, 0, 1);
+                INDArray bt = b == null ? null : random(r, t, cout);
+                assertSame(FAST.convTranspose2d(x, wt, bt, th, tw, q), REF.convTranspose2d(x, wt, bt, th, tw, q), t, "convTranspose2d " + what);
+            }
+        }
+    }
+
     @Test
     void convTranspose2dWithOutputPaddingAndGroups() {
         Random r = new Random(2);

@@ -58,6 +58,9 @@ public final class CpuKernels extends ReferenceKernels {
         if (DirectKernels.suits(x, w.length(), p)) {
             return DirectKernels.conv2d(x, w, b, oh, ow, p);
         }
+        if (ShiftedConv.suitsConv(x, w, p)) {
+            return ShiftedConv.conv2d(x, w, b, oh, ow, p);
+        }
         if (SampleKernels.suits(x, p)) {
             return SampleKernels.conv2d(x, w, b, oh, ow, p);
         }
@@ -69,6 +72,9 @@ public final class CpuKernels extends ReferenceKernels {
         if (Depthwise.suitsTranspose(x, w, p)) {
             return Depthwise.convTranspose2d(x, w, b, outH, outW, p);
         }
+        if (ShiftedConv.suitsTranspose(x, w, outH, outW, p)) {
+            return ShiftedConv.convTranspose2d(x, w, b, outH, outW, p);
+        }
         if (SampleKernels.suits(x, p)) {
             return SampleKernels.convTranspose2d(x, w, b, outH, outW, p);
         }
@@ -79,6 +85,9 @@ public final class CpuKernels extends ReferenceKernels {
     public INDArray convWeightGrad(INDArray x, INDArray gy, long kh, long kw, ConvParams p) {
         if (Depthwise.suitsWeightGrad(x, gy, p)) {
             return Depthwise.weightGrad(x, gy, kh, kw, p);
+        }
+        if (ShiftedConv.suitsWeightGrad(x, p, kh, kw)) {
+            return ShiftedConv.convWeightGrad(x, gy, kh, kw, p);
         }
         if (SampleKernels.suits(x, p)) {
             return SampleKernels.convWeightGrad(x, gy, kh, kw, p);

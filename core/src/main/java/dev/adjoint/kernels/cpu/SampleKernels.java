@@ -46,7 +46,7 @@ final class SampleKernels {
     }
 
     /** {@code y[at + oc * pix + q] = bias[oc]} for every channel oc and pixel q of one sample. */
-    private static void fillChannels(FloatBuffer y, int at, float[] bias, int pix) {
+    static void fillChannels(FloatBuffer y, int at, float[] bias, int pix) {
         for (int oc = 0; oc < bias.length; oc++) {
             int base = at + oc * pix;
             for (int q = 0; q < pix; q++) {

@@ -1,0 +1,386 @@
+package dev.adjoint.kernels.cpu;
+
+import dev.adjoint.kernels.ConvParams;
+import dev.adjoint.memory.Memory;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Stride-1 convolutions as a sum of shifted matrix products, with no column matrix.
+ *
+ * <p>With stride 1, the input a kernel tap {@code (ky, kx)} sees is the padded input moved by
+ * {@code ky*dh} rows and {@code kx*dw} columns. Lay one sample out padded, {@code [C, Hp, Wp]}, and
+ * compute the output on the padded width: output place {@code oy*Wp + ox} reads
+ * {@code xpad[c, oy*Wp + ox + ky*dh*Wp + kx*dw]}. For each tap, then, the matrix {@code [C, N']}
+ * the weights multiply is the padded sample itself, started at the tap's offset, with rows
+ * {@code Hp*Wp} apart: a strided matrix OpenBLAS reads as it lies.
+ * <pre>
+ *   y_wide [O, N'] = sum over taps  W_tap [O, C]  x  xpad(tap) [C, N']
+ * </pre>
+ * The {@code Wp - ow} extra places per output row are dropped when the result is copied into y.
+ * The transposed convolution with stride 1 is the convolution of its input with the flipped,
+ * transposed kernel and padding {@code dh*(kh-1) - ph}, so it runs the same loop; the weight
+ * gradient is the same sum read the other way, {@code gw_tap^T [C, O] = sum_s xpad(tap) x gy_wide^T}.
+ *
+ * <p>Why: im2col writes {@code kh*kw} copies of every input value and the gemm then reads them from
+ * a column matrix of hundreds of kilobytes; here a sample is copied once (padded) and the taps'
+ * products read it from the L2 cache. On ResNet's 16-channel 32x32 layers the nine thin products take
+ * half the time of the one im2col product, before counting the gather saved (docs/PERFORMANCE.md).
+ * With few input channels the products get too thin for OpenBLAS's kernels, so those shapes keep
+ * {@link SampleKernels}.
+ */
+final class ShiftedConv {
+    /**
+     * The fewest channels a tap's product may sum over (its inner dimension) for this path, unless
+     * the kernel is 1x1: below it, kh*kw thin products cost more than one im2col product and its
+     * gather (LeNet's 1- and 6-channel layers, a network's RGB input layer).
+     */
+    static final int MIN_CHANNELS = 16;
+
+    private ShiftedConv() {
+    }
+
+    /** One sample's geometry: C channels of H x W, padded to Hp x Wp, a kh x kw kernel with dilation. */
+    record Geometry(int c, int h, int w, int ph, int pw, int kh, int kw, int dh, int dw) {
+        int hp() {
+            return h + 2 * ph;
+        }
+
+        int wp() {
+            return w + 2 * pw;
+        }
+
+        int oh() {
+            return hp() - dh * (kh - 1);
+        }
+
+        int ow() {
+            return wp() - dw * (kw - 1);
+        }
+
+        /** Elements per padded channel: the row stride of every tap's input matrix. */
+        int plane() {
+            return hp() * wp();
+        }
+
+        /** N', the output on the padded width up to the last output place. */
+        int wide() {
+            return (oh() - 1) * wp() + ow();
+        }
+
+        long tapOffset(int tap) {
+            return (long) (tap / kw) * dh * wp() + (long) (tap % kw) * dw;
+        }
+
+        boolean padded() {
+            return ph > 0 || pw > 0;
+        }
+
+        /** Whether the padded width is the output's width (kw 1 or dilation making no extra places): y is written in place. */
+        boolean exact() {
+            return ow() == wp();
+        }
+
+        int taps() {
+            return kh * kw;
+        }
+    }
+
+    private static boolean worthIt(long channels, long kh, long kw) {
+        return channels >= MIN_CHANNELS || kh * kw == 1;
+    }
+
+    /** Whether {@link #conv2d} takes this convolution: float32, no groups, stride 1, enough channels. */
+    static boolean suitsConv(INDArray x, INDArray w, ConvParams p) {
+        return x.dataType() == DataType.FLOAT && p.groups() == 1 && p.sh() == 1 && p.sw() == 1
+                && worthIt(x.size(1), w.size(2), w.size(3));
+    }
+
+    /** Whether {@link #convWeightGrad} takes this weight gradient (as {@link #suitsConv}). */
+    static boolean suitsWeightGrad(INDArray x, ConvParams p, long kh, long kw) {
+        return x.dataType() == DataType.FLOAT && p.groups() == 1 && p.sh() == 1 && p.sw() == 1 && worthIt(x.size(1), kh, kw);
+    }
+
+    /**
+     * Whether {@link #convTranspose2d} takes this transposed convolution: stride 1, padding at most
+     * the dilated kernel's reach, and no output padding (the output is exactly the convolution's).
+     */
+    static boolean suitsTranspose(INDArray x, INDArray w, long outH, long outW, ConvParams p) {
+        if (x.dataType() != DataType.FLOAT || p.groups() != 1 || p.sh() != 1 || p.sw() != 1 || !worthIt(x.size(1), w.size(2), w.size(3))) {
+            return false;
+        }
+        long qh = p.dh() * (w.size(2) - 1) - p.ph();
+        long qw = p.dw() * (w.size(3) - 1) - p.pw();
+        return qh >= 0 && qw >= 0 && outH == x.size(2) + 2 * qh - p.dh() * (w.size(2) - 1)
+                && outW == x.size(3) + 2 * qw - p.dw() * (w.size(3) - 1);
+    }
+
+    /** {@code y = conv2d(x, w) + b} for stride 1; w {@code [O, C, kh, kw]}. */
+    static INDArray conv2d(INDArray x, INDArray w, INDArray b, long oh, long ow, ConvParams p) {
+        int o = (int) w.size(0);
+        int c = (int) w.size(1);
+        int kh = (int) w.size(2);
+        int kw = (int) w.size(3);
+        float[] wv = Host.floats(w);
+        float[] taps = new float[kh * kw * o * c];
+        for (int oc = 0; oc < o; oc++) {
+            for (int ic = 0; ic < c; ic++) {
+                for (int t = 0; t < kh * kw; t++) {
+                    taps[(t * o + oc) * c + ic] = wv[(oc * c + ic) * kh * kw + t];
+                }
+            }
+        }
+        Geometry g = new Geometry(c, (int) x.size(2), (int) x.size(3), p.ph(), p.pw(), kh, kw, p.dh(), p.dw());
+        return convolve(x, taps, o, b, g, oh, ow);
+    }
+
+    /**
+     * {@code y = convTranspose2d(x, w) + b} for stride 1; w {@code [Cin, O, kh, kw]}: the convolution
+     * of x with {@code w'[o, c, ky, kx] = w[c, o, kh-1-ky, kw-1-kx]} and padding {@code d*(k-1) - p}.
+     */
+    static INDArray convTranspose2d(INDArray x, INDArray w, INDArray b, long outH, long outW, ConvParams p) {
+        int c = (int) w.size(0);
+        int o = (int) w.size(1);
+        int kh = (int) w.size(2);
+        int kw = (int) w.size(3);
+        float[] wv = Host.floats(w);
+        float[] taps = new float[kh * kw * o * c];
+        for (int ic = 0; ic < c; ic++) {
+            for (int oc = 0; oc < o; oc++) {
+                for (int t = 0; t < kh * kw; t++) {
+                    int flipped = kh * kw - 1 - t; // (kh-1-ky)*kw + (kw-1-kx)
+                    taps[(t * o + oc) * c + ic] = wv[(ic * o + oc) * kh * kw + flipped];
+                }
+            }
+        }
+        Geometry g = new Geometry(c, (int) x.size(2), (int) x.size(3), p.dh() * (kh - 1) - p.ph(), p.dw() * (kw - 1) - p.pw(),
+                kh, kw, p.dh(), p.dw());
+        return convolve(x, taps, o, b, g, outH, outW);
+    }
+
+    /** The loop both directions share: per sample, pad, one product per tap into y_wide, copy into y. */
+    private static INDArray convolve(INDArray x, float[] taps, int o, INDArray b, Geometry g, long oh, long ow) {
+        if (g.oh() != oh || g.ow() != ow) {
+            throw new IllegalStateException("ShiftedConv: output " + oh + "x" + ow + " is not the geometry's " + g.oh() + "x" + g.ow());
+        }
+        int n = (int) x.size(0);
+        int c = g.c();
+        int chw = c * g.h() * g.w();
+        int pix = g.oh() * g.ow();
+        int wide = g.wide();
+        INDArray xd = Host.dense(x);
+        FloatPointer xp = Blas.pointer(xd);
+        FloatBuffer xv = Host.floatView(xd);
+        INDArray tapArray = Host.arrayFrom(taps, new long[] {taps.length});
+        FloatPointer tp = Blas.pointer(tapArray);
+        INDArray y = Memory.allocate(DataType.FLOAT, n, o, oh, ow);
+        FloatPointer yp = Blas.pointer(y);
+        FloatBuffer yv = Host.floatView(y); // shared by the chunks: absolute puts only
+        float[] bias = b == null ? null : Host.floats(b);
+        Parallel.forEach(n, SampleKernels.samplesPerChunk(n), (chunk, from, to) -> {
+            Scratch scratch = Scratch.mine();
+            for (int s = from; s < to; s++) {
+                FloatPointer in = xp;
+                long inAt = (long) s * chw;
+                int ld = g.h() * g.w();
+                if (g.padded()) {
+                    scratch.pad(xv, s * chw, g);
+                    in = scratch.in.pointer;
+                    inAt = 0;
+                    ld = g.plane();
+                }
+                boolean inPlace = g.exact();
+                if (inPlace && bias != null) {
+                    SampleKernels.fillChannels(yv, s * o * pix, bias, pix); // the products add onto the bias
+                }
+                FloatPointer out = inPlace ? yp : scratch.out(o * wide).pointer;
+                long outAt = inPlace ? (long) s * o * pix : 0;
+                for (int t = 0; t < g.taps(); t++) {
+                    float beta = t == 0 && !(inPlace && bias != null) ? 0f : 1f;
+                    Blas.sgemm(false, false, o, wide, c, 1f, tp, (long) t * o * c, c, in, inAt + g.tapOffset(t), ld, beta, out, outAt, wide);
+                }
+                if (!inPlace) {
+                    scratch.narrow(yv, s * o * pix, o, g, bias);
+                }
+            }
+        });
+        Host.keepUntilHere(xd, tapArray);
+        Memory.release(tapArray); // scratch: nothing else refers to it
+        return y;
+    }
+
+    /**
+     * {@code gw [O, C, kh, kw]} of a stride-1 convolution: per tap,
+     * {@code gw_tap^T [C, O] = sum_s xpad_s(tap) [C, N'] x gy_wide_s^T [N', O]}, where gy_wide is gy on the
+     * padded width with zeros in the extra places. Each chunk of samples sums into its own buffer and
+     * the buffers are added in chunk order, so the result does not depend on the number of threads.
+     */
+    static INDArray convWeightGrad(INDArray x, INDArray gy, long kh, long kw, ConvParams p) {
+        int n = (int) x.size(0);
+        int c = (int) x.size(1);
+        int o = (int) gy.size(1);
+        INDArray gw = Memory.allocate(DataType.FLOAT, o, c, kh, kw);
+        if (n == 0) {
+            return gw.assign(0);
+        }
+        Geometry g = new Geometry(c, (int) x.size(2), (int) x.size(3), p.ph(), p.pw(), (int) kh, (int) kw, p.dh(), p.dw());
+        if (g.oh() != gy.size(2) || g.ow() != gy.size(3)) {
+            throw new IllegalStateException("ShiftedConv: gradient " + gy.size(2) + "x" + gy.size(3) + " is not the geometry's " + g.oh() + "x" + g.ow());
+        }
+        int chw = c * g.h() * g.w();
+        int pix = g.oh() * g.ow();
+        int wide = g.wide();
+        int taps = g.taps();
+        int perTap = c * o;
+        INDArray xd = Host.dense(x);
+        INDArray gyd = Host.dense(gy);
+        FloatPointer xp = Blas.pointer(xd);
+        FloatPointer gyp = Blas.pointer(gyd);
+        FloatBuffer xv = Host.floatView(xd); // shared by the chunks: absolute gets only
+        FloatBuffer gyv = Host.floatView(gyd);
+        int perChunk = SampleKernels.samplesPerChunk(n);
+        int chunks = Parallel.chunks(n, perChunk);
+        INDArray partialSums = Memory.allocate(DataType.FLOAT, chunks, (long) taps * perTap); // chunk k's sums in row k
+        FloatPointer partials = Blas.pointer(partialSums);
+        Parallel.forEach(n, perChunk, (chunk, from, to) -> {
+            Scratch scratch = Scratch.mine();
+            long at = (long) chunk * taps * perTap;
+            for (int s = from; s < to; s++) {
+                FloatPointer in = xp;
+                long inAt = (long) s * chw;
+                int ld = g.h() * g.w();
+                if (g.padded()) {
+                    scratch.pad(xv, s * chw, g);
+                    in = scratch.in.pointer;
+                    inAt = 0;
+                    ld = g.plane();
+                }
+                FloatPointer grad = gyp;
+                long gradAt = (long) s * o * pix;
+                if (!g.exact()) {
+                    grad = scratch.widen(gyv, s * o * pix, o, g).pointer;
+                    gradAt = 0;
+                }
+                for (int t = 0; t < taps; t++) {
+                    Blas.sgemm(false, true, c, o, wide, 1f, in, inAt + g.tapOffset(t), ld, grad, gradAt, wide, s == from ? 0f : 1f,
+                            partials, at + (long) t * perTap, o);
+                }
+            }
+        });
+        long total = (long) taps * perTap;
+        for (int part = 1; part < chunks; part++) {
+            Blas.saxpy((int) total, 1f, partials, part * total, partials, 0);
+        }
+        FloatBuffer sum = Host.floatView(partialSums);
+        FloatBuffer out = Host.floatView(gw);
+        for (int t = 0; t < taps; t++) { // gw[oc, ic, tap] = sum[tap, ic, oc]
+            for (int ic = 0; ic < c; ic++) {
+                for (int oc = 0; oc < o; oc++) {
+                    out.put((oc * c + ic) * taps + t, sum.get((t * c + ic) * o + oc));
+                }
+            }
+        }
+        Host.keepUntilHere(xd, gyd);
+        Memory.release(partialSums); // scratch: nothing else refers to it
+        return gw;
+    }
+
+    /** A thread's native buffers for one sample: the padded input, and the output or gradient on the padded width. */
+    private static final class Scratch {
+        private static final ThreadLocal<Scratch> MINE = ThreadLocal.withInitial(Scratch::new);
+        private NativeFloats in = new NativeFloats(0);
+        private NativeFloats wide = new NativeFloats(0);
+
+        static Scratch mine() {
+            return MINE.get();
+        }
+
+        /** The sample at {@code base} of x, zero-padded to {@code [C, Hp, Wp]}, into {@link #in}. */
+        void pad(FloatBuffer x, int base, Geometry g) {
+            int plane = g.plane();
+            int wp = g.wp();
+            float[] padded = Host.floatScratch(Host.Work.SHIFT_PADDED, g.c() * plane);
+            for (int ch = 0; ch < g.c(); ch++) {
+                int at = ch * plane;
+                Arrays.fill(padded, at, at + g.ph() * wp, 0f);
+                for (int iy = 0; iy < g.h(); iy++) {
+                    int row = at + (iy + g.ph()) * wp;
+                    Arrays.fill(padded, row, row + g.pw(), 0f);
+                    x.get(base + (ch * g.h() + iy) * g.w(), padded, row + g.pw(), g.w());
+                    Arrays.fill(padded, row + g.pw() + g.w(), row + wp, 0f);
+                }
+                Arrays.fill(padded, at + (g.ph() + g.h()) * wp, at + plane, 0f);
+            }
+            in = in.atLeast(g.c() * plane);
+            in.view.put(0, padded, 0, g.c() * plane);
+        }
+
+        /** The native buffer for a product's output on the padded width. */
+        NativeFloats out(int len) {
+            wide = wide.atLeast(len);
+            return wide;
+        }
+
+        /** Copies the output on the padded width into the sample's place in y, dropping the extra places and adding the bias. */
+        void narrow(FloatBuffer y, int base, int o, Geometry g, float[] bias) {
+            int wideLen = g.wide();
+            int oh = g.oh();
+            int ow = g.ow();
+            float[] host = Host.floatScratch(Host.Work.SHIFT_WIDE, o * wideLen);
+            wide.view.get(0, host, 0, o * wideLen);
+            for (int oc = 0; oc < o; oc++) {
+                float add = bias == null ? 0f : bias[oc];
+                for (int oy = 0; oy < oh; oy++) {
+                    int src = oc * wideLen + oy * g.wp();
+                    if (bias != null) {
+                        for (int q = src; q < src + ow; q++) {
+                            host[q] += add;
+                        }
+                    }
+                    y.put(base + (oc * oh + oy) * ow, host, src, ow);
+                }
+            }
+        }
+
+        /** The sample's gradient at {@code base} of gy laid out on the padded width, zeros in the extra places. */
+        NativeFloats widen(FloatBuffer gy, int base, int o, Geometry g) {
+            int wideLen = g.wide();
+            int oh = g.oh();
+            int ow = g.ow();
+            float[] host = Host.floatScratch(Host.Work.SHIFT_WIDE, o * wideLen);
+            for (int oc = 0; oc < o; oc++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    int dst = oc * wideLen + oy * g.wp();
+                    gy.get(base + (oc * oh + oy) * ow, host, dst, ow);
+                    if (oy < oh - 1) {
+                        Arrays.fill(host, dst + ow, dst + g.wp(), 0f);
+                    }
+                }
+            }
+            wide = wide.atLeast(o * wideLen);
+            wide.view.put(0, host, 0, o * wideLen);
+            return wide;
+        }
+    }
+
+    /** Native float memory owned by one thread, outside the pool (it lives as long as the thread's scratch). */
+    private static final class NativeFloats {
+        final INDArray memory;
+        final FloatPointer pointer;
+        final FloatBuffer view;
+
+        NativeFloats(int capacity) {
+            memory = Nd4j.create(DataType.FLOAT, Math.max(1, capacity));
+            pointer = Blas.pointer(memory);
+            view = Host.floatView(memory);
+        }
+
+        NativeFloats atLeast(int capacity) {
+            return memory.length() >= capacity ? this : new NativeFloats(capacity);
+        }
+    }
+}
