@@ -6,6 +6,9 @@ import dev.adjoint.data.TensorDataset;
 import dev.adjoint.DType;
 import dev.adjoint.autograd.Profiler;
 import dev.adjoint.Tensor;
+import dev.adjoint.kernels.ConvParams;
+import dev.adjoint.kernels.KernelSelection;
+import dev.adjoint.kernels.Kernels;
 import dev.adjoint.layers.Init;
 import dev.adjoint.layers.Module;
 import dev.adjoint.layers.Sequential;
@@ -90,6 +93,11 @@ public final class Bench {
             conv("conv2d 64->64 3x3 pad 1, 32x32, batch 32", false, 32, 64, 32, 64, 3, 1, 1, 0, convWarmup, convSteps);
             conv("conv2d 64->128 3x3 stride 2 pad 1, 32x32, batch 32", false, 32, 64, 32, 128, 3, 2, 1, 0, convWarmup, convSteps);
             conv("convTranspose2d 128->64 3x3 s2 p1 op1, 16x16, batch 32", true, 32, 128, 16, 64, 3, 2, 1, 1, convWarmup, convSteps);
+            System.out.println("Small CNNs' convolutions, batch 128, median ms per kernel call: forward, input gradient, weight gradient");
+            int[][] shapes = {{16, 16, 32, 3, 1}, {16, 32, 32, 3, 2}, {32, 32, 16, 3, 1}, {64, 64, 8, 3, 1}, {32, 64, 16, 1, 1}, {128, 256, 8, 1, 1}};
+            for (int[] shape : shapes) {
+                convDirections(shape[0], shape[1], shape[2], shape[3], shape[4], convWarmup, convSteps * 2);
+            }
         }
     }
 
@@ -299,6 +307,28 @@ public final class Bench {
         double best = Math.max(gemmGflops[0], gemmGflops[1]);
         System.out.printf("%-56s fwd+bwd %7.1f ms %6.2f GFLOP/s | sgemm [%d x %d] x [%d x %d] 1 thread %6.2f, 2 threads %6.2f GFLOP/s | ratio %.0f%%%n",
                 name, ms, convGflops, pixels, inner, inner, other, gemmGflops[0], gemmGflops[1], 100 * convGflops / best);
+    }
+
+    /**
+     * The three kernels of one convolution (ResNet's and MobileNet's shapes, padding k/2), each
+     * timed alone through the kernel seam: the forward, the input gradient (the transposed
+     * convolution) and the weight gradient.
+     */
+    static void convDirections(int cin, int cout, int size, int k, int stride, int warmup, int steps) {
+        Kernels kernels = KernelSelection.current();
+        ConvParams p = new ConvParams(stride, stride, k / 2, k / 2, 1, 1, 0, 0, 1);
+        long out = (size + 2L * (k / 2) - k) / stride + 1;
+        INDArray x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 128, cin, size, size);
+        INDArray w = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, cout, cin, k, k);
+        INDArray gy = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 128, cout, out, out);
+        // the input gradient's size: stride 2 needs output padding 1 to come back to an even size
+        int outputPadding = (int) (size - ((out - 1) * stride - 2 * (k / 2) + k));
+        ConvParams back = new ConvParams(stride, stride, k / 2, k / 2, 1, 1, outputPadding, outputPadding, 1);
+        double fwd = median(timeMs(() -> kernels.conv2d(x, w, null, out, out, p), warmup, steps));
+        double input = median(timeMs(() -> kernels.convTranspose2d(gy, w, null, size, size, back), warmup, steps));
+        double weight = median(timeMs(() -> kernels.convWeightGrad(x, gy, k, k, p), warmup, steps));
+        System.out.printf(java.util.Locale.ROOT, "  %3d->%-3d %dx%d stride %d at %2dx%-2d  forward %6.2f  input grad %6.2f (%.2fx)  weight grad %6.2f (%.2fx)%n",
+                cin, cout, k, k, stride, size, size, fwd, input, input / fwd, weight, weight / fwd);
     }
 
     /**
