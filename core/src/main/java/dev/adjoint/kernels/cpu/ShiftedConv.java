@@ -23,13 +23,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * </pre>
  * The {@code Wp - ow} extra places per output row are dropped when the result is copied into y.
  * The transposed convolution with stride 1 is the convolution of its input with the flipped,
- * transposed kernel and padding {@code dh*(kh-1) - ph}, so it runs the same loop; the weight
- * gradient is the same sum read the other way, {@code gw_tap^T [C, O] = sum_s xpad(tap) x gy_wide^T}.
+ * transposed kernel and padding {@code dh*(kh-1) - ph}, so it runs the same loop. The weight
+ * gradient stacks the taps' matrices into one column matrix on the padded width (each row one
+ * contiguous copy of a padded channel, not im2col's gather) for one product per sample.
  *
  * <p>Why: im2col writes {@code kh*kw} copies of every input value and the gemm then reads them from
  * a column matrix of hundreds of kilobytes; here a sample is copied once (padded) and the taps'
- * products read it from the L2 cache. On ResNet's 16-channel 32x32 layers the nine thin products take
- * half the time of the one im2col product, before counting the gather saved (docs/PERFORMANCE.md).
+ * products read it from the L2 cache. On ResNet's 16-channel 32x32 layers the nine thin products
+ * take half the time of the one im2col product with OpenBLAS's AVX-512 kernels and about the same
+ * with its AVX2 ones, and the gather is saved either way (docs/PERFORMANCE.md).
  * With few input channels the products get too thin for OpenBLAS's kernels, so those shapes keep
  * {@link SampleKernels}.
  */
@@ -214,10 +216,13 @@ final class ShiftedConv {
     }
 
     /**
-     * {@code gw [O, C, kh, kw]} of a stride-1 convolution: per tap,
-     * {@code gw_tap^T [C, O] = sum_s xpad_s(tap) [C, N'] x gy_wide_s^T [N', O]}, where gy_wide is gy on the
-     * padded width with zeros in the extra places. Each chunk of samples sums into its own buffer and
-     * the buffers are added in chunk order, so the result does not depend on the number of threads.
+     * {@code gw [O, C, kh, kw]} of a stride-1 convolution, as {@code gw^T [C*kh*kw, O] = sum_s cols_s x
+     * gy_wide_s^T}: the column matrix of a sample on the padded width, whose row {@code (c, tap)} is
+     * the padded channel c from the tap's offset, so each row is one contiguous copy; gy_wide is gy on
+     * the padded width with zeros in the extra places. One product per sample with the long pixel
+     * dimension inside: one per tap was as fast with AVX-512 kernels and 1.2-1.6x slower with AVX2
+     * ones (docs/PERFORMANCE.md). Each chunk of samples sums into its own buffer and the buffers are
+     * added in chunk order, so the result does not depend on the number of threads.
      */
     static INDArray convWeightGrad(INDArray x, INDArray gy, long kh, long kw, ConvParams p) {
         int n = (int) x.size(0);
@@ -235,7 +240,7 @@ final class ShiftedConv {
         int pix = g.oh() * g.ow();
         int wide = g.wide();
         int taps = g.taps();
-        int perTap = c * o;
+        int k = c * taps;
         INDArray xd = Host.dense(x);
         INDArray gyd = Host.dense(gy);
         FloatPointer xp = Blas.pointer(xd);
@@ -244,20 +249,17 @@ final class ShiftedConv {
         FloatBuffer gyv = Host.floatView(gyd);
         int perChunk = SampleKernels.samplesPerChunk(n);
         int chunks = Parallel.chunks(n, perChunk);
-        INDArray partialSums = Memory.allocate(DataType.FLOAT, chunks, (long) taps * perTap); // chunk k's sums in row k
+        INDArray partialSums = Memory.allocate(DataType.FLOAT, chunks, (long) k * o); // chunk i's sum of gw^T in row i
         FloatPointer partials = Blas.pointer(partialSums);
+        boolean xIsColumns = taps == 1 && !g.padded(); // a 1x1 kernel without padding: the sample is its own column matrix
         Parallel.forEach(n, perChunk, (chunk, from, to) -> {
             Scratch scratch = Scratch.mine();
-            long at = (long) chunk * taps * perTap;
             for (int s = from; s < to; s++) {
-                FloatPointer in = xp;
-                long inAt = (long) s * chw;
-                int ld = g.h() * g.w();
-                if (g.padded()) {
-                    scratch.pad(xv, s * chw, g);
-                    in = scratch.in.pointer;
-                    inAt = 0;
-                    ld = g.plane();
+                FloatPointer cols = xp;
+                long colsAt = (long) s * chw;
+                if (!xIsColumns) {
+                    cols = scratch.columns(xv, s * chw, g).pointer;
+                    colsAt = 0;
                 }
                 FloatPointer grad = gyp;
                 long gradAt = (long) s * o * pix;
@@ -265,23 +267,18 @@ final class ShiftedConv {
                     grad = scratch.widen(gyv, s * o * pix, o, g).pointer;
                     gradAt = 0;
                 }
-                for (int t = 0; t < taps; t++) {
-                    Blas.sgemm(false, true, c, o, wide, 1f, in, inAt + g.tapOffset(t), ld, grad, gradAt, wide, s == from ? 0f : 1f,
-                            partials, at + (long) t * perTap, o);
-                }
+                Blas.sgemm(false, true, k, o, wide, 1f, cols, colsAt, wide, grad, gradAt, wide, s == from ? 0f : 1f,
+                        partials, (long) chunk * k * o, o);
             }
         });
-        long total = (long) taps * perTap;
         for (int part = 1; part < chunks; part++) {
-            Blas.saxpy((int) total, 1f, partials, part * total, partials, 0);
+            Blas.saxpy(k * o, 1f, partials, (long) part * k * o, partials, 0);
         }
         FloatBuffer sum = Host.floatView(partialSums);
         FloatBuffer out = Host.floatView(gw);
-        for (int t = 0; t < taps; t++) { // gw[oc, ic, tap] = sum[tap, ic, oc]
-            for (int ic = 0; ic < c; ic++) {
-                for (int oc = 0; oc < o; oc++) {
-                    out.put((oc * c + ic) * taps + t, sum.get((t * c + ic) * o + oc));
-                }
+        for (int r = 0; r < k; r++) { // gw[oc, r] = gw^T[r, oc]
+            for (int oc = 0; oc < o; oc++) {
+                out.put(oc * k + r, sum.get(r * o + oc));
             }
         }
         Host.keepUntilHere(xd, gyd);
@@ -289,11 +286,12 @@ final class ShiftedConv {
         return gw;
     }
 
-    /** A thread's native buffers for one sample: the padded input, and the output or gradient on the padded width. */
+    /** A thread's native buffers for one sample: the padded input or its column matrix, and the output or gradient on the padded width. */
     private static final class Scratch {
         private static final ThreadLocal<Scratch> MINE = ThreadLocal.withInitial(Scratch::new);
         private NativeFloats in = new NativeFloats(0);
         private NativeFloats wide = new NativeFloats(0);
+        private NativeFloats columns = new NativeFloats(0);
 
         static Scratch mine() {
             return MINE.get();
@@ -301,6 +299,29 @@ final class ShiftedConv {
 
         /** The sample at {@code base} of x, zero-padded to {@code [C, Hp, Wp]}, into {@link #in}. */
         void pad(FloatBuffer x, int base, Geometry g) {
+            float[] padded = padded(x, base, g);
+            in = in.atLeast(g.c() * g.plane());
+            in.view.put(0, padded, 0, g.c() * g.plane());
+        }
+
+        /**
+         * The sample's column matrix on the padded width, {@code [C*kh*kw, N']}, into {@link #columns}:
+         * row {@code (c, tap)} is padded channel c from the tap's offset, one contiguous copy.
+         */
+        NativeFloats columns(FloatBuffer x, int base, Geometry g) {
+            float[] padded = padded(x, base, g);
+            int wideLen = g.wide();
+            columns = columns.atLeast(g.c() * g.taps() * wideLen);
+            for (int ch = 0, row = 0; ch < g.c(); ch++) {
+                for (int t = 0; t < g.taps(); t++, row++) {
+                    columns.view.put(row * wideLen, padded, (int) (ch * g.plane() + g.tapOffset(t)), wideLen);
+                }
+            }
+            return columns;
+        }
+
+        /** The sample at {@code base} of x, zero-padded to {@code [C, Hp, Wp]}, in a work array. */
+        private static float[] padded(FloatBuffer x, int base, Geometry g) {
             int plane = g.plane();
             int wp = g.wp();
             float[] padded = Host.floatScratch(Host.Work.SHIFT_PADDED, g.c() * plane);
@@ -315,8 +336,7 @@ final class ShiftedConv {
                 }
                 Arrays.fill(padded, at + (g.ph() + g.h()) * wp, at + plane, 0f);
             }
-            in = in.atLeast(g.c() * plane);
-            in.view.put(0, padded, 0, g.c() * plane);
+            return padded;
         }
 
         /** The native buffer for a product's output on the padded width. */
