@@ -86,7 +86,7 @@ public final class CpuKernels extends ReferenceKernels {
         if (Depthwise.suitsWeightGrad(x, gy, p)) {
             return Depthwise.weightGrad(x, gy, kh, kw, p);
         }
-        if (ShiftedConv.suitsWeightGrad(x, p, kh, kw)) {
+        if (ShiftedConv.suitsWeightGrad(x, gy, p, kh, kw)) {
             return ShiftedConv.convWeightGrad(x, gy, kh, kw, p);
         }
         if (SampleKernels.suits(x, p)) {

@@ -37,19 +37,21 @@ class NewPathsTakenTest {
     }
     @Test
     void strideOneConvolutionsWithManyChannelsOrPointwiseTakeTheShiftedProducts() {
-        INDArray x16 = Nd4j.rand(DataType.FLOAT, 2, 16, 7, 6);
+        INDArray x16 = Nd4j.rand(DataType.FLOAT, 2, 16, 17, 18);
         INDArray w3 = Nd4j.rand(DataType.FLOAT, 8, 16, 3, 3);
         ConvParams pad1 = new ConvParams(1, 1, 1, 1, 1, 1, 0, 0, 1);
         assertThat(ShiftedConv.suitsConv(x16, w3, pad1)).isTrue();
-        assertThat(ShiftedConv.suitsWeightGrad(x16, pad1, 3, 3)).isTrue();
-        assertThat(ShiftedConv.suitsTranspose(x16, Nd4j.rand(DataType.FLOAT, 16, 8, 3, 3), 7, 6, pad1)).isTrue();
+        assertThat(ShiftedConv.suitsWeightGrad(x16, Nd4j.rand(DataType.FLOAT, 2, 8, 17, 18), pad1, 3, 3)).isTrue();
+        assertThat(ShiftedConv.suitsTranspose(x16, Nd4j.rand(DataType.FLOAT, 16, 8, 3, 3), 17, 18, pad1)).isTrue();
         INDArray x3 = Nd4j.rand(DataType.FLOAT, 2, 3, 7, 6);
         assertThat(ShiftedConv.suitsConv(x3, Nd4j.rand(DataType.FLOAT, 8, 3, 3, 3), pad1)).as("three channels").isFalse();
         assertThat(ShiftedConv.suitsConv(x3, Nd4j.rand(DataType.FLOAT, 8, 3, 1, 1), new ConvParams(1, 1, 0, 0, 1, 1, 0, 0, 1)))
                 .as("pointwise").isTrue();
         assertThat(ShiftedConv.suitsConv(x16, w3, new ConvParams(2, 2, 1, 1, 1, 1, 0, 0, 1))).as("stride 2").isFalse();
         assertThat(ShiftedConv.suitsConv(x16.castTo(DataType.DOUBLE), w3.castTo(DataType.DOUBLE), pad1)).as("float64").isFalse();
-        assertThat(ShiftedConv.suitsTranspose(x16, Nd4j.rand(DataType.FLOAT, 16, 8, 3, 3), 7, 6, new ConvParams(1, 1, 3, 1, 1, 1, 0, 0, 1)))
+        assertThat(ShiftedConv.suitsTranspose(x16, Nd4j.rand(DataType.FLOAT, 16, 8, 3, 3), 13, 18, new ConvParams(1, 1, 3, 1, 1, 1, 0, 0, 1)))
                 .as("padding past the kernel's reach").isFalse();
+        assertThat(ShiftedConv.suitsConv(Nd4j.rand(DataType.FLOAT, 2, 64, 8, 8), Nd4j.rand(DataType.FLOAT, 64, 64, 3, 3), pad1))
+                .as("8x8 with padding 1: 22% extra work on the padded width").isFalse();
     }
 }
