@@ -58,7 +58,6 @@ public final class Host {
         RELU_X,
         SCATTER_DST,
         SCATTER_SRC,
-        SHIFT_PADDED,
         SHIFT_WIDE,
         SUM_ALL,
         SUM_SRC,

@@ -322,11 +322,27 @@ final class ShiftedConv {
             return MINE.get();
         }
 
-        /** The sample at {@code base} of x, zero-padded to {@code [C, Hp, Wp]}, into {@link #in}. */
+        /**
+         * The sample at {@code base} of x, zero-padded to {@code [C, Hp, Wp]}, into {@link #in}: row by
+         * row from native memory to native memory, with no copy on the Java heap in between.
+         */
         void pad(FloatBuffer x, int base, Geometry g) {
-            float[] padded = padded(x, base, g);
-            in = in.atLeast(g.c() * g.plane());
-            in.view.put(0, padded, 0, g.c() * g.plane());
+            int plane = g.plane();
+            int wp = g.wp();
+            in = in.atLeast(g.c() * plane);
+            FloatBuffer dst = in.view;
+            float[] zeros = zeros(Math.max(g.ph() * wp, g.pw()));
+            for (int ch = 0; ch < g.c(); ch++) {
+                int at = ch * plane;
+                dst.put(at, zeros, 0, g.ph() * wp);
+                for (int iy = 0; iy < g.h(); iy++) {
+                    int row = at + (iy + g.ph()) * wp;
+                    dst.put(row, zeros, 0, g.pw());
+                    dst.put(row + g.pw(), x, base + (ch * g.h() + iy) * g.w(), g.w());
+                    dst.put(row + g.pw() + g.w(), zeros, 0, g.pw());
+                }
+                dst.put(at + (g.ph() + g.h()) * wp, zeros, 0, g.ph() * wp);
+            }
         }
 
         /**
@@ -334,34 +350,15 @@ final class ShiftedConv {
          * row {@code (c, tap)} is padded channel c from the tap's offset, one contiguous copy.
          */
         NativeFloats columns(FloatBuffer x, int base, Geometry g) {
-            float[] padded = padded(x, base, g);
+            pad(x, base, g);
             int wideLen = g.wide();
             columns = columns.atLeast(g.c() * g.taps() * wideLen);
             for (int ch = 0, row = 0; ch < g.c(); ch++) {
                 for (int t = 0; t < g.taps(); t++, row++) {
-                    columns.view.put(row * wideLen, padded, (int) (ch * g.plane() + g.tapOffset(t)), wideLen);
+                    columns.view.put(row * wideLen, in.view, (int) (ch * g.plane() + g.tapOffset(t)), wideLen);
                 }
             }
             return columns;
-        }
-
-        /** The sample at {@code base} of x, zero-padded to {@code [C, Hp, Wp]}, in a work array. */
-        private static float[] padded(FloatBuffer x, int base, Geometry g) {
-            int plane = g.plane();
-            int wp = g.wp();
-            float[] padded = Host.floatScratch(Host.Work.SHIFT_PADDED, g.c() * plane);
-            for (int ch = 0; ch < g.c(); ch++) {
-                int at = ch * plane;
-                Arrays.fill(padded, at, at + g.ph() * wp, 0f);
-                for (int iy = 0; iy < g.h(); iy++) {
-                    int row = at + (iy + g.ph()) * wp;
-                    Arrays.fill(padded, row, row + g.pw(), 0f);
-                    x.get(base + (ch * g.h() + iy) * g.w(), padded, row + g.pw(), g.w());
-                    Arrays.fill(padded, row + g.pw() + g.w(), row + wp, 0f);
-                }
-                Arrays.fill(padded, at + (g.ph() + g.h()) * wp, at + plane, 0f);
-            }
-            return padded;
         }
 
         /** The native buffer for a product's output on the padded width. */
@@ -375,6 +372,14 @@ final class ShiftedConv {
             int wideLen = g.wide();
             int oh = g.oh();
             int ow = g.ow();
+            if (bias == null) { // native to native, row by row
+                for (int oc = 0; oc < o; oc++) {
+                    for (int oy = 0; oy < oh; oy++) {
+                        y.put(base + (oc * oh + oy) * ow, wide.view, oc * wideLen + oy * g.wp(), ow);
+                    }
+                }
+                return;
+            }
             float[] host = Host.floatScratch(Host.Work.SHIFT_WIDE, o * wideLen);
             wide.view.get(0, host, 0, o * wideLen);
             for (int oc = 0; oc < o; oc++) {
@@ -396,20 +401,32 @@ final class ShiftedConv {
             int wideLen = g.wide();
             int oh = g.oh();
             int ow = g.ow();
-            float[] host = Host.floatScratch(Host.Work.SHIFT_WIDE, o * wideLen);
+            int gap = g.wp() - ow;
+            wide = wide.atLeast(o * wideLen);
+            float[] zeros = zeros(gap);
             for (int oc = 0; oc < o; oc++) {
                 for (int oy = 0; oy < oh; oy++) {
                     int dst = oc * wideLen + oy * g.wp();
-                    gy.get(base + (oc * oh + oy) * ow, host, dst, ow);
+                    wide.view.put(dst, gy, base + (oc * oh + oy) * ow, ow);
                     if (oy < oh - 1) {
-                        Arrays.fill(host, dst + ow, dst + g.wp(), 0f);
+                        wide.view.put(dst + ow, zeros, 0, gap);
                     }
                 }
             }
-            wide = wide.atLeast(o * wideLen);
-            wide.view.put(0, host, 0, o * wideLen);
             return wide;
         }
+    }
+
+    private static volatile float[] zeros = new float[256];
+
+    /** An array of at least n zeros, shared and never written. */
+    private static float[] zeros(int n) {
+        float[] z = zeros;
+        if (z.length < n) {
+            z = new float[n];
+            zeros = z;
+        }
+        return z;
     }
 
     /** Native float memory owned by one thread, outside the pool (it lives as long as the thread's scratch). */
