@@ -21,7 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * limit (what is lent plus a headroom), it asks for one, as the JDK does for direct buffers, and
  * reuses what came back. The headroom adapts so that these collections take about
  * {@link #COLLECTION_SHARE} of the running time: a loop that allocates fast relative to what a
- * collection costs gets more headroom, one that allocates slowly less. Free blocks not reused
+ * collection costs gets more headroom, one that allocates slowly less; and it is never more than
+ * {@link #MAX_HEADROOM_PER_LENT} times what is still lent after a collection. Free blocks not reused
  * between two collections are freed, so the pool shrinks when demand falls. Memory ND4J allocates
  * on its own (the reference kernels' arrays) is watched too: when the process outside the Java
  * heap grows past the headroom, the pool asks for a collection on its behalf.
@@ -40,6 +41,15 @@ public final class Memory {
      * means fewer collections and more memory held between them; higher the reverse.
      */
     public static final double COLLECTION_SHARE = 0.05;
+
+    /**
+     * The most headroom as a multiple of what is still lent right after a collection (about what is
+     * reachable): 2, so the pool holds at most about three times its reachable memory. Without it
+     * the time share alone lets a loop that got faster hold more: ResNet-20 at batch 128 peaked at
+     * 0.9 GB instead of 0.65 GB, for 2-3% of its step time (docs/PERFORMANCE.md). Higher holds more
+     * memory and collects less often.
+     */
+    public static final double MAX_HEADROOM_PER_LENT = 2.0;
 
     /** The least headroom above lent memory before the pool asks for a collection: 32 MB. */
     public static final long MIN_HEADROOM = 32L << 20;

@@ -202,6 +202,8 @@ final class Pool {
         if (residentBaseline != 0) {
             residentBaseline = -1;
         }
+        // bounded by what is reachable, so a fast loop does not buy its few collections with memory
+        headroom = Math.max(minHeadroom, Math.min(headroom, (long) (lentBytes * Memory.MAX_HEADROOM_PER_LENT)));
         freeIdleBlocks();
         limit = lentBytes + headroom;
         collectNanos += end - start;
