@@ -22,7 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * reuses what came back. The headroom adapts so that these collections take about
  * {@link #COLLECTION_SHARE} of the running time: a loop that allocates fast relative to what a
  * collection costs gets more headroom, one that allocates slowly less; and it is never more than
- * {@link #MAX_HEADROOM_PER_LENT} times what is still lent after a collection. Free blocks not reused
+ * {@link #MAX_HEADROOM_PER_LENT} times what is still lent after a collection (or
+ * {@link #BOUNDED_HEADROOM_FLOOR}, if more). Free blocks not reused
  * between two collections are freed, so the pool shrinks when demand falls. Memory ND4J allocates
  * on its own (the reference kernels' arrays) is watched too: when the process outside the Java
  * heap grows past the headroom, the pool asks for a collection on its behalf.
@@ -50,6 +51,13 @@ public final class Memory {
      * memory and collects less often.
      */
     public static final double MAX_HEADROOM_PER_LENT = 2.0;
+
+    /**
+     * Headroom always allowed, whatever is lent: 128 MB. A loop with a small working set that makes
+     * garbage fast (forwards with grad mode on and no backward) would otherwise collect every few
+     * steps; at this size the memory held is small in absolute terms.
+     */
+    public static final long BOUNDED_HEADROOM_FLOOR = 128L << 20;
 
     /** The least headroom above lent memory before the pool asks for a collection: 32 MB. */
     public static final long MIN_HEADROOM = 32L << 20;

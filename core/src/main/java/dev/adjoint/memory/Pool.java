@@ -203,7 +203,8 @@ final class Pool {
             residentBaseline = -1;
         }
         // bounded by what is reachable, so a fast loop does not buy its few collections with memory
-        headroom = Math.max(minHeadroom, Math.min(headroom, (long) (lentBytes * Memory.MAX_HEADROOM_PER_LENT)));
+        long bound = Math.max(Memory.BOUNDED_HEADROOM_FLOOR, (long) (lentBytes * Memory.MAX_HEADROOM_PER_LENT));
+        headroom = Math.max(minHeadroom, Math.min(headroom, bound));
         freeIdleBlocks();
         limit = lentBytes + headroom;
         collectNanos += end - start;
