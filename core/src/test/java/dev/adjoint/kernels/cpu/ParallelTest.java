@@ -147,6 +147,14 @@ class ParallelTest {
         org.nd4j.linalg.api.ndarray.INDArray depthwise = randn(r, 20, 1, 3, 3);
         org.nd4j.linalg.api.ndarray.INDArray depthwiseGy = randn(r, 37, 20, 5, 5);
         dev.adjoint.kernels.ConvParams dw = new dev.adjoint.kernels.ConvParams(2, 2, 1, 1, 1, 1, 0, 0, 20); // depthwise, stride 2
+        // 16 channels at 20x20: the shifted products (ShiftedConv), all three ways, and a 1x1 kernel
+        org.nd4j.linalg.api.ndarray.INDArray x16 = randn(r, 37, 16, 20, 20);
+        org.nd4j.linalg.api.ndarray.INDArray w16 = randn(r, 16, 16, 3, 3);
+        org.nd4j.linalg.api.ndarray.INDArray gy16 = randn(r, 37, 16, 20, 20);
+        org.nd4j.linalg.api.ndarray.INDArray w1x1 = randn(r, 8, 16, 1, 1);
+        dev.adjoint.kernels.ConvParams none = new dev.adjoint.kernels.ConvParams(1, 1, 0, 0, 1, 1, 0, 0, 1);
+        assertThat(ShiftedConv.suitsConv(x16, w16, p) && ShiftedConv.suitsTranspose(gy16, w16, 20, 20, p)
+                && ShiftedConv.suitsWeightGrad(x16, gy16, p, 3, 3) && ShiftedConv.suitsConv(x16, w1x1, none)).isTrue();
         java.util.List<java.util.function.Supplier<org.nd4j.linalg.api.ndarray.INDArray>> ops = List.of(
                 () -> k.conv2d(x, w, null, 9, 9, p),
                 () -> k.conv2d(narrow, wNarrow, null, 9, 9, p),
@@ -161,7 +169,11 @@ class ParallelTest {
                 () -> k.channelNormalizedDot(gy, gy, k.channelStatistics(gy, 1e-5)[0], k.channelStatistics(gy, 1e-5)[1]),
                 () -> k.batchNormInputGrad(gy, gy, k.channelStatistics(gy, 1e-5)[0], k.channelStatistics(gy, 1e-5)[1], null, true),
                 () -> k.conv2d(gy, depthwise, null, 5, 5, dw),
-                () -> k.convWeightGrad(gy, depthwiseGy, 3, 3, dw));
+                () -> k.convWeightGrad(gy, depthwiseGy, 3, 3, dw),
+                () -> k.conv2d(x16, w16, null, 20, 20, p),
+                () -> k.convTranspose2d(gy16, w16, null, 20, 20, p),
+                () -> k.convWeightGrad(x16, gy16, 3, 3, p),
+                () -> k.conv2d(x16, w1x1, null, 20, 20, none));
         for (int i = 0; i < ops.size(); i++) {
             float[] many = k.toFloats(ops.get(i).get());
             float[] one = k.toFloats(Parallel.inline(ops.get(i)));
