@@ -172,6 +172,18 @@ final class SampleKernels {
                 Blas.sgemm(false, true, k, o, pix, 1f, col.nat, 0, pix, gyp, (long) s * o * pix, pix, s == from ? 0f : 1f, partials, at, o);
             }
         });
+        Host.keepUntilHere(xd, gyd);
+        sumChunksTurned(partialSums, chunks, k, o, gw);
+        return gw;
+    }
+
+    /**
+     * Adds the chunks' partial sums of {@code gw^T [k, O]} (row c of {@code partialSums} is chunk c's)
+     * in chunk order, writes the total turned into gw {@code [O, k]}, and gives the partial sums back
+     * to the pool (scratch: nothing else refers to them).
+     */
+    static void sumChunksTurned(INDArray partialSums, int chunks, int k, int o, INDArray gw) {
+        FloatPointer partials = Blas.pointer(partialSums);
         for (int part = 1; part < chunks; part++) {
             Blas.saxpy(o * k, 1f, partials, (long) part * o * k, partials, 0);
         }
@@ -182,9 +194,7 @@ final class SampleKernels {
                 out.put(oc * k + r, sum.get(r * o + oc));
             }
         }
-        Host.keepUntilHere(xd, gyd);
-        Memory.release(partialSums); // scratch: nothing else refers to it
-        return gw;
+        Memory.release(partialSums);
     }
 
     /**

@@ -153,18 +153,8 @@ final class ShiftedConv {
     static INDArray conv2d(INDArray x, INDArray w, INDArray b, long oh, long ow, ConvParams p) {
         int o = (int) w.size(0);
         int c = (int) w.size(1);
-        int kh = (int) w.size(2);
-        int kw = (int) w.size(3);
-        float[] wv = Host.floats(w);
-        float[] taps = new float[kh * kw * o * c];
-        for (int oc = 0; oc < o; oc++) {
-            for (int ic = 0; ic < c; ic++) {
-                for (int t = 0; t < kh * kw; t++) {
-                    taps[(t * o + oc) * c + ic] = wv[(oc * c + ic) * kh * kw + t];
-                }
-            }
-        }
-        return convolve(x, taps, o, b, convGeometry(x, kh, kw, p), oh, ow);
+        float[] taps = taps(Host.floats(w), o, c, (int) (w.size(2) * w.size(3)), false);
+        return convolve(x, taps, o, b, convGeometry(x, w.size(2), w.size(3), p), oh, ow);
     }
 
     /**
@@ -174,19 +164,26 @@ final class ShiftedConv {
     static INDArray convTranspose2d(INDArray x, INDArray w, INDArray b, long outH, long outW, ConvParams p) {
         int c = (int) w.size(0);
         int o = (int) w.size(1);
-        int kh = (int) w.size(2);
-        int kw = (int) w.size(3);
-        float[] wv = Host.floats(w);
-        float[] taps = new float[kh * kw * o * c];
-        for (int ic = 0; ic < c; ic++) {
-            for (int oc = 0; oc < o; oc++) {
-                for (int t = 0; t < kh * kw; t++) {
-                    int flipped = kh * kw - 1 - t; // (kh-1-ky)*kw + (kw-1-kx)
-                    taps[(t * o + oc) * c + ic] = wv[(ic * o + oc) * kh * kw + flipped];
+        float[] taps = taps(Host.floats(w), o, c, (int) (w.size(2) * w.size(3)), true);
+        return convolve(x, taps, o, b, transposeGeometry(x, w, p), outH, outW);
+    }
+
+    /**
+     * The weights as one {@code [O, C]} matrix per tap, {@code taps[t][oc][ic]}: from a convolution's
+     * {@code w[oc][ic][t]}, or from a transposed convolution's {@code w[ic][oc][flipped t]}, where
+     * flipping a tap {@code (ky, kx)} to {@code (kh-1-ky, kw-1-kx)} is {@code t -> taps-1-t}.
+     */
+    private static float[] taps(float[] w, int o, int c, int taps, boolean transposed) {
+        float[] out = new float[taps * o * c];
+        for (int oc = 0; oc < o; oc++) {
+            for (int ic = 0; ic < c; ic++) {
+                for (int t = 0; t < taps; t++) {
+                    int from = transposed ? (ic * o + oc) * taps + (taps - 1 - t) : (oc * c + ic) * taps + t;
+                    out[(t * o + oc) * c + ic] = w[from];
                 }
             }
         }
-        return convolve(x, taps, o, b, transposeGeometry(x, w, p), outH, outW);
+        return out;
     }
 
     /** The loop both directions share: per sample, pad, one product per tap into y_wide, copy into y. */
@@ -296,18 +293,8 @@ final class ShiftedConv {
                         partials, (long) chunk * k * o, o);
             }
         });
-        for (int part = 1; part < chunks; part++) {
-            Blas.saxpy(k * o, 1f, partials, (long) part * k * o, partials, 0);
-        }
-        FloatBuffer sum = Host.floatView(partialSums);
-        FloatBuffer out = Host.floatView(gw);
-        for (int r = 0; r < k; r++) { // gw[oc, r] = gw^T[r, oc]
-            for (int oc = 0; oc < o; oc++) {
-                out.put(oc * k + r, sum.get(r * o + oc));
-            }
-        }
         Host.keepUntilHere(xd, gyd);
-        Memory.release(partialSums); // scratch: nothing else refers to it
+        SampleKernels.sumChunksTurned(partialSums, chunks, k, o, gw);
         return gw;
     }
 
