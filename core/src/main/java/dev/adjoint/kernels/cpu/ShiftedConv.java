@@ -154,7 +154,7 @@ final class ShiftedConv {
         int o = (int) w.size(0);
         int c = (int) w.size(1);
         float[] taps = taps(Host.floats(w), o, c, (int) (w.size(2) * w.size(3)), false);
-        return convolve(x, taps, o, b, convGeometry(x, w.size(2), w.size(3), p), oh, ow);
+        return convolve("conv2d", x, taps, o, b, convGeometry(x, w.size(2), w.size(3), p), oh, ow);
     }
 
     /**
@@ -165,7 +165,7 @@ final class ShiftedConv {
         int c = (int) w.size(0);
         int o = (int) w.size(1);
         float[] taps = taps(Host.floats(w), o, c, (int) (w.size(2) * w.size(3)), true);
-        return convolve(x, taps, o, b, transposeGeometry(x, w, p), outH, outW);
+        return convolve("convTranspose2d", x, taps, o, b, transposeGeometry(x, w, p), outH, outW);
     }
 
     /**
@@ -187,9 +187,11 @@ final class ShiftedConv {
     }
 
     /** The loop both directions share: per sample, pad, one product per tap into y_wide, copy into y. */
-    private static INDArray convolve(INDArray x, float[] taps, int o, INDArray b, Geometry g, long oh, long ow) {
+    private static INDArray convolve(String op, INDArray x, float[] taps, int o, INDArray b, Geometry g, long oh, long ow) {
         if (g.oh() != oh || g.ow() != ow) {
-            throw new IllegalStateException("ShiftedConv: output " + oh + "x" + ow + " is not the geometry's " + g.oh() + "x" + g.ow());
+            throw new IllegalArgumentException(op + ": output size " + oh + "x" + ow + " does not match input " + g.h() + "x" + g.w()
+                    + " with kernel " + g.kh() + "x" + g.kw() + ", padding " + g.ph() + "x" + g.pw() + ", dilation " + g.dh() + "x" + g.dw()
+                    + " (stride 1, as a convolution): expected " + g.oh() + "x" + g.ow());
         }
         int n = (int) x.size(0);
         int c = g.c();
@@ -256,7 +258,8 @@ final class ShiftedConv {
         }
         Geometry g = convGeometry(x, kh, kw, p);
         if (g.oh() != gy.size(2) || g.ow() != gy.size(3)) {
-            throw new IllegalStateException("ShiftedConv: gradient " + gy.size(2) + "x" + gy.size(3) + " is not the geometry's " + g.oh() + "x" + g.ow());
+            throw new IllegalArgumentException("convWeightGrad: gy " + Arrays.toString(gy.shape()) + " does not match x "
+                    + Arrays.toString(x.shape()) + " with kernel " + kh + "x" + kw + " and " + p + ": expected " + g.oh() + "x" + g.ow());
         }
         int chw = c * g.h() * g.w();
         int pix = g.oh() * g.ow();

@@ -339,12 +339,9 @@ public class ReferenceKernels implements Kernels {
         if (!batchStatistics) {
             return gy.mul(scale);
         }
-        int[] dims = allButChannels(rank);
-        double m = x.length() / x.size(1);
-        INDArray xhat = x.sub(perChannel(mean, rank)).muli(perChannel(invStd, rank));
-        INDArray meanGy = perChannel(sum(gy, dims, mean.shape()).divi(m), rank);
-        INDArray meanGyXhat = perChannel(sum(gy.mul(xhat), dims, mean.shape()).divi(m), rank);
-        return gy.sub(meanGy).subi(xhat.muli(meanGyXhat)).muli(scale);
+        // the closed form needs two sums per channel: sum(gy) and sum(gy xhat)
+        INDArray sumGy = sum(gy, allButChannels(rank), mean.shape());
+        return batchNormInputGradFromSums(gy, x, mean, invStd, w, sumGy, channelNormalizedDot(gy, x, mean, invStd));
     }
 
     @Override
