@@ -84,6 +84,7 @@ public final class Engine {
 
         boolean nested = RUNNING.get();
         RUNNING.set(true);
+        long graphBytes = 0;
         try (GradMode.Scope mode = GradMode.set(createGraph); Restore r = () -> RUNNING.set(nested)) {
             for (int i = 0; i < roots.length; i++) {
                 if (roots[i].isLeaf()) {
@@ -142,7 +143,7 @@ public final class Engine {
                     }
                 }
                 if (!retainGraph) {
-                    fn.release();
+                    graphBytes += fn.release();
                 }
                 recycler.consumed(gy);
             }
@@ -166,6 +167,7 @@ public final class Engine {
                 }
             }
         }
+        Memory.graphReleased(graphBytes); // the working set this step reached: sizes the pool's headroom
         return captured;
     }
 

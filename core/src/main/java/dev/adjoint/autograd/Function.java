@@ -222,20 +222,24 @@ public abstract class Function {
         return released;
     }
 
-    /** Frees saved tensors; a later backward through this function throws IllegalStateException. */
-    void release() {
+    /**
+     * Frees saved tensors; a later backward through this function throws IllegalStateException.
+     * Returns the bytes of pooled memory this graph no longer pins ({@link Memory#unpin}).
+     */
+    long release() {
         released = true;
+        long unpinned = 0;
         if (pinned) {
             // the pins taken in apply: memory only this graph still held goes back to the pool now
             if (saved != null) {
                 for (Tensor t : saved) {
                     if (t != null) {
-                        Memory.unpin(t.data());
+                        unpinned += Memory.unpin(t.data());
                     }
                 }
             }
             if (output != null) {
-                Memory.unpin(output.data());
+                unpinned += Memory.unpin(output.data());
             }
             pinned = false;
         }
@@ -243,6 +247,7 @@ public abstract class Function {
         savedVersions = null;
         output = null;
         releaseState();
+        return unpinned;
     }
 
     /**

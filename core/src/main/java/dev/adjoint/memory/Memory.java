@@ -22,8 +22,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * reuses what came back. The headroom adapts so that these collections take about
  * {@link #COLLECTION_SHARE} of the running time: a loop that allocates fast relative to what a
  * collection costs gets more headroom, one that allocates slowly less; and it is never more than
- * {@link #MAX_HEADROOM_PER_LENT} times what is still lent after a collection (or
- * {@link #BOUNDED_HEADROOM_FLOOR}, if more). Free blocks not reused
+ * {@link #MAX_HEADROOM_PER_LENT} times the working set (or {@link #BOUNDED_HEADROOM_FLOOR}, if
+ * more). The working set is what is still lent after a collection, or what the largest recent
+ * graph held for its backward pass ({@link #graphReleased}) if more: a collection in the middle of
+ * a forward pass finds only part of a step's memory reachable. Free blocks not reused
  * between two collections are freed, so the pool shrinks when demand falls. Memory ND4J allocates
  * on its own (the reference kernels' arrays) is watched too: when the process outside the Java
  * heap grows past the headroom, the pool asks for a collection on its behalf.
@@ -44,11 +46,11 @@ public final class Memory {
     public static final double COLLECTION_SHARE = 0.05;
 
     /**
-     * The most headroom as a multiple of what is still lent right after a collection (about what is
-     * reachable): 2, so the pool holds at most about three times its reachable memory. Without it
-     * the time share alone lets a loop that got faster hold more: ResNet-20 at batch 128 peaked at
-     * 0.9 GB instead of 0.65 GB, for 2-3% of its step time (docs/PERFORMANCE.md). Higher holds more
-     * memory and collects less often.
+     * The most headroom as a multiple of the working set (what is still lent right after a
+     * collection, or what the largest recent graph held for its backward pass): 2, so the pool holds
+     * at most about three times its reachable memory. Without it the time share alone lets a loop
+     * that got faster hold more: ResNet-20 at batch 128 peaked at 0.9 GB instead of 0.65-0.75 GB
+     * (docs/PERFORMANCE.md). Higher holds more memory and collects less often.
      */
     public static final double MAX_HEADROOM_PER_LENT = 2.0;
 
@@ -115,12 +117,22 @@ public final class Memory {
 
     /**
      * Undoes one {@link #pin}. When no pin is left and {@link #releaseIfUnshared} had found the
-     * memory unreachable but for the graph, it goes back to the pool now.
+     * memory unreachable but for the graph, it goes back to the pool now. Returns the memory's
+     * bytes when that was its last pin, else 0.
      */
-    public static void unpin(INDArray array) {
+    public static long unpin(INDArray array) {
         Lease lease = leaseOf(array);
-        if (lease != null) {
-            POOL.unpin(lease);
+        return lease == null ? 0 : POOL.unpin(lease);
+    }
+
+    /**
+     * Tells the pool how much memory a backward pass let go of ({@link #unpin}'s returns, summed):
+     * what its graph held, all reachable at the pass's start. The pool sizes its headroom by the
+     * largest such working set, not only by what is lent after a collection.
+     */
+    public static void graphReleased(long bytes) {
+        if (bytes > 0) {
+            POOL.graphReleased(bytes);
         }
     }
 
@@ -214,17 +226,19 @@ public final class Memory {
      * @param freeBytes memory waiting in free lists for an array of its size
      * @param limitBytes lent plus free memory above which the pool asks for a collection before growing
      * @param headroomBytes the limit's current margin above lent memory (it adapts)
+     * @param graphBytes the most memory one graph held for its backward pass over the last two
+     *        collection intervals (the working set the headroom is sized by, with what is lent)
      * @param collections collections the pool has asked for so far
      * @param collectionMillis time spent in them, taking back memory included
      * @param allocatedBytes memory the pool has taken from the system so far, all blocks counted,
      *        freed ones too: far above the peak of lent plus free, the pool is freeing and
      *        allocating again (fresh pages cost their first write)
      */
-    public record Stats(long lentBytes, long freeBytes, long limitBytes, long headroomBytes, long collections, long collectionMillis, long allocatedBytes) {
+    public record Stats(long lentBytes, long freeBytes, long limitBytes, long headroomBytes, long graphBytes, long collections, long collectionMillis, long allocatedBytes) {
         @Override
         public String toString() {
-            return String.format(java.util.Locale.ROOT, "Memory(lent %.1f MB, free %.1f MB, limit %.1f MB (headroom %.1f MB), %d collections in %d ms, %.1f MB allocated in all)",
-                    lentBytes / 1e6, freeBytes / 1e6, limitBytes / 1e6, headroomBytes / 1e6, collections, collectionMillis, allocatedBytes / 1e6);
+            return String.format(java.util.Locale.ROOT, "Memory(lent %.1f MB, free %.1f MB, limit %.1f MB (headroom %.1f MB), largest graph %.1f MB, %d collections in %d ms, %.1f MB allocated in all)",
+                    lentBytes / 1e6, freeBytes / 1e6, limitBytes / 1e6, headroomBytes / 1e6, graphBytes / 1e6, collections, collectionMillis, allocatedBytes / 1e6);
         }
     }
 }

@@ -40,6 +40,14 @@ final class Pool {
     /** The resident bytes read at the first check after the last collection, or -1 until then; 0 when unreadable here. */
     private long residentBaseline = -1;
 
+    /**
+     * The most memory one graph held for its backward since the last collection, and before it:
+     * the working set at its peak, which what is lent right after a collection (taken at any point
+     * of a step) can underestimate several times over.
+     */
+    private long graphBytes;
+    private long previousGraphBytes;
+
     /** Bytes of all the blocks this pool has allocated: growth beyond the peak working set is churn (fresh pages). */
     private long allocatedBytes;
 
@@ -128,10 +136,20 @@ final class Pool {
         lease.pins++;
     }
 
-    synchronized void unpin(Lease lease) {
-        if (lease.pins > 0 && --lease.pins == 0 && lease.orphaned) {
+    /** Undoes one pin; returns the block's bytes when that was its last pin, else 0. */
+    synchronized long unpin(Lease lease) {
+        if (lease.pins == 0 || --lease.pins > 0) {
+            return 0;
+        }
+        if (lease.orphaned) {
             giveBack(lease);
         }
+        return lease.block.bytes;
+    }
+
+    /** What a graph held for its backward pass (reachable then): the largest since the last collection counts. */
+    synchronized void graphReleased(long bytes) {
+        graphBytes = Math.max(graphBytes, bytes);
     }
 
     /** Gives the block back now if nothing pins it, else marks it to go back with its last pin. */
@@ -203,7 +221,10 @@ final class Pool {
             residentBaseline = -1;
         }
         // bounded by what is reachable, so a fast loop does not buy its few collections with memory
-        long bound = Math.max(Memory.BOUNDED_HEADROOM_FLOOR, (long) (lentBytes * Memory.MAX_HEADROOM_PER_LENT));
+        long reachable = Math.max(lentBytes, Math.max(graphBytes, previousGraphBytes));
+        previousGraphBytes = graphBytes;
+        graphBytes = 0;
+        long bound = Math.max(Memory.BOUNDED_HEADROOM_FLOOR, (long) (reachable * Memory.MAX_HEADROOM_PER_LENT));
         headroom = Math.max(minHeadroom, Math.min(headroom, bound));
         freeIdleBlocks();
         limit = lentBytes + headroom;
@@ -271,6 +292,6 @@ final class Pool {
 
     synchronized Memory.Stats stats() {
         drain();
-        return new Memory.Stats(lentBytes, freeBytes, limit, headroom, collections, collectNanos / 1_000_000, allocatedBytes);
+        return new Memory.Stats(lentBytes, freeBytes, limit, headroom, Math.max(graphBytes, previousGraphBytes), collections, collectNanos / 1_000_000, allocatedBytes);
     }
 }
