@@ -99,8 +99,12 @@ public interface Kernels {
     /** {@code (x - mean[c]) * invStd[c] * w[c] + b[c]}; {@code w} null for 1, {@code b} null for 0. */
     INDArray channelNormalize(INDArray x, INDArray mean, INDArray invStd, INDArray w, INDArray b);
 
-    /** Per channel, over every dim but 1: {@code sum(gy * (x - mean[c]) * invStd[c])}, a {@code [C]} array. */
-    INDArray channelNormalizedDot(INDArray gy, INDArray x, INDArray mean, INDArray invStd);
+    /**
+     * Per channel, over every dim but 1, the two sums of batch normalization's backward:
+     * {@code {sum(gy), sum(gy * (x - mean[c]) * invStd[c])}}, {@code [C]} each (the bias and weight
+     * gradients), from one pass over gy and x.
+     */
+    INDArray[] channelGradientSums(INDArray gy, INDArray x, INDArray mean, INDArray invStd);
 
     /**
      * Batch normalization's input gradient, with {@code xhat = (x - mean) invStd} and M the count per

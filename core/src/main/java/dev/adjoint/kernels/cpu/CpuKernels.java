@@ -174,9 +174,9 @@ public final class CpuKernels extends ReferenceKernels {
     }
 
     @Override
-    public INDArray channelNormalizedDot(INDArray gy, INDArray x, INDArray mean, INDArray invStd) {
-        INDArray r = Norms.normalizedDot(gy, x, mean, invStd);
-        return r != null ? r : super.channelNormalizedDot(gy, x, mean, invStd);
+    public INDArray[] channelGradientSums(INDArray gy, INDArray x, INDArray mean, INDArray invStd) {
+        INDArray[] r = Norms.gradientSums(gy, x, mean, invStd);
+        return r != null ? r : super.channelGradientSums(gy, x, mean, invStd);
     }
 
     @Override

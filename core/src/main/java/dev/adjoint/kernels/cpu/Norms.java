@@ -97,18 +97,21 @@ final class Norms {
         return out;
     }
 
-    /** Per channel {@code sum(gy (x - mean) invStd)}. */
-    static INDArray normalizedDot(INDArray gy, INDArray x, INDArray mean, INDArray invStd) {
+    /** Per channel {@code {sum(gy), sum(gy (x - mean) invStd)}}: the bias and weight gradients of one pass. */
+    static INDArray[] gradientSums(INDArray gy, INDArray x, INDArray mean, INDArray invStd) {
         double[][] sums = gradientSums(gy, x, mean);
         if (sums == null) {
             return null;
         }
         float[] is = Host.floats(invStd);
-        float[] out = new float[is.length];
-        for (int ch = 0; ch < out.length; ch++) {
-            out[ch] = (float) (sums[1][ch] * is[ch]);
+        float[] sumGy = new float[is.length];
+        float[] sumGyXhat = new float[is.length];
+        for (int ch = 0; ch < is.length; ch++) {
+            sumGy[ch] = (float) sums[0][ch];
+            sumGyXhat[ch] = (float) (sums[1][ch] * is[ch]);
         }
-        return Host.arrayFrom(out, new long[] {out.length});
+        long[] shape = {is.length};
+        return new INDArray[] {Host.arrayFrom(sumGy, shape), Host.arrayFrom(sumGyXhat, shape)};
     }
 
     /**

@@ -327,9 +327,10 @@ public class ReferenceKernels implements Kernels {
     }
 
     @Override
-    public INDArray channelNormalizedDot(INDArray gy, INDArray x, INDArray mean, INDArray invStd) {
+    public INDArray[] channelGradientSums(INDArray gy, INDArray x, INDArray mean, INDArray invStd) {
         INDArray xhat = x.sub(perChannel(mean, x.rank())).muli(perChannel(invStd, x.rank()));
-        return sum(xhat.muli(gy), allButChannels(x.rank()), mean.shape());
+        int[] dims = allButChannels(x.rank());
+        return new INDArray[] {sum(gy, dims, mean.shape()), sum(xhat.muli(gy), dims, mean.shape())};
     }
 
     @Override
@@ -340,8 +341,8 @@ public class ReferenceKernels implements Kernels {
             return gy.mul(scale);
         }
         // the closed form needs two sums per channel: sum(gy) and sum(gy xhat)
-        INDArray sumGy = sum(gy, allButChannels(rank), mean.shape());
-        return batchNormInputGradFromSums(gy, x, mean, invStd, w, sumGy, channelNormalizedDot(gy, x, mean, invStd));
+        INDArray[] sums = channelGradientSums(gy, x, mean, invStd);
+        return batchNormInputGradFromSums(gy, x, mean, invStd, w, sums[0], sums[1]);
     }
 
     @Override

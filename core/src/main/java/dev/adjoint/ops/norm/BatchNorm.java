@@ -2,6 +2,7 @@ package dev.adjoint.ops.norm;
 
 import dev.adjoint.Tensor;
 import dev.adjoint.autograd.Function;
+import dev.adjoint.autograd.GradMode;
 import dev.adjoint.ops.F;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -12,7 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * backward needs is x, w and the two {@code [C]} statistics, not the half-dozen full-size
  * intermediates of the same formula built from elementwise ops.
  *
- * <p>Backward: {@code gw = sum(gy xhat)} by {@link BatchNormWeightGrad}, {@code gb = sum(gy)}, and
+ * <p>Backward: {@code gw = sum(gy xhat)} by {@link BatchNormWeightGrad}, {@code gb = sum(gy)} (from
+ * the same pass unless the backward records a graph), and
  * {@code gx} by {@link BatchNormInputGrad} (the closed form, which accounts for the statistics
  * depending on x, and needs those same two sums: it is handed them). Each is a function with its
  * own backward, so second derivatives work.
@@ -58,8 +60,15 @@ public final class BatchNorm extends Function {
     protected Tensor[] backward(Tensor gy) {
         Tensor x = saved(0);
         Tensor w = saved(1);
-        Tensor gw = needsInputGrad(1) ? new BatchNormWeightGrad(mean, invStd, batchStatistics).apply(gy, x) : null;
-        Tensor gb = needsInputGrad(2) ? F.sum(gy, BatchNormInputGrad.allButChannels(gy.dim()), false) : null;
+        BatchNormWeightGrad weightGrad = needsInputGrad(1) ? new BatchNormWeightGrad(mean, invStd, batchStatistics) : null;
+        Tensor gw = weightGrad != null ? weightGrad.apply(gy, x) : null;
+        Tensor gb = null;
+        if (needsInputGrad(2)) {
+            // The weight gradient's pass summed gy as well. When this backward records no graph (no
+            // createGraph) that sum is the bias gradient; otherwise gb must be a function of gy.
+            gb = weightGrad != null && !GradMode.isEnabled() ? new Tensor(weightGrad.sumOfGy())
+                    : F.sum(gy, BatchNormInputGrad.allButChannels(gy.dim()), false);
+        }
         Tensor gx = null;
         if (needsInputGrad(0)) {
             // the input gradient's two sums are gb and gw: with both at hand it makes one pass, not two

@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Batch normalization's weight gradient {@code gw[c] = sum(gy xhat)} over every dim but the
  * channels', with {@code xhat = (x - mean) invStd}: one pass over gy and x, no full-size
- * intermediate. Backward, for an incoming {@code v [C]}: {@code ggy = xhat v} (a normalization with
+ * intermediate; the same pass sums gy ({@link #sumOfGy}, the bias gradient). Backward, for an incoming {@code v [C]}: {@code ggy = xhat v} (a normalization with
  * the same statistics and weight v) and {@code gx = batchNormInputGrad(gy, x, v)} (with the batch's
  * statistics, d xhat / dx carries the same two correction terms as the input gradient).
  */
@@ -15,6 +15,7 @@ public final class BatchNormWeightGrad extends Function {
     private final INDArray mean;
     private final INDArray invStd;
     private final boolean batchStatistics;
+    private INDArray sumGy;
 
     public BatchNormWeightGrad(INDArray mean, INDArray invStd, boolean batchStatistics) {
         this.mean = mean;
@@ -25,7 +26,17 @@ public final class BatchNormWeightGrad extends Function {
     @Override
     protected INDArray forward(Tensor... in) {
         save(in[0], in[1]);
-        return kernels().channelNormalizedDot(in[0].data(), in[1].data(), mean, invStd);
+        INDArray[] sums = kernels().channelGradientSums(in[0].data(), in[1].data(), mean, invStd);
+        sumGy = sums[0];
+        return sums[1];
+    }
+
+    /**
+     * {@code sum(gy)} per channel, which the forward's pass computed along the way (the bias
+     * gradient): a plain array, not a function of gy in any graph. Null before {@code apply}.
+     */
+    public INDArray sumOfGy() {
+        return sumGy;
     }
 
     @Override
