@@ -100,13 +100,6 @@ public interface Kernels {
     INDArray channelNormalize(INDArray x, INDArray mean, INDArray invStd, INDArray w, INDArray b);
 
     /**
-     * {@link #channelStatistics} and then {@link #channelNormalize} with them, as batch
-     * normalization's forward in training: {@code {y, mean, invStd, var}}, the same values as the two
-     * calls. A kernel may normalize each channel while the statistics' passes left it in cache.
-     */
-    INDArray[] channelNormalizeWithStatistics(INDArray x, double eps, INDArray w, INDArray b);
-
-    /**
      * Per channel, over every dim but 1, the two sums of batch normalization's backward:
      * {@code {sum(gy), sum(gy * (x - mean[c]) * invStd[c])}}, {@code [C]} each (the bias and weight
      * gradients), from one pass over gy and x.

@@ -168,12 +168,6 @@ public final class CpuKernels extends ReferenceKernels {
     }
 
     @Override
-    public INDArray[] channelNormalizeWithStatistics(INDArray x, double eps, INDArray w, INDArray b) {
-        INDArray[] r = Norms.normalizeWithStatistics(x, eps, w, b);
-        return r != null ? r : super.channelNormalizeWithStatistics(x, eps, w, b);
-    }
-
-    @Override
     public INDArray channelNormalize(INDArray x, INDArray mean, INDArray invStd, INDArray w, INDArray b) {
         INDArray r = Norms.normalize(x, mean, invStd, w, b);
         return r != null ? r : super.channelNormalize(x, mean, invStd, w, b);

@@ -37,19 +37,6 @@ final class Norms {
 
     /** {mean, invStd, var} per channel: the mean first, then the squares about it (no cancellation); float64 sums. */
     static INDArray[] statistics(INDArray x, double eps) {
-        return statisticsThenNormalize(x, eps, null, null, false);
-    }
-
-    /**
-     * {y, mean, invStd, var}: each channel normalized right after its statistics, while its rows are
-     * still in cache (x is read from memory once, not twice); the values of {@link #statistics} then
-     * {@link #normalize}.
-     */
-    static INDArray[] normalizeWithStatistics(INDArray x, double eps, INDArray w, INDArray b) {
-        return statisticsThenNormalize(x, eps, w, b, true);
-    }
-
-    private static INDArray[] statisticsThenNormalize(INDArray x, double eps, INDArray w, INDArray b, boolean normalize) {
         int[] d = sizes(x);
         FloatBuffer xv = Host.floatView(x);
         if (d == null || xv == null) {
@@ -61,10 +48,6 @@ final class Norms {
         float[] mean = new float[c];
         float[] invStd = new float[c];
         float[] var = new float[c];
-        float[] wv = normalize && w != null ? Host.floats(w) : null;
-        float[] bv = normalize && b != null ? Host.floats(b) : null;
-        INDArray out = normalize ? Memory.allocate(x.dataType(), x.shape()) : null;
-        FloatBuffer ov = normalize ? Host.floatView(out) : null;
         Parallel.forEach(c, 1, (chunk, lo, hi) -> {
             float[] row = Host.floatScratch(Host.Work.NORM_X, s);
             for (int ch = lo; ch < hi; ch++) {
@@ -84,23 +67,10 @@ final class Norms {
                 mean[ch] = mf;
                 var[ch] = (float) v;
                 invStd[ch] = (float) (1 / Math.sqrt(v + eps));
-                if (normalize) { // as normalize(): x a + b' with the same per-channel factors
-                    float scale = wv == null ? invStd[ch] : invStd[ch] * wv[ch];
-                    float shift = (bv == null ? 0 : bv[ch]) - mean[ch] * scale;
-                    for (int i = 0; i < n; i++) {
-                        int at = (i * c + ch) * s;
-                        xv.get(at, row, 0, s);
-                        for (int j = 0; j < s; j++) {
-                            row[j] = row[j] * scale + shift;
-                        }
-                        ov.put(at, row, 0, s);
-                    }
-                }
             }
         });
         long[] shape = {c};
-        INDArray[] stats = {Host.arrayFrom(mean, shape), Host.arrayFrom(invStd, shape), Host.arrayFrom(var, shape)};
-        return normalize ? new INDArray[] {out, stats[0], stats[1], stats[2]} : stats;
+        return new INDArray[] {Host.arrayFrom(mean, shape), Host.arrayFrom(invStd, shape), Host.arrayFrom(var, shape)};
     }
 
     /** {@code (x - mean) invStd w + b} as {@code x a + b'} per channel. */

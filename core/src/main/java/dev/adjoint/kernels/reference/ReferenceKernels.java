@@ -320,12 +320,6 @@ public class ReferenceKernels implements Kernels {
     }
 
     @Override
-    public INDArray[] channelNormalizeWithStatistics(INDArray x, double eps, INDArray w, INDArray b) {
-        INDArray[] stats = channelStatistics(x, eps);
-        return new INDArray[] {channelNormalize(x, stats[0], stats[1], w, b), stats[0], stats[1], stats[2]};
-    }
-
-    @Override
     public INDArray channelNormalize(INDArray x, INDArray mean, INDArray invStd, INDArray w, INDArray b) {
         INDArray scale = w == null ? invStd : invStd.mul(w);
         INDArray y = x.sub(perChannel(mean, x.rank())).muli(perChannel(scale, x.rank()));

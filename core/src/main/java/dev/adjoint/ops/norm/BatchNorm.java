@@ -46,17 +46,14 @@ public final class BatchNorm extends Function {
     @Override
     protected INDArray forward(Tensor... in) {
         Tensor x = in[0];
-        INDArray w = in[1] == null ? null : in[1].data();
-        INDArray b = in[2] == null ? null : in[2].data();
-        save(x, in[1]);
-        if (!batchStatistics) {
-            return kernels().channelNormalize(x.data(), mean, invStd, w, b);
+        if (batchStatistics) {
+            INDArray[] stats = kernels().channelStatistics(x.data(), eps);
+            mean = stats[0];
+            invStd = stats[1];
+            var = stats[2];
         }
-        INDArray[] yAndStats = kernels().channelNormalizeWithStatistics(x.data(), eps, w, b);
-        mean = yAndStats[1];
-        invStd = yAndStats[2];
-        var = yAndStats[3];
-        return yAndStats[0];
+        save(x, in[1]);
+        return kernels().channelNormalize(x.data(), mean, invStd, in[1] == null ? null : in[1].data(), in[2] == null ? null : in[2].data());
     }
 
     @Override
