@@ -129,6 +129,39 @@ class KernelEquivalenceTest {
     }
 
     @Test
+    void strideOneTransposedConvolutionsAsTheFlippedKernelsConvolution() {
+        Random r = new Random(13);
+        DataType t = DataType.FLOAT;
+        for (int trial = 0; trial < 30; trial++) {
+            // few channels or small images: not the shifted products' shapes, so the im2col convolution takes them
+            int cin = 1 + r.nextInt(trial % 3 == 0 ? 40 : 12);
+            int cout = 1 + r.nextInt(12);
+            int kh = 1 + r.nextInt(5);
+            int kw = 1 + r.nextInt(5);
+            int dh = 1 + r.nextInt(2);
+            int dw = 1 + r.nextInt(2);
+            int reachH = dh * (kh - 1);
+            int reachW = dw * (kw - 1);
+            int ph = (reachH + 1) / 2 + r.nextInt(reachH / 2 + 1); // between half and all of the reach
+            int pw = (reachW + 1) / 2 + r.nextInt(reachW / 2 + 1);
+            int h = 1 + r.nextInt(9);
+            int w = 1 + r.nextInt(9);
+            long th = h - 1L - 2L * ph + reachH + 1;
+            long tw = w - 1L - 2L * pw + reachW + 1;
+            if (th <= 0 || tw <= 0) {
+                continue;
+            }
+            int n = 1 + r.nextInt(5);
+            ConvParams q = new ConvParams(1, 1, ph, pw, dh, dw, 0, 0, 1);
+            String what = n + "x" + cin + "x" + h + "x" + w + " -> " + cout + ", kernel " + kh + "x" + kw + ", " + q;
+            INDArray x = random(r, t, n, cin, h, w);
+            INDArray wt = random(r, t, cin, cout, kh, kw);
+            INDArray bt = trial % 3 == 0 ? null : random(r, t, cout);
+            assertSame(FAST.convTranspose2d(x, wt, bt, th, tw, q), REF.convTranspose2d(x, wt, bt, th, tw, q), t, "convTranspose2d " + what);
+        }
+    }
+
+    @Test
     void convTranspose2dWithOutputPaddingAndGroups() {
         Random r = new Random(2);
         for (DataType t : TYPES) {

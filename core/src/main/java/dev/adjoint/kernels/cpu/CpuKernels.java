@@ -75,6 +75,9 @@ public final class CpuKernels extends ReferenceKernels {
         if (ShiftedConv.suitsTranspose(x, w, outH, outW, p)) {
             return ShiftedConv.convTranspose2d(x, w, b, outH, outW, p);
         }
+        if (SampleKernels.suitsTransposeAsConv(x, w, p)) {
+            return SampleKernels.convTranspose2dAsConv(x, w, b, outH, outW, p);
+        }
         if (SampleKernels.suits(x, p)) {
             return SampleKernels.convTranspose2d(x, w, b, outH, outW, p);
         }

@@ -54,4 +54,18 @@ class NewPathsTakenTest {
         assertThat(ShiftedConv.suitsConv(Nd4j.rand(DataType.FLOAT, 2, 64, 8, 8), Nd4j.rand(DataType.FLOAT, 64, 64, 3, 3), pad1))
                 .as("8x8 with padding 1: 22% extra work on the padded width").isFalse();
     }
+
+    @Test
+    void strideOneTransposedConvolutionsWithSamePaddingTakeTheFlippedKernelsConvolution() {
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 64, 8, 8);
+        INDArray w = Nd4j.rand(DataType.FLOAT, 64, 64, 3, 3);
+        assertThat(SampleKernels.suitsTransposeAsConv(x, w, new ConvParams(1, 1, 1, 1, 1, 1, 0, 0, 1))).isTrue();
+        assertThat(SampleKernels.suitsTransposeAsConv(x, w, new ConvParams(1, 1, 2, 2, 1, 1, 0, 0, 1))).as("padding the whole reach").isTrue();
+        assertThat(SampleKernels.suitsTransposeAsConv(x, w, new ConvParams(1, 1, 0, 0, 1, 1, 0, 0, 1)))
+                .as("valid padding: the convolution would do more arithmetic").isFalse();
+        assertThat(SampleKernels.suitsTransposeAsConv(x, w, new ConvParams(1, 1, 3, 3, 1, 1, 0, 0, 1))).as("padding past the reach").isFalse();
+        assertThat(SampleKernels.suitsTransposeAsConv(x, w, new ConvParams(2, 2, 1, 1, 1, 1, 1, 1, 1))).as("stride 2").isFalse();
+        assertThat(SampleKernels.suitsTransposeAsConv(x.castTo(DataType.DOUBLE), w.castTo(DataType.DOUBLE), new ConvParams(1, 1, 1, 1, 1, 1, 0, 0, 1)))
+                .as("float64").isFalse();
+    }
 }
