@@ -312,26 +312,40 @@ final class ShiftedConv {
             return MINE.get();
         }
 
+        /** The geometry whose zero border {@link #in} holds, or null: a later sample of it only needs its values copied. */
+        private Geometry bordered;
+
         /**
          * The sample at {@code base} of x, zero-padded to {@code [C, Hp, Wp]}, into {@link #in}: row by
-         * row from native memory to native memory, with no copy on the Java heap in between.
+         * row from native memory to native memory, with no copy on the Java heap in between. The zero
+         * border is written once per geometry: samples of one call, and calls of one layer, share it.
          */
         void pad(FloatBuffer x, int base, Geometry g) {
             int plane = g.plane();
             int wp = g.wp();
+            NativeFloats before = in;
             in = in.atLeast(g.c() * plane);
             FloatBuffer dst = in.view;
-            float[] zeros = zeros(Math.max(g.ph() * wp, g.pw()));
-            for (int ch = 0; ch < g.c(); ch++) {
-                int at = ch * plane;
-                dst.put(at, zeros, 0, g.ph() * wp);
-                for (int iy = 0; iy < g.h(); iy++) {
-                    int row = at + (iy + g.ph()) * wp;
-                    dst.put(row, zeros, 0, g.pw());
-                    dst.put(row + g.pw(), x, base + (ch * g.h() + iy) * g.w(), g.w());
-                    dst.put(row + g.pw() + g.w(), zeros, 0, g.pw());
+            if (in != before || !g.equals(bordered)) {
+                float[] zeros = zeros(Math.max(g.ph() * wp, g.pw()));
+                for (int ch = 0; ch < g.c(); ch++) {
+                    int at = ch * plane;
+                    dst.put(at, zeros, 0, g.ph() * wp);
+                    for (int iy = 0; iy < g.h(); iy++) {
+                        int row = at + (iy + g.ph()) * wp;
+                        dst.put(row, zeros, 0, g.pw());
+                        dst.put(row + g.pw() + g.w(), zeros, 0, g.pw());
+                    }
+                    dst.put(at + (g.ph() + g.h()) * wp, zeros, 0, g.ph() * wp);
                 }
-                dst.put(at + (g.ph() + g.h()) * wp, zeros, 0, g.ph() * wp);
+                bordered = g;
+            }
+            for (int ch = 0; ch < g.c(); ch++) {
+                int at = ch * plane + g.ph() * wp + g.pw();
+                int from = base + ch * g.h() * g.w();
+                for (int iy = 0; iy < g.h(); iy++) {
+                    dst.put(at + iy * wp, x, from + iy * g.w(), g.w());
+                }
             }
         }
 
