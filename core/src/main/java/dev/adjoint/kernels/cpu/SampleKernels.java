@@ -228,15 +228,24 @@ final class SampleKernels {
      * to the pool (scratch: nothing else refers to them).
      */
     static void sumChunksTurned(INDArray partialSums, int chunks, int k, int o, INDArray gw) {
+        sumChunks(partialSums, chunks, k, o, gw, true);
+    }
+
+    /** As {@link #sumChunksTurned}, the partial sums either {@code gw^T [k, O]} ({@code turned}) or gw {@code [O, k]} itself. */
+    static void sumChunks(INDArray partialSums, int chunks, int k, int o, INDArray gw, boolean turned) {
         FloatPointer partials = Blas.pointer(partialSums);
         for (int part = 1; part < chunks; part++) {
             Blas.saxpy(o * k, 1f, partials, (long) part * o * k, partials, 0);
         }
         FloatBuffer sum = Host.floatView(partialSums);
         FloatBuffer out = Host.floatView(gw);
-        for (int r = 0; r < k; r++) { // gw[oc, r] = gw^T[r, oc]
-            for (int oc = 0; oc < o; oc++) {
-                out.put(oc * k + r, sum.get(r * o + oc));
+        if (!turned) {
+            out.put(0, sum, 0, o * k);
+        } else {
+            for (int r = 0; r < k; r++) { // gw[oc, r] = gw^T[r, oc]
+                for (int oc = 0; oc < o; oc++) {
+                    out.put(oc * k + r, sum.get(r * o + oc));
+                }
             }
         }
         Memory.release(partialSums);

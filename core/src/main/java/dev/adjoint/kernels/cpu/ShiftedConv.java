@@ -245,8 +245,10 @@ final class ShiftedConv {
      * the padded channel c from the tap's offset, so each row is one contiguous copy; gy_wide is gy on
      * the padded width with zeros in the extra places. One product per sample with the long pixel
      * dimension inside: one per tap was as fast with AVX-512 kernels and 1.2-1.6x slower with AVX2
-     * ones (docs/PERFORMANCE.md). Each chunk of samples sums into its own buffer and the buffers are
-     * added in chunk order, so the result does not depend on the number of threads.
+     * ones (docs/PERFORMANCE.md); a 1x1 kernel that widens the channels computes gw itself,
+     * {@code gy_wide x cols^T}, the longer side again as the rows. Each chunk of samples sums into its
+     * own buffer and the buffers are added in chunk order, so the result does not depend on the number
+     * of threads.
      */
     static INDArray convWeightGrad(INDArray x, INDArray gy, long kh, long kw, ConvParams p) {
         int n = (int) x.size(0);
@@ -274,9 +276,12 @@ final class ShiftedConv {
         FloatBuffer gyv = Host.floatView(gyd);
         int perChunk = SampleKernels.samplesPerChunk(n);
         int chunks = Parallel.chunks(n, perChunk);
-        INDArray partialSums = Memory.allocate(DataType.FLOAT, chunks, (long) k * o); // chunk i's sum of gw^T in row i
+        INDArray partialSums = Memory.allocate(DataType.FLOAT, chunks, (long) k * o); // chunk i's sum of gw^T (or gw) in row i
         FloatPointer partials = Blas.pointer(partialSums);
         boolean xIsColumns = taps == 1 && !g.padded(); // a 1x1 kernel without padding: the sample is its own column matrix
+        // The product's longer side as its rows: gw^T [k, O] for 3x3 kernels (k = 9C), gw [O, k] itself
+        // for a 1x1 kernel that widens (O > C); 25% faster there with AVX-512 kernels, the same with AVX2.
+        boolean turned = k >= o;
         Parallel.forEach(n, perChunk, (chunk, from, to) -> {
             Scratch scratch = Scratch.mine();
             for (int s = from; s < to; s++) {
@@ -292,12 +297,16 @@ final class ShiftedConv {
                     grad = scratch.widen(gyv, s * o * pix, o, g).pointer;
                     gradAt = 0;
                 }
-                Blas.sgemm(false, true, k, o, wide, 1f, cols, colsAt, wide, grad, gradAt, wide, s == from ? 0f : 1f,
-                        partials, (long) chunk * k * o, o);
+                float beta = s == from ? 0f : 1f;
+                if (turned) {
+                    Blas.sgemm(false, true, k, o, wide, 1f, cols, colsAt, wide, grad, gradAt, wide, beta, partials, (long) chunk * k * o, o);
+                } else {
+                    Blas.sgemm(false, true, o, k, wide, 1f, grad, gradAt, wide, cols, colsAt, wide, beta, partials, (long) chunk * k * o, k);
+                }
             }
         });
         Host.keepUntilHere(xd, gyd);
-        SampleKernels.sumChunksTurned(partialSums, chunks, k, o, gw);
+        SampleKernels.sumChunks(partialSums, chunks, k, o, gw, turned);
         return gw;
     }
 
