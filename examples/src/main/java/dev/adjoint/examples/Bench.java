@@ -133,6 +133,9 @@ public final class Bench {
         }, warmup, steps);
         System.out.printf(java.util.Locale.ROOT, "%-8s median %.1f ms per training step (batch 128, steps %d-%d, %d threads), loss %.4f, peak resident %s%n",
                 name, median(times), warmup + 1, warmup + steps, Parallel.threads(), loss[0], peakResident());
+        // the mean counts every step's share of the pool's collections, which the median may step over
+        System.out.printf(java.util.Locale.ROOT, "         mean %.1f ms, quartiles %.1f-%.1f ms%n", times.stream().mapToDouble(Double::doubleValue).average().orElse(0),
+                quantile(times, 0.25), quantile(times, 0.75));
         System.out.println("         " + dev.adjoint.memory.Memory.stats());
     }
 
@@ -493,7 +496,14 @@ public final class Bench {
         return times;
     }
 
-    static double median(List<Double> xs) {
+    /** The q-quantile of xs, the nearest rank below. */
+    static double quantile(List<Double> xs, double q) {
+        double[] v = xs.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(v);
+        return v[(int) Math.min(v.length - 1, Math.floor(q * (v.length - 1)))];
+    }
+
+        static double median(List<Double> xs) {
         double[] v = xs.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(v);
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
