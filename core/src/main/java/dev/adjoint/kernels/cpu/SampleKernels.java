@@ -218,20 +218,16 @@ final class SampleKernels {
             }
         });
         Host.keepUntilHere(xd, gyd);
-        sumChunksTurned(partialSums, chunks, k, o, gw);
+        sumChunks(partialSums, chunks, k, o, gw, true);
         return gw;
     }
 
     /**
-     * Adds the chunks' partial sums of {@code gw^T [k, O]} (row c of {@code partialSums} is chunk c's)
-     * in chunk order, writes the total turned into gw {@code [O, k]}, and gives the partial sums back
-     * to the pool (scratch: nothing else refers to them).
+     * Adds the chunks' partial sums (row c of {@code partialSums} is chunk c's) in chunk order and
+     * writes the total into gw {@code [O, k]}: turned, when the partial sums are {@code gw^T [k, O]}
+     * ({@code turned}), else as they are. Gives the partial sums back to the pool (scratch: nothing
+     * else refers to them).
      */
-    static void sumChunksTurned(INDArray partialSums, int chunks, int k, int o, INDArray gw) {
-        sumChunks(partialSums, chunks, k, o, gw, true);
-    }
-
-    /** As {@link #sumChunksTurned}, the partial sums either {@code gw^T [k, O]} ({@code turned}) or gw {@code [O, k]} itself. */
     static void sumChunks(INDArray partialSums, int chunks, int k, int o, INDArray gw, boolean turned) {
         FloatPointer partials = Blas.pointer(partialSums);
         for (int part = 1; part < chunks; part++) {
