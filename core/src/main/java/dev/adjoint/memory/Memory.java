@@ -86,7 +86,7 @@ public final class Memory {
             return Nd4j.create(type, shape);
         }
         DataBuffer buffer = POOL.lease(type, n);
-        return Nd4j.create(buffer, shape);
+        return ShapeInfos.array(buffer, type, shape);
     }
 
     /**
