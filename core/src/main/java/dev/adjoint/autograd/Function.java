@@ -94,6 +94,7 @@ public abstract class Function {
         }
         if (!record) {
             saved = null; // nothing will run backward: let the saved tensors go now
+            releaseState(); // and what the subclass kept for it
             return new Tensor(out);
         }
         int n = inputs.length;
@@ -252,8 +253,9 @@ public abstract class Function {
 
     /**
      * Drops what a subclass kept in its own fields for its backward (max pooling's argmax), once
-     * the engine has freed this function after a backward pass: a graph kept reachable afterwards
-     * (a loss in a list) then holds only its small nodes, as PyTorch's does.
+     * the engine has freed this function after a backward pass, or right after forward when nothing
+     * was recorded: a graph kept reachable afterwards (a loss in a list) then holds only its small
+     * nodes, as PyTorch's does.
      */
     protected void releaseState() {
     }

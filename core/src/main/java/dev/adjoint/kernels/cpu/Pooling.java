@@ -1,5 +1,6 @@
 package dev.adjoint.kernels.cpu;
 
+import dev.adjoint.memory.IntArrays;
 import dev.adjoint.memory.Memory;
 import dev.adjoint.kernels.MaxPoolResult;
 import dev.adjoint.kernels.PoolParams;
@@ -70,7 +71,8 @@ final class Pooling {
         int ohw = (int) (g.oh() * g.ow());
         int kk = g.kh() * g.kw();
         int[] map = windowMap(g);
-        int[] argmax = new int[planes * ohw]; // kept by the Function until its backward, which checks it was not released
+        // kept by the Function until its backward, which checks it was not released, and then given back (IntArrays)
+        int[] argmax = IntArrays.take(planes * ohw);
         // The window scan is written twice, for float and double: float32 is compared as float (the
         // same argmax as PyTorch, no double copy of the input); float64 keeps exact comparisons.
         if (a.dataType() == DataType.FLOAT) {

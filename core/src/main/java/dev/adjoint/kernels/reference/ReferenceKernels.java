@@ -9,6 +9,7 @@ import dev.adjoint.kernels.ConvParams;
 import dev.adjoint.kernels.Kernels;
 import dev.adjoint.kernels.MaxPoolResult;
 import dev.adjoint.kernels.PoolParams;
+import dev.adjoint.memory.IntArrays;
 import java.util.Arrays;
 import dev.adjoint.memory.Memory;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -160,7 +161,7 @@ public class ReferenceKernels implements Kernels {
         int planes = (int) (p.n() * p.c());
         int outPix = (int) (p.oh() * p.ow());
         double[] y = new double[planes * outPix];
-        int[] argmax = new int[planes * outPix];
+        int[] argmax = IntArrays.take(planes * outPix); // every entry written below; given back by the Function after backward
         for (int plane = 0; plane < planes; plane++) {
             for (int oy = 0; oy < p.oh(); oy++) {
                 for (int ox = 0; ox < p.ow(); ox++) {

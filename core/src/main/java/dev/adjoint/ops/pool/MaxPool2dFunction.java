@@ -2,6 +2,8 @@ package dev.adjoint.ops.pool;
 
 import dev.adjoint.Tensor;
 import dev.adjoint.autograd.Function;
+import dev.adjoint.autograd.GradMode;
+import dev.adjoint.memory.IntArrays;
 import dev.adjoint.kernels.MaxPoolResult;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -13,6 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class MaxPool2dFunction extends Function {
     private final PoolGeometry g;
     private int[] argmax;
+    /** Whether a backward recorded a graph (second derivatives) that holds argmax: then it is not given back. */
+    private boolean argmaxInGraph;
 
     public MaxPool2dFunction(PoolGeometry geometry) {
         this.g = geometry;
@@ -27,11 +31,15 @@ public final class MaxPool2dFunction extends Function {
 
     @Override
     protected Tensor[] backward(Tensor gy) {
+        argmaxInGraph |= GradMode.isEnabled(); // the IndexScatter below is then recorded and keeps argmax
         return new Tensor[] {new IndexScatter(argmax, g.inputShape()).apply(gy)};
     }
 
     @Override
     protected void releaseState() {
+        if (!argmaxInGraph) {
+            IntArrays.give(argmax); // nothing reads it any more: the next max pooling of this size reuses it
+        }
         argmax = null;
     }
 
