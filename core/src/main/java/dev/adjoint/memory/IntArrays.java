@@ -14,8 +14,12 @@ public final class IntArrays {
     /** Arrays kept per length: a network's pooling layers at one or two batch sizes each. */
     static final int MAX_PER_LENGTH = 4;
 
-    /** The most bytes kept over all lengths (16 MB); past it, given-back arrays are left to the collector. */
-    static final long MAX_BYTES = 16L << 20;
+    /**
+     * The most bytes kept over all lengths: a sixteenth of the Java heap's maximum, so the indices
+     * of a large network's pooling (ResNet-18's stem at batch 128: ~100 MB) are reused too, while
+     * idle arrays never take much of the heap. Past it, given-back arrays are left to the collector.
+     */
+    static final long MAX_BYTES = Runtime.getRuntime().maxMemory() / 16;
 
     private static final Map<Integer, ArrayDeque<int[]>> FREE = new HashMap<>();
     private static long keptBytes;

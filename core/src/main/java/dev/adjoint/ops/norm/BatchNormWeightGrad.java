@@ -7,9 +7,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Batch normalization's weight gradient {@code gw[c] = sum(gy xhat)} over every dim but the
  * channels', with {@code xhat = (x - mean) invStd}: one pass over gy and x, no full-size
- * intermediate; the same pass sums gy ({@link #sumOfGy}, the bias gradient). Backward, for an incoming {@code v [C]}: {@code ggy = xhat v} (a normalization with
- * the same statistics and weight v) and {@code gx = batchNormInputGrad(gy, x, v)} (with the batch's
- * statistics, d xhat / dx carries the same two correction terms as the input gradient).
+ * intermediate; the same pass sums gy ({@link #sumOfGy}, the bias gradient). Backward, for an
+ * incoming {@code v [C]}: {@code ggy = xhat v} (a normalization with the same statistics and weight
+ * v) and {@code gx = batchNormInputGrad(gy, x, v)} (with the batch's statistics, d xhat / dx carries
+ * the same two correction terms as the input gradient).
  */
 public final class BatchNormWeightGrad extends Function {
     private final INDArray mean;
