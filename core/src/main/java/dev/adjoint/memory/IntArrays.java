@@ -8,7 +8,9 @@ import java.util.Map;
  * Index arrays handed back for reuse: max pooling's argmax, one int per output, which a LeNet step
  * made anew at every forward (the largest Java allocation of the step) and dropped after its
  * backward. A Function gives its array back when it is freed after a backward pass that recorded
- * no graph holding it; {@link #take} hands it to the next forward of the same size.
+ * no graph holding it; {@link #take} hands it to the next forward of the same size. Arrays of a
+ * length nobody took since the pool's previous collection are dropped before the next one, so an
+ * evaluation at another batch size does not leave its arrays on the heap for good.
  */
 public final class IntArrays {
     /** Arrays kept per length: a network's pooling layers at one or two batch sizes each. */
@@ -23,6 +25,8 @@ public final class IntArrays {
 
     private static final Map<Integer, ArrayDeque<int[]>> FREE = new HashMap<>();
     private static long keptBytes;
+    /** Lengths taken since the last {@link #dropIdle}. */
+    private static final java.util.Set<Integer> TAKEN = new java.util.HashSet<>();
 
     private IntArrays() {
     }
@@ -30,6 +34,7 @@ public final class IntArrays {
     /** An array of exactly {@code n} ints whose contents are undefined: the caller writes every element. */
     public static int[] take(int n) {
         synchronized (FREE) {
+            TAKEN.add(n);
             ArrayDeque<int[]> q = FREE.get(n);
             int[] a = q == null ? null : q.poll();
             if (a != null) {
@@ -51,6 +56,27 @@ public final class IntArrays {
                 q.push(a);
                 keptBytes += 4L * a.length;
             }
+        }
+    }
+
+    /** Drops the arrays of every length not taken since the previous call (run before each of the pool's collections). */
+    static void dropIdle() {
+        synchronized (FREE) {
+            FREE.entrySet().removeIf(e -> {
+                boolean idle = !TAKEN.contains(e.getKey());
+                if (idle) {
+                    keptBytes -= 4L * e.getKey() * e.getValue().size();
+                }
+                return idle;
+            });
+            TAKEN.clear();
+        }
+    }
+
+    /** The bytes of arrays kept for reuse now (for tests). */
+    static long keptBytes() {
+        synchronized (FREE) {
+            return keptBytes;
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.adjoint.memory;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -68,6 +70,9 @@ public final class Memory {
     static final long MAX_HEADROOM = Math.max(1L << 30, totalPhysicalBytes() / 4);
 
     private static final Pool POOL = new Pool(MIN_HEADROOM, MAX_HEADROOM);
+
+    /** Run before each collection: drop Java arrays kept for reuse that sat idle (see {@link #beforeEachCollection}). */
+    private static final List<Runnable> DROP_IDLE = new CopyOnWriteArrayList<>(List.of(IntArrays::dropIdle));
 
     private Memory() {
     }
@@ -212,6 +217,24 @@ public final class Memory {
      */
     public static void collect() {
         POOL.collectNow();
+    }
+
+    /**
+     * Registers {@code dropIdle} to run before each collection the pool asks for (and
+     * {@link #collect()}): it should let go of Java arrays a kernel keeps for reuse (per-thread
+     * scratch) that were not needed at their size since the previous collection, so that the
+     * collection frees them and the Java heap follows the working set too. One evaluation at batch
+     * 1,000 would otherwise leave a thread's scratch sized for it for the rest of the program. For
+     * the library's kernels; must be quick, thread-safe and take no lock the pool's callers hold.
+     */
+    public static void beforeEachCollection(Runnable dropIdle) {
+        DROP_IDLE.add(dropIdle);
+    }
+
+    static void dropIdleArrays() {
+        for (Runnable r : DROP_IDLE) {
+            r.run();
+        }
     }
 
     /** Frees every free block now (lent memory is untouched), e.g. before a long phase with other sizes. */

@@ -193,6 +193,7 @@ final class Pool {
      */
     private void collect(boolean asked) {
         long start = System.nanoTime();
+        Memory.dropIdleArrays(); // before the collection, which then frees them
         awaitCollection();
         drain();
         collections++;

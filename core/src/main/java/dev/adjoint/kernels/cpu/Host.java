@@ -1,7 +1,10 @@
 package dev.adjoint.kernels.cpu;
 
 import dev.adjoint.memory.Memory;
+import java.lang.ref.WeakReference;
 import java.nio.ByteOrder;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -67,9 +70,58 @@ public final class Host {
         SWAP_SRC
     }
 
-    /** Per-thread work arrays by purpose (indexed by {@link Work#ordinal()}): large temporaries the kernels reuse instead of allocating. */
-    private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[Work.values().length][]);
-    private static final ThreadLocal<double[][]> DOUBLES = ThreadLocal.withInitial(() -> new double[Work.values().length][]);
+    /**
+     * One thread's work arrays by purpose (indexed by {@link Work#ordinal()}): large temporaries the
+     * kernels reuse instead of allocating, and the most each purpose asked for since the pool's last
+     * collection.
+     */
+    private static final class Scratch {
+        final float[][] floats = new float[Work.values().length][];
+        final double[][] doubles = new double[Work.values().length][];
+        final int[] floatsUsed = new int[Work.values().length];
+        final int[] doublesUsed = new int[Work.values().length];
+
+        /**
+         * Drops each array that nothing needed at half its length or more since the last call, and
+         * starts counting again. Runs on the pool's thread while the owner may be computing: the
+         * owner keeps the array it holds, and only a later call sees the slot empty and allocates.
+         */
+        void dropIdle() {
+            for (int i = 0; i < floats.length; i++) {
+                float[] f = floats[i];
+                if (f != null && 2L * floatsUsed[i] < f.length) {
+                    floats[i] = null;
+                }
+                floatsUsed[i] = 0;
+                double[] d = doubles[i];
+                if (d != null && 2L * doublesUsed[i] < d.length) {
+                    doubles[i] = null;
+                }
+                doublesUsed[i] = 0;
+            }
+        }
+    }
+
+    /** Every thread's scratch, weakly: a thread that ends takes its arrays with it. */
+    private static final Queue<WeakReference<Scratch>> ALL_SCRATCH = new ConcurrentLinkedQueue<>();
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(() -> {
+        Scratch s = new Scratch();
+        ALL_SCRATCH.add(new WeakReference<>(s));
+        return s;
+    });
+
+    static {
+        // Scratch sized for a batch seen once (an evaluation at batch 1,000) is let go of before the
+        // pool's next collection: the Java heap follows the working set, as the pool does.
+        Memory.beforeEachCollection(() -> ALL_SCRATCH.removeIf(ref -> {
+            Scratch s = ref.get();
+            if (s != null) {
+                s.dropIdle();
+            }
+            return s == null;
+        }));
+    }
 
     private Host() {
     }
@@ -77,25 +129,30 @@ public final class Host {
     /**
      * A work array of at least {@code n} floats for {@code purpose}, reused by later calls on this
      * thread (contents undefined). Kernels use these for temporaries that never leave the call, so
-     * a training loop stops allocating megabytes per op (docs/PERFORMANCE.md, memory).
+     * a training loop stops allocating megabytes per op (docs/PERFORMANCE.md, memory). An array
+     * not needed at half its size or more between two of the pool's collections is dropped.
      */
     public static float[] floatScratch(Work purpose, int n) {
-        float[][] mine = FLOATS.get();
-        float[] f = mine[purpose.ordinal()];
+        Scratch mine = SCRATCH.get();
+        int i = purpose.ordinal();
+        mine.floatsUsed[i] = Math.max(mine.floatsUsed[i], n);
+        float[] f = mine.floats[i];
         if (f == null || f.length < n) {
             f = new float[n];
-            mine[purpose.ordinal()] = f;
+            mine.floats[i] = f;
         }
         return f;
     }
 
     /** As {@link #floatScratch}, for doubles. */
     public static double[] doubleScratch(Work purpose, int n) {
-        double[][] mine = DOUBLES.get();
-        double[] d = mine[purpose.ordinal()];
+        Scratch mine = SCRATCH.get();
+        int i = purpose.ordinal();
+        mine.doublesUsed[i] = Math.max(mine.doublesUsed[i], n);
+        double[] d = mine.doubles[i];
         if (d == null || d.length < n) {
             d = new double[n];
-            mine[purpose.ordinal()] = d;
+            mine.doubles[i] = d;
         }
         return d;
     }
