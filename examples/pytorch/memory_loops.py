@@ -1,18 +1,23 @@
 #!/usr/bin/python3
-"""PyTorch twin of two loops of `java -jar examples/target/adjoint-examples.jar bench --only memory`.
+"""PyTorch twin of three loops of `java -jar examples/target/adjoint-examples.jar bench --only memory`.
 
 resnet20:   ResNet-20 training, batch 128, SGD(0.1, momentum 0.9), 60 steps.
 accumulate: ResNet-20, 20 optimizer steps each over 8 accumulated micro-batches of 16.
+eval-in-training: LeNet, 500 steps of batch 64, 10 batches of 1,000 random images evaluated with
+            grad on (no torch.no_grad()), 500 more steps; prints training's peak and the resident
+            memory right after the evaluation.
 Prints resident and peak resident memory at the end. Needs Debian's PyTorch (apt-get install python3-torch):
 
     /usr/bin/python3 examples/pytorch/memory_loops.py resnet20 --threads 2
     /usr/bin/python3 examples/pytorch/memory_loops.py accumulate --threads 2
+    /usr/bin/python3 examples/pytorch/memory_loops.py eval-in-training --threads 2
 """
 import argparse
 
 import torch
 import torch.nn.functional as F
 
+from lenet import model as lenet
 from small_cnns import resnet20
 
 
@@ -30,14 +35,39 @@ def labels(n):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("loop", choices=["resnet20", "accumulate"])
+    p.add_argument("loop", choices=["resnet20", "accumulate", "eval-in-training"])
     p.add_argument("--threads", type=int, default=2)
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    model = resnet20()
-    opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
-    if a.loop == "resnet20":
+    extra = ""
+    if a.loop == "eval-in-training":
+        model = lenet()
+        opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+        x, y = torch.randn(64, 1, 28, 28), labels(64)
+
+        def train(steps):
+            for _ in range(steps):
+                loss = F.cross_entropy(model(x), y)
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+
+        train(500)
+        training_peak = resident_mb("VmHWM")
+        correct = 0
+        for b in range(10):  # no torch.no_grad(): each batch's graph is recorded and dropped
+            correct += int((model(torch.randn(1000, 1, 28, 28)).argmax(1) == labels(1000)).sum())
+        after_eval = resident_mb("VmRSS")
+        train(500)
+        what = "LeNet: 500 steps, 10,000 images evaluated with grad on, 500 steps"
+        extra = f"; training's peak before {training_peak:.0f} MB, resident right after the evaluation {after_eval:.0f} MB ({correct} correct)"
+    else:
+        model = resnet20()
+        opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    if a.loop == "eval-in-training":
+        pass
+    elif a.loop == "resnet20":
         x, y = torch.randn(128, 3, 32, 32), labels(128)
         for _ in range(60):
             loss = F.cross_entropy(model(x), y)
@@ -53,7 +83,7 @@ def main():
                 (F.cross_entropy(model(m), y) / len(micro)).backward()
             opt.step()
         what = "ResNet-20, 20 steps of 8 accumulated micro-batches of 16"
-    print(f"{a.loop:16s} resident {resident_mb('VmRSS'):5.0f} MB, peak {resident_mb('VmHWM'):5.0f} MB | {what} | PyTorch {torch.__version__}, "
+    print(f"{a.loop:16s} resident {resident_mb('VmRSS'):5.0f} MB, peak {resident_mb('VmHWM'):5.0f} MB | {what}{extra} | PyTorch {torch.__version__}, "
           f"{a.threads} threads")
 
 
