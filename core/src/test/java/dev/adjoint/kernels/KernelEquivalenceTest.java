@@ -448,7 +448,10 @@ class KernelEquivalenceTest {
     @Test
     void batchNormalizationStatisticsForwardAndGradients() {
         Random r = new Random(21);
-        long[][] shapes = {{4, 3, 5, 7}, {2, 16, 8, 8}, {1, 5, 3, 3}, {3, 2, 9}, {6, 4, 1, 1}, {5, 3, 2, 2}, {2, 3, 40, 33}};
+        // the last two: short rows summed several side by side with a partial last pass, and long
+        // rows over more passes than the float32 accumulators take before float64 (Norms.SPAN, PASSES_PER_FLUSH)
+        long[][] shapes = {{4, 3, 5, 7}, {2, 16, 8, 8}, {1, 5, 3, 3}, {3, 2, 9}, {6, 4, 1, 1}, {5, 3, 2, 2}, {2, 3, 40, 33}, {37, 3, 8, 8},
+            {70, 2, 32, 33}};
         for (DataType t : TYPES) {
             for (long[] shape : shapes) {
                 INDArray x = random(r, t, shape).muli(3).addi(2); // off-centre, to exercise the mean's removal

@@ -52,6 +52,8 @@ public final class Host {
         LOG_SOFTMAX_X,
         MAXPOOL_DST,
         MAXPOOL_SRC,
+        NORM_ACC,
+        NORM_ACC2,
         NORM_GY,
         NORM_IN,
         NORM_X,

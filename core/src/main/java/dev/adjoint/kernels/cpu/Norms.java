@@ -2,11 +2,13 @@ package dev.adjoint.kernels.cpu;
 
 import dev.adjoint.memory.Memory;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Per-channel normalization of dense float32 {@code [N, C, S...]} arrays as Java loops over rows
- * (one {@code (n, c)} plane of S values each): statistics and gradient sums per channel in float64,
+ * (one {@code (n, c)} plane of S values each): statistics and gradient sums per channel in float64
+ * (over elementwise float32 sums of at most {@link #PASSES_PER_FLUSH} values each),
  * split over channels between threads; the elementwise passes are one multiply-add per value, split
  * over rows. Each method returns null when its case does not apply (another dtype, a strided view,
  * rows shorter than {@link #MIN_ROW}), and {@link CpuKernels} then asks the reference kernels.
@@ -17,6 +19,20 @@ final class Norms {
      * per row) the per-row bookkeeping costs more than ND4J's whole-array ops.
      */
     static final int MIN_ROW = 8;
+
+    /**
+     * Statistics and gradient sums add a channel's rows elementwise into float32 accumulators (the
+     * loops vectorize, where a float64 sum of each value does not), several short rows side by side
+     * so each pass runs over about this many values: 8x8 planes alone made loops too short to gain.
+     */
+    static final int SPAN = 1024;
+
+    /**
+     * Passes added into the float32 accumulators before they go into the channel's float64 sum: each
+     * accumulator sums at most this many values in float32 (a relative error of at most ~64 ulps,
+     * far less on average) before float64 takes over.
+     */
+    static final int PASSES_PER_FLUSH = 64;
 
     /** Values per chunk of an elementwise pass: enough work to be worth handing to another thread. */
     static final int VALUES_PER_CHUNK = 1 << 15;
@@ -48,20 +64,34 @@ final class Norms {
         float[] mean = new float[c];
         float[] invStd = new float[c];
         float[] var = new float[c];
+        int per = rowsPerPass(n, s);
         Parallel.forEach(c, 1, (chunk, lo, hi) -> {
-            float[] row = Host.floatScratch(Host.Work.NORM_X, s);
+            float[] rows = Host.floatScratch(Host.Work.NORM_X, per * s);
+            float[] acc = Host.floatScratch(Host.Work.NORM_ACC, per * s);
             for (int ch = lo; ch < hi; ch++) {
                 double sum = 0;
-                for (int i = 0; i < n; i++) {
-                    xv.get((i * c + ch) * s, row, 0, s);
-                    sum += sum(row, s);
+                Arrays.fill(acc, 0, per * s, 0f);
+                for (int i = 0, passes = 0; i < n; i += per) {
+                    int len = copyRows(xv, rows, i, Math.min(per, n - i), c, ch, s);
+                    for (int j = 0; j < len; j++) {
+                        acc[j] += rows[j];
+                    }
+                    if (++passes % PASSES_PER_FLUSH == 0 || i + per >= n) {
+                        sum += sumAndClear(acc, per * s);
+                    }
                 }
                 double m = sum / ((double) n * s);
                 float mf = (float) m;
                 double squares = 0;
-                for (int i = 0; i < n; i++) { // the channel's rows are still in cache from the first pass
-                    xv.get((i * c + ch) * s, row, 0, s);
-                    squares += centeredSquares(row, s, mf);
+                for (int i = 0, passes = 0; i < n; i += per) { // the channel's rows are still in cache from the first pass
+                    int len = copyRows(xv, rows, i, Math.min(per, n - i), c, ch, s);
+                    for (int j = 0; j < len; j++) {
+                        float dj = rows[j] - mf;
+                        acc[j] += dj * dj;
+                    }
+                    if (++passes % PASSES_PER_FLUSH == 0 || i + per >= n) {
+                        squares += sumAndClear(acc, per * s);
+                    }
                 }
                 double v = squares / ((double) n * s);
                 mean[ch] = mf;
@@ -201,18 +231,29 @@ final class Norms {
         float[] m = Host.floats(mean);
         double[] sumGy = new double[c];
         double[] sumGyCentered = new double[c];
+        int per = rowsPerPass(n, s);
         Parallel.forEach(c, 1, (chunk, lo, hi) -> {
-            float[] xr = Host.floatScratch(Host.Work.NORM_X, s);
-            float[] gr = Host.floatScratch(Host.Work.NORM_GY, s);
+            float[] xr = Host.floatScratch(Host.Work.NORM_X, per * s);
+            float[] gr = Host.floatScratch(Host.Work.NORM_GY, per * s);
+            float[] accG = Host.floatScratch(Host.Work.NORM_ACC, per * s);
+            float[] accGx = Host.floatScratch(Host.Work.NORM_ACC2, per * s);
             for (int ch = lo; ch < hi; ch++) {
                 double sg = 0;
                 double sgx = 0;
-                for (int i = 0; i < n; i++) {
-                    int at = (i * c + ch) * s;
-                    xv.get(at, xr, 0, s);
-                    gv.get(at, gr, 0, s);
-                    sg += sum(gr, s);
-                    sgx += centeredDot(gr, xr, s, m[ch]);
+                float mc = m[ch];
+                Arrays.fill(accG, 0, per * s, 0f);
+                Arrays.fill(accGx, 0, per * s, 0f);
+                for (int i = 0, passes = 0; i < n; i += per) {
+                    copyRows(xv, xr, i, Math.min(per, n - i), c, ch, s);
+                    int len = copyRows(gv, gr, i, Math.min(per, n - i), c, ch, s);
+                    for (int j = 0; j < len; j++) {
+                        accG[j] += gr[j];
+                        accGx[j] += gr[j] * (xr[j] - mc);
+                    }
+                    if (++passes % PASSES_PER_FLUSH == 0 || i + per >= n) {
+                        sg += sumAndClear(accG, per * s);
+                        sgx += sumAndClear(accGx, per * s);
+                    }
                 }
                 sumGy[ch] = sg;
                 sumGyCentered[ch] = sgx;
@@ -251,8 +292,21 @@ final class Norms {
         });
     }
 
-    /** Sum of {@code v[0..n)} in four float64 lanes (independent chains, so the adds overlap). */
-    private static double sum(float[] v, int n) {
+    /** Rows of one channel copied side by side for one pass of the elementwise loop: {@link #SPAN} values, or one row if longer. */
+    private static int rowsPerPass(int n, int s) {
+        return Math.max(1, Math.min(n, SPAN / s));
+    }
+
+    /** Copies {@code rows} rows of channel {@code ch}, from sample {@code i} on, side by side into {@code dst}; returns the values copied. */
+    private static int copyRows(FloatBuffer v, float[] dst, int i, int rows, int c, int ch, int s) {
+        for (int r = 0; r < rows; r++) {
+            v.get(((i + r) * c + ch) * s, dst, r * s, s);
+        }
+        return rows * s;
+    }
+
+    /** Sum of {@code v[0..n)} in four float64 lanes (independent chains, so the adds overlap); {@code v} is zeroed. */
+    private static double sumAndClear(float[] v, int n) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
@@ -267,49 +321,7 @@ final class Norms {
         for (; j < n; j++) {
             s0 += v[j];
         }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    /** {@code sum((v - m)^2)}, each square in float32, summed in four float64 lanes. */
-    private static double centeredSquares(float[] v, int n, float m) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int j = 0;
-        for (; j + 4 <= n; j += 4) {
-            float d0 = v[j] - m;
-            float d1 = v[j + 1] - m;
-            float d2 = v[j + 2] - m;
-            float d3 = v[j + 3] - m;
-            s0 += d0 * d0;
-            s1 += d1 * d1;
-            s2 += d2 * d2;
-            s3 += d3 * d3;
-        }
-        for (; j < n; j++) {
-            float d0 = v[j] - m;
-            s0 += d0 * d0;
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    /** {@code sum(g (v - m))}, each product in float32, summed in four float64 lanes. */
-    private static double centeredDot(float[] g, float[] v, int n, float m) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int j = 0;
-        for (; j + 4 <= n; j += 4) {
-            s0 += g[j] * (v[j] - m);
-            s1 += g[j + 1] * (v[j + 1] - m);
-            s2 += g[j + 2] * (v[j + 2] - m);
-            s3 += g[j + 3] * (v[j + 3] - m);
-        }
-        for (; j < n; j++) {
-            s0 += g[j] * (v[j] - m);
-        }
+        Arrays.fill(v, 0, n, 0f);
         return (s0 + s1) + (s2 + s3);
     }
 }
