@@ -398,6 +398,11 @@ class KernelEquivalenceTest {
         for (DataType t : TYPES) {
             INDArray a = random(r, t, 3, 1);
             assertSame(FAST.expand(a, new long[] {2, 3, 4}), REF.expand(a, new long[] {2, 3, 4}), t, "expand");
+            // along trailing dims (global average pooling's backward), small and split over threads
+            INDArray pooled = random(r, t, 5, 3, 1, 1);
+            assertSame(FAST.expand(pooled, new long[] {5, 3, 7, 2}), REF.expand(pooled, new long[] {5, 3, 7, 2}), t, "expand trailing");
+            INDArray wide = random(r, t, 9, 64, 1);
+            assertSame(FAST.expand(wide, new long[] {9, 64, 300}), REF.expand(wide, new long[] {9, 64, 300}), t, "expand trailing, large");
         }
     }
 
@@ -515,7 +520,7 @@ class KernelEquivalenceTest {
     @Test
     void sumsOverLeadingAllButOneAllAndNoDims() {
         Random r = new Random(14);
-        int[][] dimSets = {{0}, {0, 1}, {0, 2, 3}, {1, 2, 3}, {0, 1, 2, 3}, {}, {2}, {1, 3}};
+        int[][] dimSets = {{0}, {0, 1}, {0, 2, 3}, {1, 2, 3}, {0, 1, 2, 3}, {}, {2}, {1, 3}, {2, 3}, {3}};
         for (DataType t : TYPES) {
             INDArray x = random(r, t, 5, 3, 7, 2);
             for (int[] dims : dimSets) {
@@ -529,6 +534,9 @@ class KernelEquivalenceTest {
             INDArray big = random(r, t, 9, 4, 30, 31);
             assertSame(FAST.sum(big, new int[] {0, 2, 3}, new long[] {1, 4, 1, 1}), REF.sum(big, new int[] {0, 2, 3}, new long[] {1, 4, 1, 1}), t,
                     "sum [0, 2, 3] of " + Arrays.toString(big.shape()));
+            // global average pooling's sum over H and W, rows in several chunks
+            assertSame(FAST.sum(big, new int[] {2, 3}, new long[] {9, 4, 1, 1}), REF.sum(big, new int[] {2, 3}, new long[] {9, 4, 1, 1}), t,
+                    "sum [2, 3] of " + Arrays.toString(big.shape()));
         }
     }
 

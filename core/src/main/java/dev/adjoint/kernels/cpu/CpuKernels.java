@@ -129,6 +129,9 @@ public final class CpuKernels extends ReferenceKernels {
     @Override
     public INDArray expand(INDArray a, long[] shape) {
         INDArray r = Loops.expand(a, shape);
+        if (r == null) {
+            r = Loops.expandTrailing(a, shape);
+        }
         return r != null ? r : super.expand(a, shape);
     }
 

@@ -224,8 +224,8 @@ final class Loops {
 
     /**
      * float32 sums whose summed dims are the leading ones (a linear layer's bias gradient: the column
-     * sums of {@code [rows, cols]}) or all but one (a conv bias gradient), one Java pass accumulated
-     * in double; else null.
+     * sums of {@code [rows, cols]}), the trailing ones (global average pooling's sum over H and W) or
+     * all but one (a conv bias gradient), one Java pass accumulated in double; else null.
      */
     static INDArray sum(INDArray x, int[] dims, long[] outShape) {
         if (x.dataType() != DataType.FLOAT || x.length() == 0 || dims.length == 0 || !Host.isDense(x)) {
@@ -238,6 +238,9 @@ final class Loops {
         Arrays.sort(d);
         if (d[d.length - 1] == d.length - 1 && d.length < x.rank()) {
             return leading(x, d.length, outShape);
+        }
+        if (d[0] == x.rank() - d.length && d[d.length - 1] == x.rank() - 1) {
+            return trailing(x, d.length, outShape);
         }
         if (d.length == x.rank() - 1) {
             return allButOne(x, d, outShape);
@@ -286,6 +289,49 @@ final class Loops {
         return Host.arrayFrom(r, shape);
     }
 
+    /**
+     * {@code a} repeated along the trailing dims of {@code shape}, where a's own are 1 ({@code [N, C, 1, 1]}
+     * to {@code [N, C, H, W]}: global average pooling's backward), for dense float32 a of any size,
+     * split over the kernel threads; else null.
+     */
+    static INDArray expandTrailing(INDArray a, long[] shape) {
+        long[] as = a.shape();
+        if (a.dataType() != DataType.FLOAT || !Host.isDense(a) || as.length != shape.length) {
+            return null;
+        }
+        int kept = as.length;
+        while (kept > 0 && as[kept - 1] == 1) {
+            kept--;
+        }
+        long rows = 1;
+        long cols = 1;
+        for (int i = 0; i < shape.length; i++) {
+            if (i < kept && as[i] != shape[i]) {
+                return null;
+            }
+            if (i < kept) {
+                rows *= shape[i];
+            } else {
+                cols *= shape[i];
+            }
+        }
+        if (kept == shape.length || rows * cols == 0 || rows * cols > Integer.MAX_VALUE) {
+            return null;
+        }
+        int rowLength = (int) cols;
+        float[] values = Host.floatsInto(a, Host.floatScratch(Host.Work.EXPAND_A, (int) rows));
+        INDArray out = Memory.allocate(DataType.FLOAT, shape);
+        FloatBuffer o = Host.floatView(out); // shared by the chunks: absolute puts only
+        Parallel.forEach((int) rows, Math.max(1, SUM_ELEMENTS_PER_CHUNK / rowLength), (chunk, from, to) -> {
+            float[] r = Host.floatScratch(Host.Work.EXPAND_OUT, (to - from) * rowLength);
+            for (int row = from; row < to; row++) {
+                Arrays.fill(r, (row - from) * rowLength, (row - from + 1) * rowLength, values[row]);
+            }
+            o.put(from * rowLength, r, 0, (to - from) * rowLength);
+        });
+        return out;
+    }
+
     private static INDArray leading(INDArray g, int summed, long[] outShape) {
         long[] shape = g.shape();
         int rows = 1;
@@ -315,6 +361,31 @@ final class Loops {
      * outweigh handing it to another thread; fewer, larger chunks mean fewer partial sums to add.
      */
     static final int SUM_ELEMENTS_PER_CHUNK = 1 << 14;
+
+    /**
+     * Sums over the last {@code summed} dims: each kept index's values are one contiguous row, so
+     * chunks of rows are copied in bulk and each row summed as {@link #rowSum} does.
+     */
+    private static INDArray trailing(INDArray x, int summed, long[] outShape) {
+        long[] shape = x.shape();
+        int cols = 1;
+        for (int i = shape.length - summed; i < shape.length; i++) {
+            cols *= (int) shape[i];
+        }
+        int rowLength = cols;
+        int rows = (int) (x.length() / cols);
+        FloatBuffer view = Host.floatView(x);
+        INDArray out = Memory.allocate(DataType.FLOAT, outShape);
+        FloatBuffer o = Host.floatView(out); // shared by the chunks: absolute puts only
+        Parallel.forEach(rows, Math.max(1, SUM_ELEMENTS_PER_CHUNK / cols), (chunk, from, to) -> {
+            float[] v = Host.floatScratch(Host.Work.SUM_SRC, (to - from) * rowLength);
+            view.get(from * rowLength, v, 0, (to - from) * rowLength);
+            for (int r = from; r < to; r++) {
+                o.put(r, (float) rowSum(v, (r - from) * rowLength, rowLength));
+            }
+        });
+        return out;
+    }
 
     /**
      * {@code v[from .. from + n)} summed in eight float lanes (a single accumulator waits on each
