@@ -68,15 +68,15 @@ final class Norms {
         Parallel.forEach(c, 1, (chunk, lo, hi) -> {
             float[] rows = Host.floatScratch(Host.Work.NORM_X, per * s);
             float[] acc = Host.floatScratch(Host.Work.NORM_ACC, per * s);
+            Arrays.fill(acc, 0, per * s, 0f); // sumAndClear leaves it zero for every later sum
             for (int ch = lo; ch < hi; ch++) {
                 double sum = 0;
-                Arrays.fill(acc, 0, per * s, 0f);
                 for (int i = 0, passes = 0; i < n; i += per) {
                     int len = copyRows(xv, rows, i, Math.min(per, n - i), c, ch, s);
                     for (int j = 0; j < len; j++) {
                         acc[j] += rows[j];
                     }
-                    if (++passes % PASSES_PER_FLUSH == 0 || i + per >= n) {
+                    if (flushAfter(++passes, i + per >= n)) {
                         sum += sumAndClear(acc, per * s);
                     }
                 }
@@ -89,7 +89,7 @@ final class Norms {
                         float dj = rows[j] - mf;
                         acc[j] += dj * dj;
                     }
-                    if (++passes % PASSES_PER_FLUSH == 0 || i + per >= n) {
+                    if (flushAfter(++passes, i + per >= n)) {
                         squares += sumAndClear(acc, per * s);
                     }
                 }
@@ -237,12 +237,12 @@ final class Norms {
             float[] gr = Host.floatScratch(Host.Work.NORM_GY, per * s);
             float[] accG = Host.floatScratch(Host.Work.NORM_ACC, per * s);
             float[] accGx = Host.floatScratch(Host.Work.NORM_ACC2, per * s);
+            Arrays.fill(accG, 0, per * s, 0f); // sumAndClear leaves them zero for every later sum
+            Arrays.fill(accGx, 0, per * s, 0f);
             for (int ch = lo; ch < hi; ch++) {
                 double sg = 0;
                 double sgx = 0;
                 float mc = m[ch];
-                Arrays.fill(accG, 0, per * s, 0f);
-                Arrays.fill(accGx, 0, per * s, 0f);
                 for (int i = 0, passes = 0; i < n; i += per) {
                     copyRows(xv, xr, i, Math.min(per, n - i), c, ch, s);
                     int len = copyRows(gv, gr, i, Math.min(per, n - i), c, ch, s);
@@ -250,7 +250,7 @@ final class Norms {
                         accG[j] += gr[j];
                         accGx[j] += gr[j] * (xr[j] - mc);
                     }
-                    if (++passes % PASSES_PER_FLUSH == 0 || i + per >= n) {
+                    if (flushAfter(++passes, i + per >= n)) {
                         sg += sumAndClear(accG, per * s);
                         sgx += sumAndClear(accGx, per * s);
                     }
@@ -290,6 +290,11 @@ final class Norms {
                 out.put(at, r, 0, s);
             }
         });
+    }
+
+    /** Whether the float32 accumulators go into the float64 sums after this many passes: every {@link #PASSES_PER_FLUSH}, and after the last. */
+    private static boolean flushAfter(int passes, boolean last) {
+        return last || passes % PASSES_PER_FLUSH == 0;
     }
 
     /** Rows of one channel copied side by side for one pass of the elementwise loop: {@link #SPAN} values, or one row if longer. */
