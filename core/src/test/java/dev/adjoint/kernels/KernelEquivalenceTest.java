@@ -338,6 +338,20 @@ class KernelEquivalenceTest {
         }
     }
 
+    /** The 2x2 path split into chunks of planes, each with its own scratch: argmax must still index the whole input. */
+    @Test
+    void maxPoolTwoByTwoOverManyChunks() {
+        Random r = new Random(61);
+        for (long[] hw : new long[][] {{24, 24}, {25, 23}}) {
+            PoolParams p = new PoolParams(3, 50, hw[0], hw[1], 2, 2, 2, 2, 0, 0, hw[0] / 2, hw[1] / 2); // 150 planes: several chunks, the last partial
+            INDArray x = random(r, DataType.FLOAT, p.inputShape());
+            MaxPoolResult fast = FAST.maxPool2d(x, p);
+            MaxPoolResult ref = REF.maxPool2d(x, p);
+            assertSame(fast.values(), ref.values(), DataType.FLOAT, "maxPool2d " + p);
+            assertThat(fast.argmax()).as("argmax " + p).containsExactly(ref.argmax());
+        }
+    }
+
     @Test
     void avgPoolAndItsAdjoint() {
         Random r = new Random(7);

@@ -144,12 +144,14 @@ final class Pooling {
         INDArray out = Memory.allocate(DataType.FLOAT, g.outputShape());
         FloatBuffer src = Host.floatView(dense);
         FloatBuffer dst = Host.floatView(out);
-        float[] x = Host.floatScratch(Host.Work.MAXPOOL_SRC, planes * hw);
-        float[] y = Host.floatScratch(Host.Work.MAXPOOL_DST, planes * ohw);
-        Parallel.forEach(planes, Math.max(1, PLANE_ELEMENTS_PER_CHUNK / hw), (chunk, from, to) -> {
-            src.get(from * hw, x, from * hw, (to - from) * hw); // absolute: the chunks share the views
+        int perChunk = Math.max(1, PLANE_ELEMENTS_PER_CHUNK / hw);
+        Parallel.forEach(planes, perChunk, (chunk, from, to) -> {
+            // scratch for one chunk on the thread that runs it: a batch of 1,000 needs no batch-sized copy
+            float[] x = Host.floatScratch(Host.Work.MAXPOOL_SRC, perChunk * hw);
+            float[] y = Host.floatScratch(Host.Work.MAXPOOL_DST, perChunk * ohw);
+            src.get(from * hw, x, 0, (to - from) * hw); // absolute: the chunks share the views
             twoByTwo(g, x, y, argmax, from, to);
-            dst.put(from * ohw, y, from * ohw, (to - from) * ohw);
+            dst.put(from * ohw, y, 0, (to - from) * ohw);
         });
         Host.keepUntilHere(dense);
         return out;
@@ -158,14 +160,17 @@ final class Pooling {
     /**
      * The common 2x2, stride 2 window without branches on the data: with random-looking values the
      * general loop's {@code v > best} mispredicts about every other time. Same result: the first
-     * maximum in scan order, NaN wins.
+     * maximum in scan order, NaN wins. x and y hold planes {@code fromPlane..toPlane} from their
+     * start; argmax is indexed over all planes and records positions in the whole input.
      */
     private static void twoByTwo(PoolParams g, float[] x, float[] y, int[] argmax, int fromPlane, int toPlane) {
         int h = (int) g.h();
         int w = (int) g.w();
         int oh = (int) g.oh();
         int ow = (int) g.ow();
-        for (int p = fromPlane; p < toPlane; p++) {
+        int inputBase = fromPlane * h * w;
+        int outputBase = fromPlane * oh * ow;
+        for (int p = 0; p < toPlane - fromPlane; p++) {
             for (int oy = 0; oy < oh; oy++) {
                 int row0 = p * h * w + 2 * oy * w;
                 int row1 = row0 + w;
@@ -188,7 +193,7 @@ final class Pooling {
                         int nc = c == m ? 0 : 1;
                         at = (1 - na) * i0 + na * (1 - nb) * (i0 + 1) + na * nb * (1 - nc) * i2 + na * nb * nc * (i2 + 1);
                     }
-                    argmax[o + ox] = at;
+                    argmax[outputBase + o + ox] = inputBase + at;
                     y[o + ox] = x[at];
                 }
             }
