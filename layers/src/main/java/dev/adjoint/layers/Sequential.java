@@ -1,7 +1,9 @@
 package dev.adjoint.layers;
 
 import dev.adjoint.Tensor;
+import dev.adjoint.autograd.GradMode;
 import dev.adjoint.memory.Memory;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Runs its children in order; they are named {@code 0, 1, ...} as in PyTorch. */
 public final class Sequential extends Module {
@@ -17,12 +19,30 @@ public final class Sequential extends Module {
     @Override
     public Tensor forward(Tensor input) {
         Tensor x = input;
+        // Without a graph, an earlier built-in layer's output that x is a view of (Flatten's input)
+        // goes back too, once a later output no longer shares its memory. With one, a graph saved
+        // it and it goes back after backward; releasing it there measured slower (docs/PERFORMANCE.md).
+        boolean releaseViewed = !GradMode.isEnabled();
+        INDArray viewed = null;
         for (int i = 0; i < layers.length; i++) {
             Tensor y = layers[i].forward(x);
             if (i > 0 && isBuiltIn(layers[i - 1]) && isBuiltIn(layers[i])) {
                 // x was made by a built-in layer and read by another, and nothing but this loop can
                 // reach it: its memory goes back now unless a graph saved it or y shares it
-                Memory.releaseIfUnshared(x.data(), y.data());
+                INDArray xd = x.data();
+                INDArray yd = y.data();
+                Memory.releaseIfUnshared(xd, yd);
+                if (releaseViewed) {
+                    if (viewed != null && Memory.root(yd) != Memory.root(viewed)) {
+                        Memory.releaseIfUnshared(viewed, yd);
+                        viewed = null;
+                    }
+                    if (viewed == null && Memory.root(yd) != null && Memory.root(yd) == Memory.root(xd)) {
+                        viewed = xd;
+                    }
+                }
+            } else {
+                viewed = null;
             }
             x = y;
         }
