@@ -110,6 +110,17 @@ public final class OpenBlasCore {
 
     private static final boolean JAVA_LOOPS_FASTER = SSE_ONLY.contains(current()) && jvmAvxLevel() >= 2;
 
+    /**
+     * Whether OpenBLAS runs AVX-512 kernels (a Skylake-X or Cooper Lake table), after the repair
+     * above: then its thin products are fast enough that {@link ShiftedConv} pays for more wasted
+     * work on the padded width. Decided once.
+     */
+    static boolean runsAvx512Kernels() {
+        return AVX_512_KERNELS;
+    }
+
+    private static final boolean AVX_512_KERNELS = java.util.Set.of("SKYLAKEX", "COOPERLAKE").contains(current());
+
     private static String choose() {
         try {
             Loader.load(openblas_nolapack.class);

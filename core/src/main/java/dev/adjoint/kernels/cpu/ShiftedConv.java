@@ -94,16 +94,26 @@ final class ShiftedConv {
 
     /**
      * The most extra work the padded width may cost: the products compute {@code Wp - ow} places per
-     * output row that are dropped. Up to 12% (16x16 images with padding 1) the saved gather is worth
-     * more; at 22% (8x8 with padding 1) im2col's one product was faster with AVX2 kernels and no
-     * slower with AVX-512 ones.
+     * output row that are dropped, against im2col's gather that they save. With AVX2 kernels the
+     * gather is worth up to 15% more work (16x16 images with padding 1 cost 12%; 8x8 ones, 22%, were
+     * slower). With AVX-512 kernels ({@link OpenBlasCore#runsAvx512Kernels}) the thin products are
+     * fast enough to pay for 25% (8x8, and 7x7 with padding 1): their forward and input gradient
+     * were faster that way. The weight gradient keeps the 15% (docs/PERFORMANCE.md).
      */
     static final double MAX_EXTRA_WORK = 1.15;
 
-    /** Whether a convolution of this geometry gains from the shifted products (stride 1 assumed). */
-    private static boolean worthIt(Geometry g) {
+    /** {@link #MAX_EXTRA_WORK} for the forward and the transposed convolution when OpenBLAS runs AVX-512 kernels. */
+    static final double MAX_EXTRA_WORK_AVX512 = 1.25;
+
+    /** The extra work allowed to the forward and the transposed convolution on this machine's OpenBLAS kernels. */
+    static double maxExtraWork(boolean avx512Kernels) {
+        return avx512Kernels ? MAX_EXTRA_WORK_AVX512 : MAX_EXTRA_WORK;
+    }
+
+    /** Whether a convolution of this geometry gains from the shifted products (stride 1 assumed) with at most {@code maxExtra} work. */
+    static boolean worthIt(Geometry g, double maxExtra) {
         boolean enoughChannels = g.c() >= MIN_CHANNELS || g.taps() == 1;
-        return enoughChannels && g.oh() > 0 && g.ow() > 0 && g.wide() <= MAX_EXTRA_WORK * g.oh() * g.ow();
+        return enoughChannels && g.oh() > 0 && g.ow() > 0 && g.wide() <= maxExtra * g.oh() * g.ow();
     }
 
     private static boolean strideOne(INDArray x, ConvParams p) {
@@ -124,7 +134,7 @@ final class ShiftedConv {
 
     /** Whether {@link #conv2d} takes this convolution: float32, no groups, stride 1, enough channels, little extra work. */
     static boolean suitsConv(INDArray x, INDArray w, ConvParams p) {
-        return strideOne(x, p) && worthIt(convGeometry(x, w.size(2), w.size(3), p));
+        return strideOne(x, p) && worthIt(convGeometry(x, w.size(2), w.size(3), p), maxExtraWork(OpenBlasCore.runsAvx512Kernels()));
     }
 
     /** Whether {@link #convWeightGrad} takes this weight gradient (as {@link #suitsConv}, and gy the convolution's whole output). */
@@ -133,7 +143,7 @@ final class ShiftedConv {
             return false;
         }
         Geometry g = convGeometry(x, kh, kw, p);
-        return worthIt(g) && gy.size(2) == g.oh() && gy.size(3) == g.ow();
+        return worthIt(g, MAX_EXTRA_WORK) && gy.size(2) == g.oh() && gy.size(3) == g.ow();
     }
 
     /**
@@ -146,7 +156,7 @@ final class ShiftedConv {
             return false;
         }
         Geometry g = transposeGeometry(x, w, p);
-        return g.ph() >= 0 && g.pw() >= 0 && worthIt(g) && outH == g.oh() && outW == g.ow();
+        return g.ph() >= 0 && g.pw() >= 0 && worthIt(g, maxExtraWork(OpenBlasCore.runsAvx512Kernels())) && outH == g.oh() && outW == g.ow();
     }
 
     /** {@code y = conv2d(x, w) + b} for stride 1; w {@code [O, C, kh, kw]}. */

@@ -3,6 +3,8 @@ package dev.adjoint.kernels.cpu;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.adjoint.kernels.ConvParams;
+import dev.adjoint.kernels.KernelSelection;
+import dev.adjoint.kernels.Kernels;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -51,8 +53,44 @@ class NewPathsTakenTest {
         assertThat(ShiftedConv.suitsConv(x16.castTo(DataType.DOUBLE), w3.castTo(DataType.DOUBLE), pad1)).as("float64").isFalse();
         assertThat(ShiftedConv.suitsTranspose(x16, Nd4j.rand(DataType.FLOAT, 16, 8, 3, 3), 13, 18, new ConvParams(1, 1, 3, 1, 1, 1, 0, 0, 1)))
                 .as("padding past the kernel's reach").isFalse();
-        assertThat(ShiftedConv.suitsConv(Nd4j.rand(DataType.FLOAT, 2, 64, 8, 8), Nd4j.rand(DataType.FLOAT, 64, 64, 3, 3), pad1))
-                .as("8x8 with padding 1: 22% extra work on the padded width").isFalse();
+    }
+
+    @Test
+    void smallImagesTakeTheShiftedProductsOnlyWithAvx512Kernels() {
+        // 8x8 with padding 1: 22% extra work on the padded width; 4x4: 38%
+        ShiftedConv.Geometry eight = new ShiftedConv.Geometry(64, 8, 8, 1, 1, 3, 3, 1, 1);
+        ShiftedConv.Geometry four = new ShiftedConv.Geometry(64, 4, 4, 1, 1, 3, 3, 1, 1);
+        assertThat(ShiftedConv.worthIt(eight, ShiftedConv.maxExtraWork(true))).as("8x8, AVX-512 kernels").isTrue();
+        assertThat(ShiftedConv.worthIt(eight, ShiftedConv.maxExtraWork(false))).as("8x8, AVX2 kernels").isFalse();
+        assertThat(ShiftedConv.worthIt(four, ShiftedConv.maxExtraWork(true))).as("4x4, AVX-512 kernels").isFalse();
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 64, 8, 8);
+        INDArray w = Nd4j.rand(DataType.FLOAT, 64, 64, 3, 3);
+        ConvParams pad1 = new ConvParams(1, 1, 1, 1, 1, 1, 0, 0, 1);
+        boolean avx512 = OpenBlasCore.runsAvx512Kernels();
+        assertThat(ShiftedConv.suitsConv(x, w, pad1)).as("forward on " + OpenBlasCore.describe()).isEqualTo(avx512);
+        assertThat(ShiftedConv.suitsTranspose(x, w, 8, 8, pad1)).as("input gradient on " + OpenBlasCore.describe()).isEqualTo(avx512);
+        assertThat(ShiftedConv.suitsWeightGrad(x, x, pad1, 3, 3)).as("the weight gradient keeps im2col").isFalse();
+    }
+
+    @Test
+    void shiftedProductsOnSmallImagesMatchTheReferenceKernels() {
+        Kernels ref = KernelSelection.reference();
+        for (int hw : new int[] {8, 7}) {
+            INDArray x = Nd4j.rand(DataType.FLOAT, 3, 16, hw, hw).subi(0.5);
+            INDArray w = Nd4j.rand(DataType.FLOAT, 12, 16, 3, 3).subi(0.5);
+            INDArray b = Nd4j.rand(DataType.FLOAT, 12);
+            ConvParams pad1 = new ConvParams(1, 1, 1, 1, 1, 1, 0, 0, 1);
+            assertClose(ShiftedConv.conv2d(x, w, b, hw, hw, pad1), ref.conv2d(x, w, b, hw, hw, pad1), "conv2d at " + hw + "x" + hw);
+            INDArray gy = Nd4j.rand(DataType.FLOAT, 3, 12, hw, hw).subi(0.5);
+            assertClose(ShiftedConv.convTranspose2d(gy, w, null, hw, hw, pad1), ref.convTranspose2d(gy, w, null, hw, hw, pad1),
+                    "convTranspose2d at " + hw + "x" + hw);
+        }
+    }
+
+    private static void assertClose(INDArray fast, INDArray ref, String what) {
+        assertThat(fast.shape()).as(what).containsExactly(ref.shape());
+        double scale = ref.amaxNumber().doubleValue();
+        assertThat(fast.sub(ref).amaxNumber().doubleValue()).as(what + ": largest difference, values up to " + scale).isLessThanOrEqualTo(2e-5 * scale);
     }
 
     @Test
