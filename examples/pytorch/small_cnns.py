@@ -7,6 +7,7 @@ the peak resident memory. Needs Debian's PyTorch (apt-get install python3-torch)
 
     /usr/bin/python3 examples/pytorch/small_cnns.py resnet20 --threads 2
     /usr/bin/python3 examples/pytorch/small_cnns.py dwnet --threads 2
+    /usr/bin/python3 examples/pytorch/small_cnns.py convs --threads 2   (per-kernel times, as `bench --only conv`)
 """
 import argparse
 import statistics
@@ -83,9 +84,35 @@ def batchnorm(a):
           f"(PyTorch {torch.__version__}, {a.threads} threads)")
 
 
+def convs(a):
+    """The small CNNs' convolutions of `bench --only conv`, batch 128: median ms of the forward, the input
+    gradient and the weight gradient, each on its own (the gradients through torch.autograd.grad)."""
+    for cin, cout, hw, k, stride in [(16, 16, 32, 3, 1), (16, 32, 32, 3, 2), (32, 32, 16, 3, 1), (64, 64, 8, 3, 1),
+                                     (32, 64, 16, 1, 1), (128, 256, 8, 1, 1)]:
+        conv = nn.Conv2d(cin, cout, k, stride, k // 2, bias=False)
+        x = torch.randn(128, cin, hw, hw, requires_grad=True)
+        gy = torch.randn_like(conv(x))
+        forward, input_grad, weight_grad = [], [], []
+        for step in range(a.warmup + a.steps):
+            t0 = time.perf_counter()
+            y = conv(x)
+            t1 = time.perf_counter()
+            torch.autograd.grad(y, x, gy, retain_graph=True)
+            t2 = time.perf_counter()
+            torch.autograd.grad(y, conv.weight, gy)
+            t3 = time.perf_counter()
+            if step >= a.warmup:
+                forward.append(t1 - t0)
+                input_grad.append(t2 - t1)
+                weight_grad.append(t3 - t2)
+        f, i, w = (statistics.median(v) * 1e3 for v in (forward, input_grad, weight_grad))
+        print(f"  {cin:3d}->{cout:<3d} {k}x{k} stride {stride} at {hw:2d}x{hw:<2d}  forward {f:6.2f}  input grad {i:6.2f}  "
+              f"weight grad {w:6.2f}  (PyTorch {torch.__version__}, {a.threads} threads)")
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("model", choices=["resnet20", "dwnet", "batchnorm"])
+    p.add_argument("model", choices=["resnet20", "dwnet", "batchnorm", "convs"])
     p.add_argument("--steps", type=int, default=100)
     p.add_argument("--warmup", type=int, default=20)
     p.add_argument("--threads", type=int, default=2)
@@ -94,6 +121,9 @@ def main():
     torch.manual_seed(0)
     if a.model == "batchnorm":
         batchnorm(a)
+        return
+    if a.model == "convs":
+        convs(a)
         return
     model = resnet20() if a.model == "resnet20" else dwnet()
     opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
