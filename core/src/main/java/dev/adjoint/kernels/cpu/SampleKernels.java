@@ -266,7 +266,7 @@ final class SampleKernels {
 
         private Column(int capacity) {
             host = new float[capacity];
-            INDArray memory = Nd4j.create(DataType.FLOAT, capacity); // not from the Arena: it outlives the step
+            INDArray memory = Nd4j.create(DataType.FLOAT, capacity); // not from the pool: a thread keeps it across calls
             nat = Blas.pointer(memory);
             view = Host.floatView(memory);
             keep = memory;
