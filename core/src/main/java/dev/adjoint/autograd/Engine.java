@@ -133,6 +133,11 @@ public final class Engine {
                         Tensor previous = pending.get(nextFns[i]);
                         if (previous == null) {
                             pending.put(nextFns[i], gxs[i]);
+                        } else if (recycler.ownsAlone(previous, gxs[i])) {
+                            // a second gradient for the same function (a residual connection): added
+                            // into the first, which nothing else can see, instead of into a new tensor
+                            KernelSelection.current().axpy(1, gxs[i].data(), previous.data());
+                            recycler.consumed(gxs[i]);
                         } else {
                             pending.put(nextFns[i], previous.add(gxs[i]));
                             recycler.consumed(previous);
@@ -222,6 +227,31 @@ public final class Engine {
                 return;
             }
             Memory.release(t.data());
+        }
+
+        /**
+         * Whether {@code t}, a pending gradient, may be added into in place: what {@link #consumed}
+         * would give back (made during this pass, shown to no hook, captured by no caller, no leaf's
+         * gradient), pending for one function only, a whole dense block of the pool, and not sharing
+         * memory with {@code other}, the gradient to be added.
+         */
+        boolean ownsAlone(Tensor t, Tensor other) {
+            INDArray a = t.data();
+            if (!enabled || !Memory.lentSince(a, mark) || !Memory.isWholeBlock(a) || a.dataType() != other.data().dataType()) {
+                return false;
+            }
+            Object root = Memory.root(a);
+            if (kept.containsKey(root) || root == Memory.root(other.data()) || sharedBy(leafGrads.values(), root)
+                    || (captured != null && sharedBy(Arrays.asList(captured), root))) {
+                return false;
+            }
+            int holders = 0;
+            for (Tensor h : pending.values()) {
+                if (h != null && Memory.root(h.data()) == root) {
+                    holders++;
+                }
+            }
+            return holders == 1;
         }
 
         private static boolean sharedBy(Iterable<Tensor> held, Object root) {

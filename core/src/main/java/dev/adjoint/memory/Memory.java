@@ -160,6 +160,26 @@ public final class Memory {
     }
 
     /**
+     * Whether {@code array} is a c-order array over the whole of a pooled block (not a view of part
+     * of one, nor strided): then writing all of its elements touches no other array's values.
+     */
+    public static boolean isWholeBlock(INDArray array) {
+        if (array == null || array.isEmpty() || !(array.data() instanceof Pooled) || array.offset() != 0 || array.length() != array.data().length()) {
+            return false;
+        }
+        long[] shape = array.shape();
+        long[] stride = array.stride();
+        long expected = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] != 1 && stride[d] != expected) {
+                return false;
+            }
+            expected *= shape[d];
+        }
+        return true;
+    }
+
+    /**
      * A number that grows with every array the pool lends: {@link #lentSince} tells whether an
      * array's memory was lent after a point in time taken with this.
      */

@@ -28,6 +28,41 @@ class EngineTest {
         assertValues(x.grad(), new long[] {2}, new double[] {1, 1}, 0);
     }
 
+    /**
+     * A function reached by two paths gets two gradients, added into the first in place when nothing
+     * else holds it. Here x1's first gradient is also x2's (Add hands both inputs the same gy), so it
+     * must not be added into: b's gradient stays 1 where b > 0. Values by hand: d/da = 3 + 1, d/db = 1.
+     */
+    @Test
+    void aSecondGradientIsAddedInPlaceOnlyIntoAGradientNothingElseHolds() {
+        double[] av = {1.5, -2, 0.5, 3, -1, 2};
+        double[] bv = {-0.5, 2, 1, -3, 4, 0.25};
+        Tensor a = f64(av, 2, 3).requiresGrad(true);
+        Tensor b = f64(bv, 2, 3).requiresGrad(true);
+        Tensor x1 = dev.adjoint.ops.F.relu(a);
+        Tensor x2 = dev.adjoint.ops.F.relu(b);
+        Tensor m3 = x1.mul(3); // made before s, so s's backward runs first and hands x1 and x2 the same gradient
+        Tensor s = x1.add(x2);
+        m3.add(s).sum().backward();
+        double[] ga = new double[6];
+        double[] gb = new double[6];
+        for (int i = 0; i < 6; i++) {
+            ga[i] = av[i] > 0 ? 4 : 0;
+            gb[i] = bv[i] > 0 ? 1 : 0;
+        }
+        assertValues(a.grad(), new long[] {2, 3}, ga, 0);
+        assertValues(b.grad(), new long[] {2, 3}, gb, 0);
+        // and the usual residual shape: x1's first gradient is its own (3 * gy), the second is added into it
+        Tensor c = f64(av, 2, 3).requiresGrad(true);
+        Tensor y1 = dev.adjoint.ops.F.relu(c);
+        y1.add(y1.mul(3)).mul(2).sum().backward();
+        double[] gc = new double[6];
+        for (int i = 0; i < 6; i++) {
+            gc[i] = av[i] > 0 ? 8 : 0;
+        }
+        assertValues(c.grad(), new long[] {2, 3}, gc, 0);
+    }
+
     @Test
     void leavesThatShareAGradientDoNotShareStorage() {
         Tensor a = f64(new double[] {1}, 1).requiresGrad(true);

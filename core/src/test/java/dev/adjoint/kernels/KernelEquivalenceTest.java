@@ -600,6 +600,13 @@ class KernelEquivalenceTest {
             FAST.axpy(-0.3, x, yf);
             REF.axpy(-0.3, x, yr);
             assertSame(yf, yr, t, "axpy");
+            // activation-sized: split over the threads, the last chunk partial
+            INDArray bigX = random(r, t, 3, 30001);
+            INDArray bigF = random(r, t, 3, 30001);
+            INDArray bigR = bigF.dup();
+            FAST.axpy(1.5, bigX, bigF);
+            REF.axpy(1.5, bigX, bigR);
+            assertSame(bigF, bigR, t, "axpy over several chunks");
             FAST.fill(yf, 2.5);
             REF.fill(yr, 2.5);
             assertSame(yf, yr, t, "fill");

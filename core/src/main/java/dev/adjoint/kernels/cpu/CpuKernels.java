@@ -236,8 +236,12 @@ public final class CpuKernels extends ReferenceKernels {
     public void axpy(double alpha, INDArray x, INDArray y) {
         if (y.dataType() == DataType.FLOAT && x.dataType() == DataType.FLOAT && Host.isDense(x) && Host.isDense(y)
                 && x.length() == y.length() && y.length() <= Integer.MAX_VALUE) {
-            // one BLAS call instead of an ND4J op: no op context, no native garbage per parameter per step
-            Blas.saxpy((int) y.length(), (float) alpha, Blas.pointer(x), 0, Blas.pointer(y), 0);
+            // BLAS calls instead of an ND4J op: no op context, no native garbage per parameter per step;
+            // an activation-sized gradient (the engine adding a second gradient in place) split over the threads
+            FloatPointer xp = Blas.pointer(x);
+            FloatPointer yp = Blas.pointer(y);
+            Parallel.forEach((int) y.length(), Host.SMALL, (chunk, from, to) -> Blas.saxpy(to - from, (float) alpha, xp, from, yp, from));
+            Host.keepUntilHere(x, y);
         } else {
             super.axpy(alpha, x, y);
         }
