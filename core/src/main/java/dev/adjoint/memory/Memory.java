@@ -164,11 +164,21 @@ public final class Memory {
      * of one, nor strided): then writing all of its elements touches no other array's values.
      */
     public static boolean isWholeBlock(INDArray array) {
-        if (array == null || array.isEmpty() || !(array.data() instanceof Pooled) || array.offset() != 0 || array.length() != array.data().length()) {
+        return array != null && !array.isEmpty() && array.data() instanceof Pooled && isDense(array);
+    }
+
+    /**
+     * Whether {@code a} is row-major and contiguous and owns its whole buffer from the start, so that
+     * its buffer holds exactly its values in order. Dimensions of size 1 may have any stride (ND4J's
+     * own {@code Shape.hasDefaultStridesForShape} says false for {@code [64, 1, 28, 28]}, which made
+     * every such array a copy).
+     */
+    public static boolean isDense(INDArray a) {
+        if (a.offset() != 0 || a.data().length() != a.length()) {
             return false;
         }
-        long[] shape = array.shape();
-        long[] stride = array.stride();
+        long[] shape = a.shape();
+        long[] stride = a.stride();
         long expected = 1;
         for (int d = shape.length - 1; d >= 0; d--) {
             if (shape[d] != 1 && stride[d] != expected) {

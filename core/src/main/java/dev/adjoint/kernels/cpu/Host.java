@@ -214,26 +214,9 @@ public final class Host {
         return plain ? a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer() : null;
     }
 
-    /**
-     * Whether the array is row-major and contiguous and owns its whole buffer from the start, so
-     * that its buffer holds exactly its values in order. Dimensions of size 1 may have any stride
-     * (ND4J's own {@code Shape.hasDefaultStridesForShape} says false for {@code [64, 1, 28, 28]},
-     * which made every such array a copy).
-     */
+    /** Whether the array's buffer holds exactly its values in order ({@link Memory#isDense}). */
     public static boolean isDense(INDArray a) {
-        if (a.offset() != 0 || a.data().length() != a.length()) {
-            return false;
-        }
-        long[] shape = a.shape();
-        long[] stride = a.stride();
-        long expected = 1;
-        for (int d = shape.length - 1; d >= 0; d--) {
-            if (shape[d] != 1 && stride[d] != expected) {
-                return false;
-            }
-            expected *= shape[d];
-        }
-        return true;
+        return Memory.isDense(a);
     }
 
     /** A contiguous row-major array owning its whole buffer (a copy when the array is a view). */
