@@ -105,7 +105,7 @@ final class ShiftedConv {
     /** {@link #MAX_EXTRA_WORK} for the forward and the transposed convolution when OpenBLAS runs AVX-512 kernels. */
     static final double MAX_EXTRA_WORK_AVX512 = 1.25;
 
-    /** The extra work allowed to the forward and the transposed convolution on this machine's OpenBLAS kernels. */
+    /** The extra work allowed to the forward and the transposed convolution, by the width of the OpenBLAS kernels in use. */
     static double maxExtraWork(boolean avx512Kernels) {
         return avx512Kernels ? MAX_EXTRA_WORK_AVX512 : MAX_EXTRA_WORK;
     }
