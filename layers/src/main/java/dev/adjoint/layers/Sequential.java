@@ -33,12 +33,13 @@ public final class Sequential extends Module {
                 INDArray yd = y.data();
                 Memory.releaseIfUnshared(xd, yd);
                 if (releaseViewed) {
-                    if (viewed != null && Memory.root(yd) != Memory.root(viewed)) {
+                    Object yRoot = Memory.root(yd);
+                    if (viewed != null && yRoot != Memory.root(viewed)) {
                         Memory.releaseIfUnshared(viewed, yd);
                         viewed = null;
                     }
-                    if (viewed == null && Memory.root(yd) != null && Memory.root(yd) == Memory.root(xd)) {
-                        viewed = xd;
+                    if (viewed == null && yRoot != null && yRoot == Memory.root(xd)) {
+                        viewed = xd; // y is a view of x: x goes back once a later output stops sharing it
                     }
                 }
             } else {
