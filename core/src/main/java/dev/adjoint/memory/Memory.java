@@ -27,8 +27,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link #MAX_HEADROOM_PER_LENT} times the working set (or {@link #BOUNDED_HEADROOM_FLOOR}, if
  * more). The working set is what is still lent after a collection, or what the largest recent
  * graph held for its backward pass ({@link #graphReleased}) if more: a collection in the middle of
- * a forward pass finds only part of a step's memory reachable. Free blocks not reused
- * between two collections are freed, so the pool shrinks when demand falls. Memory ND4J allocates
+ * a forward pass finds only part of a step's memory reachable. Free blocks that no lease needed
+ * through two intervals between collections are freed, so the pool shrinks when demand falls and a
+ * steady loop neither frees nor allocates. Memory ND4J allocates
  * on its own (the reference kernels' arrays) is watched too: when the process outside the Java
  * heap grows past the headroom, the pool asks for a collection on its behalf.
  *
@@ -241,8 +242,8 @@ public final class Memory {
 
     /**
      * Asks the JVM for a garbage collection now and takes back the memory of every array it found
-     * unreachable, as the pool does by itself when it would otherwise grow; blocks idle since the
-     * previous collection are freed. For programs that want memory back at a point of their choosing
+     * unreachable, as the pool does by itself when it would otherwise grow; free blocks no lease
+     * needed through this interval and the one before are freed. For programs that want memory back at a point of their choosing
      * (after training, say); never needed for correctness.
      */
     public static void collect() {

@@ -28,7 +28,7 @@ final class Pool {
      * under this pool's lock (references compare by identity).
      */
     private final Set<Lease> out = new HashSet<>();
-    private final Map<Long, ArrayDeque<Block>> free = new HashMap<>();
+    private final Map<Long, FreeList> free = new HashMap<>();
     private long lentBytes;
     private long freeBytes;
     private long limit;
@@ -51,6 +51,9 @@ final class Pool {
     /** Bytes of all the blocks this pool has allocated: growth beyond the peak working set is churn (fresh pages). */
     private long allocatedBytes;
 
+    /** Bytes lent since the last collection: a collection finds at most about this much newly unreachable. */
+    private long leasedSinceCollection;
+
     Pool(long minHeadroom, long maxHeadroom) {
         this.minHeadroom = minHeadroom;
         this.maxHeadroom = maxHeadroom;
@@ -62,7 +65,7 @@ final class Pool {
         long bytes = n * type.width();
         drain();
         Block block = takeFree(bytes);
-        if (block == null && lentBytes + freeBytes + bytes > limit) {
+        if (block == null && lentBytes + freeBytes + bytes > limit && leasedSinceCollection >= headroom / 2) {
             collect(true);
             block = takeFree(bytes);
         } else if (++leasesSinceCheck >= RESIDENT_CHECK_EVERY) {
@@ -76,8 +79,9 @@ final class Pool {
             block = new Block(bytes);
             allocatedBytes += bytes;
         }
-        block.lastLent = collections;
+        block.lastLent = serial + 1;
         lentBytes += bytes;
+        leasedSinceCollection += bytes;
         Pooled buffer = type == DataType.FLOAT ? new Pooled.Floats(block.floats(n), n) : new Pooled.Doubles(block.doubles(n), n);
         Lease lease = new Lease((DataBuffer) buffer, queue, block, ++serial);
         buffer.attach(lease);
@@ -124,8 +128,8 @@ final class Pool {
     }
 
     private Block takeFree(long bytes) {
-        ArrayDeque<Block> q = free.get(bytes);
-        Block b = q == null ? null : q.poll();
+        FreeList list = free.get(bytes);
+        Block b = list == null ? null : list.take();
         if (b != null) {
             freeBytes -= bytes;
         }
@@ -174,7 +178,7 @@ final class Pool {
         Block b = lease.block;
         lentBytes -= b.bytes;
         freeBytes += b.bytes;
-        free.computeIfAbsent(b.bytes, k -> new ArrayDeque<>()).push(b);
+        free.computeIfAbsent(b.bytes, k -> new FreeList()).blocks.push(b);
     }
 
     /** Returns the blocks of every buffer the collector has found unreachable so far. */
@@ -218,6 +222,7 @@ final class Pool {
             headroom = Math.max(minHeadroom, Math.min(maxHeadroom, (long) next));
         }
         lastCollectionEnd = end;
+        leasedSinceCollection = 0;
         if (residentBaseline != 0) {
             residentBaseline = -1;
         }
@@ -250,25 +255,73 @@ final class Pool {
     }
 
     /**
-     * Frees the blocks not lent since the collection before last, then the least recently lent
+     * Frees the blocks that sat unused in their free list through the whole of the last two
+     * intervals between collections (the surplus of their size), then the least recently lent
      * ones while the free lists hold more than the headroom: what is reachable plus the headroom
-     * is all the pool keeps.
+     * is all the pool keeps. Only a surplus over two intervals counts as idle, because one interval
+     * can be shorter than a step and miss the sizes only its other part uses; the blocks every
+     * interval needs stay, so a steady loop neither frees nor allocates.
      */
     private void freeIdleBlocks() {
-        List<Block> all = new ArrayList<>();
-        for (ArrayDeque<Block> q : free.values()) {
-            all.addAll(q);
+        for (FreeList list : free.values()) {
+            freeBytes -= list.freeSurplus();
         }
-        all.sort(Comparator.comparingLong((Block b) -> b.lastLent));
-        for (Block b : all) {
-            if (b.lastLent >= collections - 1 && freeBytes <= headroom) {
-                break;
+        if (freeBytes > headroom) {
+            List<Block> all = new ArrayList<>();
+            for (FreeList list : free.values()) {
+                all.addAll(list.blocks);
             }
-            free.get(b.bytes).remove(b);
-            freeBytes -= b.bytes;
-            b.free();
+            all.sort(Comparator.comparingLong((Block b) -> b.lastLent));
+            for (Block b : all) {
+                if (freeBytes <= headroom) {
+                    break;
+                }
+                free.get(b.bytes).blocks.remove(b);
+                freeBytes -= b.bytes;
+                b.free();
+            }
         }
-        free.values().removeIf(ArrayDeque::isEmpty);
+        free.values().removeIf(list -> list.blocks.isEmpty());
+        for (FreeList list : free.values()) {
+            list.startInterval();
+        }
+    }
+
+    /**
+     * The free blocks of one byte size, most recently returned first, and how many of them no
+     * lease touched in the current and the previous interval between collections: the blocks at
+     * the bottom of the stack, which only a lease that empties the stack down to them would take.
+     */
+    private static final class FreeList {
+        final ArrayDeque<Block> blocks = new ArrayDeque<>();
+        /** The fewest blocks this list held since the last collection. */
+        int lowWater;
+        /** The same for the interval before, less what was freed at its end. */
+        int previousLowWater;
+
+        Block take() {
+            Block b = blocks.poll();
+            lowWater = Math.min(lowWater, blocks.size());
+            return b;
+        }
+
+        /** Frees the blocks untouched through both intervals, from the bottom; returns their bytes. */
+        long freeSurplus() {
+            int surplus = Math.min(lowWater, previousLowWater);
+            long bytes = 0;
+            for (int i = 0; i < surplus; i++) {
+                Block b = blocks.pollLast();
+                bytes += b.bytes;
+                b.free();
+            }
+            previousLowWater = lowWater - surplus;
+            return bytes;
+        }
+
+        void startInterval() {
+            lowWater = blocks.size();
+            previousLowWater = Math.min(previousLowWater, lowWater); // the headroom's cap may have taken some
+        }
     }
 
     synchronized void collectNow() {
@@ -278,8 +331,8 @@ final class Pool {
 
     synchronized void trim() {
         drain();
-        for (ArrayDeque<Block> q : free.values()) {
-            for (Block b : q) {
+        for (FreeList list : free.values()) {
+            for (Block b : list.blocks) {
                 b.free();
             }
         }
