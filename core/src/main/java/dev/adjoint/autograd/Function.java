@@ -31,7 +31,10 @@ public abstract class Function {
     private long id;
     private Function[] nextFunctions;
     private Tensor[] nextLeaves;
-    private boolean[] needsInputGrad;
+    /**
+     * The inputs' shapes as ND4J's arrays hold them, not copies: a graph kept after its backward
+     * (a loss in a list) then holds no shape arrays of its own. Read only.
+     */
     private long[][] inputShapes;
     private long[] outputShape;
     private Tensor[] saved;
@@ -100,16 +103,14 @@ public abstract class Function {
         int n = inputs.length;
         nextFunctions = new Function[n];
         nextLeaves = new Tensor[n];
-        needsInputGrad = new boolean[n];
         inputShapes = new long[n][];
         for (int i = 0; i < n; i++) {
             Tensor t = inputs[i];
             if (t == null) {
                 continue;
             }
-            inputShapes[i] = t.shape();
+            inputShapes[i] = t.data().shape();
             if (t.requiresGrad()) {
-                needsInputGrad[i] = true;
                 if (t.isLeaf()) {
                     nextLeaves[i] = t;
                 } else {
@@ -185,7 +186,8 @@ public abstract class Function {
 
     /** Whether input {@code i} requires a gradient; backward may skip work for the others. */
     protected final boolean needsInputGrad(int i) {
-        return needsInputGrad != null && needsInputGrad[i];
+        // an input that requires a gradient is a leaf or has a creator: one of the two is set
+        return nextFunctions != null && (nextFunctions[i] != null || nextLeaves[i] != null);
     }
 
     /** How many inputs the function was applied to. */
