@@ -8,7 +8,7 @@ import org.bytedeco.javacpp.FloatPointer;
 final class Block {
     final long bytes;
     private final BytePointer memory;
-    /** The pool's collection count when the block was last lent: blocks idle over a whole interval are freed. */
+    /** The lease serial when the block was last lent: past the headroom, the least recently lent free blocks are freed first. */
     long lastLent;
 
     Block(long bytes) {
