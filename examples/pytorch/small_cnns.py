@@ -87,7 +87,7 @@ def batchnorm(a):
 def convs(a):
     """The small CNNs' convolutions of `bench --only conv`, batch 128: median ms of the forward, the input
     gradient and the weight gradient, each on its own (the gradients through torch.autograd.grad)."""
-    for cin, cout, hw, k, stride in [(16, 16, 32, 3, 1), (16, 32, 32, 3, 2), (32, 32, 16, 3, 1), (64, 64, 8, 3, 1),
+    for cin, cout, hw, k, stride in [(3, 16, 32, 3, 1), (16, 16, 32, 3, 1), (16, 32, 32, 3, 2), (32, 32, 16, 3, 1), (64, 64, 8, 3, 1),
                                      (32, 64, 16, 1, 1), (128, 256, 8, 1, 1)]:
         conv = nn.Conv2d(cin, cout, k, stride, k // 2, bias=False)
         x = torch.randn(128, cin, hw, hw, requires_grad=True)

@@ -94,7 +94,7 @@ public final class Bench {
             conv("conv2d 64->128 3x3 stride 2 pad 1, 32x32, batch 32", false, 32, 64, 32, 128, 3, 2, 1, 0, convWarmup, convSteps);
             conv("convTranspose2d 128->64 3x3 s2 p1 op1, 16x16, batch 32", true, 32, 128, 16, 64, 3, 2, 1, 1, convWarmup, convSteps);
             System.out.println("Small CNNs' convolutions, batch 128, median ms per kernel call: forward, input gradient, weight gradient");
-            int[][] shapes = {{16, 16, 32, 3, 1}, {16, 32, 32, 3, 2}, {32, 32, 16, 3, 1}, {64, 64, 8, 3, 1}, {32, 64, 16, 1, 1}, {128, 256, 8, 1, 1}};
+            int[][] shapes = {{3, 16, 32, 3, 1}, {16, 16, 32, 3, 1}, {16, 32, 32, 3, 2}, {32, 32, 16, 3, 1}, {64, 64, 8, 3, 1}, {32, 64, 16, 1, 1}, {128, 256, 8, 1, 1}};
             for (int[] shape : shapes) {
                 convDirections(shape[0], shape[1], shape[2], shape[3], shape[4], convWarmup, convSteps * 2);
             }
