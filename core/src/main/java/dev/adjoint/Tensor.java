@@ -130,20 +130,31 @@ public class Tensor {
 
     /** Uniform values in [0, 1) from a seeded generator: the same seed gives the same tensor. */
     public static Tensor rand(long seed, DType dtype, long... shape) {
-        Random r = new Random(seed);
-        double[] v = new double[(int) Shapes.numel(checkShape("Tensor.rand", shape))];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = r.nextDouble();
-        }
-        return of(dtype, v, shape);
+        return random(new Random(seed)::nextDouble, dtype, checkShape("Tensor.rand", shape));
     }
 
     /** Standard normal values from a seeded generator. */
     public static Tensor randn(long seed, DType dtype, long... shape) {
-        Random r = new Random(seed);
-        double[] v = new double[(int) Shapes.numel(checkShape("Tensor.randn", shape))];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = r.nextGaussian();
+        return random(new Random(seed)::nextGaussian, dtype, checkShape("Tensor.randn", shape));
+    }
+
+    /**
+     * A tensor of the generator's values in row-major order. Float32 values are drawn into a float
+     * array (each double rounded, as {@link #of(DType, double[], long...)} rounds it): a batch of
+     * random images then needs no double array twice its size on the Java heap.
+     */
+    private static Tensor random(java.util.function.DoubleSupplier next, DType dtype, long[] shape) {
+        int n = (int) Shapes.numel(shape);
+        if (dtype == DType.FLOAT32 && shape.length > 0) {
+            float[] v = new float[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = (float) next.getAsDouble();
+            }
+            return new Tensor(Nd4j.create(v, shape, 'c'));
+        }
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = next.getAsDouble();
         }
         return of(dtype, v, shape);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.adjoint.DType;
 import dev.adjoint.Tensor;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Tensor factories and printing. */
@@ -18,5 +19,26 @@ class TensorBasicsTest {
         Tensor y = big.mul(2);
         assertThat(y.toString()).startsWith("Tensor[1000, 1000] float32 grad_fn=Mul#").contains("999994 more").hasSizeLessThan(200);
         assertThat(big.toString()).contains("leaf requires_grad");
+    }
+
+    @Test
+    void randomFloat32TensorsHoldTheGeneratorsValuesRoundedToFloat() {
+        Random gauss = new Random(11);
+        Random uniform = new Random(12);
+        double[] normal = new double[2 * 3 * 4];
+        double[] unit = new double[normal.length];
+        for (int i = 0; i < normal.length; i++) {
+            normal[i] = gauss.nextGaussian();
+            unit[i] = uniform.nextDouble();
+        }
+        Tensor n32 = Tensor.randn(11, DType.FLOAT32, 2, 3, 4);
+        assertThat(n32.shape()).containsExactly(2, 3, 4);
+        assertThat(n32.dtype()).isEqualTo(DType.FLOAT32);
+        assertThat(n32.toDoubleArray()).containsExactly(Tensor.of(DType.FLOAT32, normal, 2, 3, 4).toDoubleArray());
+        assertThat(Tensor.rand(12, DType.FLOAT32, 24).toDoubleArray()).containsExactly(Tensor.of(DType.FLOAT32, unit, 24).toDoubleArray());
+        // float64 keeps the generator's doubles exactly; a 0-d float32 tensor is a scalar
+        assertThat(Tensor.randn(11, DType.FLOAT64, 24).toDoubleArray()).containsExactly(normal);
+        assertThat(Tensor.randn(11, DType.FLOAT32).dim()).isZero();
+        assertThat(Tensor.randn(11, DType.FLOAT32).item()).isEqualTo((float) normal[0]);
     }
 }
