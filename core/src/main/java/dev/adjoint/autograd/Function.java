@@ -32,8 +32,8 @@ public abstract class Function {
     private Function[] nextFunctions;
     private Tensor[] nextLeaves;
     /**
-     * The inputs' shapes as ND4J's arrays hold them, not copies: a graph kept after its backward
-     * (a loss in a list) then holds no shape arrays of its own. Read only.
+     * The inputs' shapes, shared with every node of the same shapes ({@link ShapeTable}): a graph
+     * kept after its backward (a loss in a list) then holds no shape arrays of its own. Read only.
      */
     private long[][] inputShapes;
     private long[] outputShape;
@@ -109,7 +109,7 @@ public abstract class Function {
             if (t == null) {
                 continue;
             }
-            inputShapes[i] = t.data().shape();
+            inputShapes[i] = ShapeTable.shared(t.data().shape());
             if (t.requiresGrad()) {
                 if (t.isLeaf()) {
                     nextLeaves[i] = t;
@@ -118,7 +118,7 @@ public abstract class Function {
                 }
             }
         }
-        outputShape = out.shape();
+        outputShape = ShapeTable.shared(out.shape());
         if (AnomalyMode.isEnabled()) {
             forwardSite = callSite();
         }

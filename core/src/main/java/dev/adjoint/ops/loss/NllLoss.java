@@ -12,7 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * scatters {@code -gy / N} back to them ({@link IndexScatter}), 0 elsewhere.
  */
 public final class NllLoss extends Function {
-    private final int[] target;
+    /** The labels (a copy: the caller may reuse its array), until the function is freed. */
+    private int[] target;
     /** Flat positions {@code i * C + t_i} of the picked log-probabilities. */
     private int[] picked;
 
@@ -55,6 +56,7 @@ public final class NllLoss extends Function {
     @Override
     protected void releaseState() {
         picked = null;
+        target = null;
     }
 
     @Override
