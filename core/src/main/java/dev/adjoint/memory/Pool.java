@@ -65,6 +65,8 @@ final class Pool {
         long bytes = n * type.width();
         drain();
         Block block = takeFree(bytes);
+        // Past the limit, a collection only once half a headroom was lent since the last one: one
+        // right after another finds nothing new, and would free the blocks the loop needs next.
         if (block == null && lentBytes + freeBytes + bytes > limit && leasedSinceCollection >= headroom / 2) {
             collect(true);
             block = takeFree(bytes);
@@ -79,11 +81,11 @@ final class Pool {
             block = new Block(bytes);
             allocatedBytes += bytes;
         }
-        block.lastLent = serial + 1;
+        block.lastLent = ++serial;
         lentBytes += bytes;
         leasedSinceCollection += bytes;
         Pooled buffer = type == DataType.FLOAT ? new Pooled.Floats(block.floats(n), n) : new Pooled.Doubles(block.doubles(n), n);
-        Lease lease = new Lease((DataBuffer) buffer, queue, block, ++serial);
+        Lease lease = new Lease((DataBuffer) buffer, queue, block, serial);
         buffer.attach(lease);
         out.add(lease);
         return (DataBuffer) buffer;
