@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.DoubleSupplier;
 import java.util.function.UnaryOperator;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -143,7 +144,7 @@ public class Tensor {
      * array (each double rounded, as {@link #of(DType, double[], long...)} rounds it): a batch of
      * random images then needs no double array twice its size on the Java heap.
      */
-    private static Tensor random(java.util.function.DoubleSupplier next, DType dtype, long[] shape) {
+    private static Tensor random(DoubleSupplier next, DType dtype, long[] shape) {
         int n = (int) Shapes.numel(shape);
         if (dtype == DType.FLOAT32 && shape.length > 0) {
             float[] v = new float[n];

@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * One shared array per shape for the shapes recorded functions keep: a graph kept after its
  * backward (a loss in a list) holds its nodes, and each node its input and output shapes; a
  * training loop meets a handful of shapes, so its thousands of kept graphs share a handful of
- * arrays. The table stops growing at {@link #MAX_SHAPES}; shapes met after that are kept as given.
+ * arrays. The table stops growing at {@link #MAX_SHAPES}; shapes met after that get arrays of their own.
  * The arrays are read only.
  */
 final class ShapeTable {
@@ -23,17 +23,19 @@ final class ShapeTable {
     private ShapeTable() {
     }
 
-    /** The table's array equal to {@code shape}, or {@code shape} itself when it is the first of its kind (or the table is full). */
+    /**
+     * The table's array equal to {@code shape}: a copy of it the first time (never the caller's
+     * array, which its owner may reuse), or a copy of its own when the table is full.
+     */
     static long[] shared(long[] shape) {
-        Key key = new Key(shape);
-        long[] known = SHAPES.get(key);
+        long[] known = SHAPES.get(new Key(shape));
         if (known != null) {
             return known;
         }
+        long[] mine = shape.clone();
         if (SHAPES.size() >= MAX_SHAPES) {
-            return shape;
+            return mine;
         }
-        long[] mine = shape.clone(); // not the caller's array, which its owner may reuse
         long[] raced = SHAPES.putIfAbsent(new Key(mine), mine);
         return raced != null ? raced : mine;
     }
