@@ -32,8 +32,9 @@ public abstract class Function {
     private Function[] nextFunctions;
     private Tensor[] nextLeaves;
     /**
-     * The inputs' shapes, shared with every node of the same shapes ({@link ShapeTable}): a graph
-     * kept after its backward (a loss in a list) then holds no shape arrays of its own. Read only.
+     * The inputs' shapes, the list and its entries shared with every node of the same shapes
+     * ({@link ShapeTable}): a graph kept after its backward (a loss in a list) then holds no shape
+     * arrays of its own. Read only.
      */
     private long[][] inputShapes;
     private long[] outputShape;
@@ -118,6 +119,9 @@ public abstract class Function {
                 }
             }
         }
+        inputShapes = ShapeTable.sharedList(inputShapes);
+        nextFunctions = orShared(nextFunctions);
+        nextLeaves = orShared(nextLeaves);
         outputShape = ShapeTable.shared(out.shape());
         if (AnomalyMode.isEnabled()) {
             forwardSite = callSite();
@@ -137,6 +141,37 @@ public abstract class Function {
         }
         pinned = true;
         return y;
+    }
+
+    /**
+     * All-null edge arrays by length, shared by every node with no function (or no leaf) among its
+     * inputs: a kept graph holds no array of its own for them. Never written.
+     */
+    private static final Function[][] NO_FUNCTIONS = new Function[8][];
+    private static final Tensor[][] NO_LEAVES = new Tensor[8][];
+
+    static {
+        for (int n = 0; n < 8; n++) {
+            NO_FUNCTIONS[n] = new Function[n];
+            NO_LEAVES[n] = new Tensor[n];
+        }
+    }
+
+    private static Function[] orShared(Function[] edges) {
+        return edges.length < NO_FUNCTIONS.length && allNull(edges) ? NO_FUNCTIONS[edges.length] : edges;
+    }
+
+    private static Tensor[] orShared(Tensor[] edges) {
+        return edges.length < NO_LEAVES.length && allNull(edges) ? NO_LEAVES[edges.length] : edges;
+    }
+
+    private static boolean allNull(Object[] a) {
+        for (Object o : a) {
+            if (o != null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The kernels that do the arithmetic ({@link KernelSelection#current()}): forward calls them on the inputs' data. */
@@ -219,6 +254,11 @@ public abstract class Function {
 
     Tensor[] nextLeaves() {
         return nextLeaves;
+    }
+
+    /** The inputs' shapes as recorded (the shared list itself), for tests of what a graph keeps. */
+    long[][] inputShapesList() {
+        return inputShapes;
     }
 
     boolean isReleased() {

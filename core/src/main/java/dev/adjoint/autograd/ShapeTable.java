@@ -1,7 +1,6 @@
 package dev.adjoint.autograd;
 
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One shared array per shape for the shapes recorded functions keep: a graph kept after its
@@ -18,7 +17,10 @@ final class ShapeTable {
      */
     static final int MAX_SHAPES = 4096;
 
-    private static final ConcurrentHashMap<Key, long[]> SHAPES = new ConcurrentHashMap<>();
+    private static final Interner<Key> SHAPES = new Interner<>(MAX_SHAPES);
+
+    /** Input-shape lists, one shared array per list of shared shapes: a node's own {@code long[][]} is a third of what it keeps. */
+    private static final Interner<Tuple> TUPLES = new Interner<>(MAX_SHAPES);
 
     private ShapeTable() {
     }
@@ -28,16 +30,41 @@ final class ShapeTable {
      * array, which its owner may reuse), or a copy of its own when the table is full.
      */
     static long[] shared(long[] shape) {
-        long[] known = SHAPES.get(new Key(shape));
-        if (known != null) {
-            return known;
+        Key known = SHAPES.find(new Key(shape));
+        return (known != null ? known : SHAPES.intern(new Key(shape.clone()))).shape;
+    }
+
+    /**
+     * The table's array equal to {@code shapes}, whose entries are the table's own ({@link #shared})
+     * or null: {@code shapes} itself the first time (the caller hands it over), a table's array after.
+     */
+    static long[][] sharedList(long[][] shapes) {
+        return TUPLES.intern(new Tuple(shapes)).shapes;
+    }
+
+    /** Entries compare by identity: they are the table's shared shapes already. */
+    private record Tuple(long[][] shapes) {
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Tuple t) || t.shapes.length != shapes.length) {
+                return false;
+            }
+            for (int i = 0; i < shapes.length; i++) {
+                if (t.shapes[i] != shapes[i]) {
+                    return false;
+                }
+            }
+            return true;
         }
-        long[] mine = shape.clone();
-        if (SHAPES.size() >= MAX_SHAPES) {
-            return mine;
+
+        @Override
+        public int hashCode() {
+            int h = shapes.length;
+            for (long[] s : shapes) {
+                h = 31 * h + System.identityHashCode(s);
+            }
+            return h;
         }
-        long[] raced = SHAPES.putIfAbsent(new Key(mine), mine);
-        return raced != null ? raced : mine;
     }
 
     private record Key(long[] shape) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.adjoint.DType;
 import dev.adjoint.Tensor;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -40,5 +41,18 @@ class TensorBasicsTest {
         assertThat(Tensor.randn(11, DType.FLOAT64, 24).toDoubleArray()).containsExactly(normal);
         assertThat(Tensor.randn(11, DType.FLOAT32).dim()).isZero();
         assertThat(Tensor.randn(11, DType.FLOAT32).item()).isEqualTo((float) normal[0]);
+    }
+
+    @Test
+    void largeRandomFloat32TensorsHoldEveryValueInOrderAcrossTheCopiedChunks() {
+        int n = 3 * 16 * 1024 + 5; // more than one chunk of the copy, the last one partial
+        Random gauss = new Random(13);
+        float[] expected = new float[n];
+        for (int i = 0; i < n; i++) {
+            expected[i] = (float) gauss.nextGaussian();
+        }
+        float[] actual = Tensor.randn(13, DType.FLOAT32, 5, n / 5 + 1).toFloatArray();
+        assertThat(actual).hasSize(5 * (n / 5 + 1));
+        assertThat(Arrays.copyOf(actual, n)).containsExactly(expected);
     }
 }

@@ -1,8 +1,10 @@
 package dev.adjoint.ops.conv;
 
 import dev.adjoint.Shapes;
+import dev.adjoint.autograd.Interner;
 import dev.adjoint.kernels.ConvParams;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Sizes and arguments of one convolution or transposed convolution, 1-D or 2-D, validated.
@@ -14,6 +16,13 @@ import java.util.Arrays;
  * {@code (in - 1) s - 2p + d(k-1) + outputPadding + 1}.
  */
 public final class ConvGeometry {
+    /**
+     * Equal geometries are one object (at most 1,024 of them): every recorded convolution keeps its
+     * geometry, and a loop's kept graphs (losses in a list) then share a few instead of holding a
+     * copy per call. The arrays below are therefore shared and read only.
+     */
+    private static final Interner<ConvGeometry> SHARED = new Interner<>(1024);
+
     /** The op's name as the user called it ("conv2d", "convTranspose1d", ...), for messages. */
     public final String op;
     public final boolean transposed;
@@ -142,8 +151,8 @@ public final class ConvGeometry {
             }
             out[i] = (padded - span) / stride[i] + 1;
         }
-        return new ConvGeometry(op, false, sd, stride.clone(), padding.clone(), dilation.clone(), new int[sd], groups,
-                x[0], cIn, cOut, in, k, out);
+        return SHARED.intern(new ConvGeometry(op, false, sd, stride.clone(), padding.clone(), dilation.clone(), new int[sd], groups,
+                x[0], cIn, cOut, in, k, out));
     }
 
     /**
@@ -204,8 +213,8 @@ public final class ConvGeometry {
                         + ", dilation " + Arrays.toString(dilation) + ", outputPadding " + Arrays.toString(outputPadding));
             }
         }
-        return new ConvGeometry(op, true, sd, stride.clone(), padding.clone(), dilation.clone(), outputPadding.clone(), groups,
-                x[0], cIn, cOut, in, k, out);
+        return SHARED.intern(new ConvGeometry(op, true, sd, stride.clone(), padding.clone(), dilation.clone(), outputPadding.clone(), groups,
+                x[0], cIn, cOut, in, k, out));
     }
 
     /**
@@ -347,5 +356,20 @@ public final class ConvGeometry {
     @Override
     public String toString() {
         return op + "(" + describe() + ") " + Shapes.str(inputSize) + " -> " + Shapes.str(outputSize);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ConvGeometry g && op.equals(g.op) && transposed == g.transposed && groups == g.groups && batch == g.batch
+                && inChannels == g.inChannels && outChannels == g.outChannels && Arrays.equals(stride, g.stride)
+                && Arrays.equals(padding, g.padding) && Arrays.equals(dilation, g.dilation) && Arrays.equals(outputPadding, g.outputPadding)
+                && Arrays.equals(inputSize, g.inputSize) && Arrays.equals(kernelSize, g.kernelSize) && Arrays.equals(outputSize, g.outputSize);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(op, transposed, groups, batch, inChannels, outChannels, Arrays.hashCode(stride), Arrays.hashCode(padding),
+                Arrays.hashCode(dilation), Arrays.hashCode(outputPadding), Arrays.hashCode(inputSize), Arrays.hashCode(kernelSize),
+                Arrays.hashCode(outputSize));
     }
 }

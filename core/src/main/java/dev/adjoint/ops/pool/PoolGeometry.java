@@ -1,11 +1,16 @@
 package dev.adjoint.ops.pool;
 
 import dev.adjoint.Shapes;
+import dev.adjoint.autograd.Interner;
 import dev.adjoint.kernels.PoolParams;
 import java.util.Arrays;
+import java.util.Objects;
 
 /** Sizes of a 2-D pooling window sweep (PyTorch semantics, floor mode), validated. */
 public final class PoolGeometry {
+    /** Equal sweeps are one object (at most 1,024), as {@code ConvGeometry}'s: kept graphs share them. Read only. */
+    private static final Interner<PoolGeometry> SHARED = new Interner<>(1024);
+
     public final String op;
     public final int[] kernel;
     public final int[] stride;
@@ -45,7 +50,7 @@ public final class PoolGeometry {
             }
             out[i] = (padded - kernel[i]) / stride[i] + 1;
         }
-        return new PoolGeometry(op, kernel.clone(), stride.clone(), padding.clone(), x, out[0], out[1]);
+        return SHARED.intern(new PoolGeometry(op, kernel.clone(), stride.clone(), padding.clone(), x, out[0], out[1]));
     }
 
     /**
@@ -91,5 +96,16 @@ public final class PoolGeometry {
 
     public String describe() {
         return "kernel=" + Arrays.toString(kernel) + ", stride=" + Arrays.toString(stride) + ", padding=" + Arrays.toString(padding);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PoolGeometry g && op.equals(g.op) && n == g.n && c == g.c && h == g.h && w == g.w && oh == g.oh && ow == g.ow
+                && Arrays.equals(kernel, g.kernel) && Arrays.equals(stride, g.stride) && Arrays.equals(padding, g.padding);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(op, n, c, h, w, oh, ow, Arrays.hashCode(kernel), Arrays.hashCode(stride), Arrays.hashCode(padding));
     }
 }
