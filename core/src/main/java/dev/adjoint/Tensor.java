@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.DoubleSupplier;
 import java.util.function.UnaryOperator;
-import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -144,22 +144,17 @@ public class Tensor {
 
     /**
      * A tensor of the generator's values in row-major order. Float32 values (each double rounded,
-     * as {@link #of(DType, double[], long...)} rounds it) go to the tensor's memory a chunk at a
-     * time: a batch of random images then makes no array of its size on the Java heap, where a
-     * large one is a humongous object that grows the heap.
+     * as {@link #of(DType, double[], long...)} rounds it) go straight into the tensor's memory: a
+     * batch of random images then makes no array of its size on the Java heap, where a large one is
+     * a humongous object that grows the heap.
      */
     private static Tensor random(DoubleSupplier next, DType dtype, long[] shape) {
         int n = (int) Shapes.numel(shape);
         if (dtype == DType.FLOAT32 && shape.length > 0 && n > 0) {
             INDArray out = Memory.allocate(DataType.FLOAT, shape);
-            FloatPointer memory = new FloatPointer(out.data().addressPointer());
-            float[] chunk = new float[Math.min(n, RANDOM_CHUNK)];
-            for (int start = 0; start < n; start += chunk.length) {
-                int length = Math.min(chunk.length, n - start);
-                for (int i = 0; i < length; i++) {
-                    chunk[i] = (float) next.getAsDouble();
-                }
-                memory.position(start).put(chunk, 0, length);
+            DataBuffer memory = out.data();
+            for (int i = 0; i < n; i++) {
+                memory.put(i, (float) next.getAsDouble());
             }
             return new Tensor(out);
         }
@@ -169,9 +164,6 @@ public class Tensor {
         }
         return of(dtype, v, shape);
     }
-
-    /** Values per copy into a random tensor's memory: 16 K floats (64 KB), far below a heap region's half (a humongous object). */
-    private static final int RANDOM_CHUNK = 16 * 1024;
 
     /** {@code [start, start + step, ...]} below {@code end}, float32. */
     public static Tensor arange(double start, double end, double step) {

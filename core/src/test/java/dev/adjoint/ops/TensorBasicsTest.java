@@ -44,8 +44,8 @@ class TensorBasicsTest {
     }
 
     @Test
-    void largeRandomFloat32TensorsHoldEveryValueInOrderAcrossTheCopiedChunks() {
-        int n = 3 * 16 * 1024 + 5; // more than one chunk of the copy, the last one partial
+    void largeRandomFloat32TensorsHoldEveryValueInOrder() {
+        int n = 3 * 16 * 1024 + 5;
         Random gauss = new Random(13);
         float[] expected = new float[n];
         for (int i = 0; i < n; i++) {
