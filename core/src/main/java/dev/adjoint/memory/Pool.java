@@ -54,6 +54,13 @@ final class Pool {
     /** Bytes lent since the last collection: a collection finds at most about this much newly unreachable. */
     private long leasedSinceCollection;
 
+    /** The share of running time the last collection allowed ({@link #collectionShare}). */
+    private double lastShare = Memory.COLLECTION_SHARE;
+
+    /** Bytes the collector found unreachable since the last collection, and of those, what a recorded graph still pinned. */
+    private long foundBytes;
+    private long foundPinnedBytes;
+
     Pool(long minHeadroom, long maxHeadroom) {
         this.minHeadroom = minHeadroom;
         this.maxHeadroom = maxHeadroom;
@@ -187,8 +194,25 @@ final class Pool {
     private void drain() {
         Reference<? extends DataBuffer> r;
         while ((r = queue.poll()) != null) {
-            giveBack((Lease) r);
+            Lease lease = (Lease) r;
+            if (!lease.isReturned()) {
+                foundBytes += lease.block.bytes;
+                if (lease.pins > 0) {
+                    foundPinnedBytes += lease.block.bytes; // its graph was dropped without a backward
+                }
+            }
+            giveBack(lease);
         }
+    }
+
+    /**
+     * The share of running time collections may take, by what the last ones found: mostly graphs
+     * dropped without a backward (a forward with grad mode on, as an evaluation without no-grad),
+     * memory PyTorch frees the moment the output goes, gets {@link Memory#DROPPED_GRAPH_COLLECTION_SHARE};
+     * anything else {@link Memory#COLLECTION_SHARE}.
+     */
+    private double collectionShare() {
+        return 2 * foundPinnedBytes > foundBytes ? Memory.DROPPED_GRAPH_COLLECTION_SHARE : Memory.COLLECTION_SHARE;
     }
 
     /**
@@ -202,6 +226,7 @@ final class Pool {
         Memory.dropIdleArrays(); // before the collection, which then frees them
         awaitCollection();
         drain();
+        lastShare = collectionShare();
         collections++;
         long end = System.nanoTime();
         if (asked && lastCollectionEnd != 0) {
@@ -219,12 +244,14 @@ final class Pool {
                     fixed = Math.min(fixed, t);
                 }
             }
-            double wanted = headroom * fixed / (Memory.COLLECTION_SHARE * Math.max(between, 1));
+            double wanted = headroom * fixed / (lastShare * Math.max(between, 1));
             double next = Math.sqrt(headroom * Math.max(headroom / 2.0, Math.min(headroom * 2.0, wanted)));
             headroom = Math.max(minHeadroom, Math.min(maxHeadroom, (long) next));
         }
         lastCollectionEnd = end;
         leasedSinceCollection = 0;
+        foundBytes = 0;
+        foundPinnedBytes = 0;
         if (residentBaseline != 0) {
             residentBaseline = -1;
         }
@@ -340,6 +367,11 @@ final class Pool {
         }
         free.clear();
         freeBytes = 0;
+    }
+
+    /** The share of running time the last collection's findings allowed: for tests. */
+    synchronized double lastCollectionShare() {
+        return lastShare;
     }
 
     synchronized long serial() {
