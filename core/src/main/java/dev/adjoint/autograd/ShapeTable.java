@@ -19,7 +19,7 @@ final class ShapeTable {
 
     private static final Interner<Key> SHAPES = new Interner<>(MAX_SHAPES);
 
-    /** Input-shape lists, one shared array per list of shared shapes: a node's own {@code long[][]} is a third of what it keeps. */
+    /** Input-shape lists, one shared array per list of shared shapes, instead of one array per recorded node. */
     private static final Interner<Tuple> TUPLES = new Interner<>(MAX_SHAPES);
 
     private ShapeTable() {

@@ -53,11 +53,10 @@ public final class Memory {
      * The share of running time collections may take while what they find is mostly graphs dropped
      * without a backward pass (forwards with grad mode on, an evaluation without
      * {@code GradMode.disabled()}): a third. Such a graph holds every activation its backward would
-     * need, 37 MB for LeNet at batch 1,000, and PyTorch frees it as soon as the output goes; at 5%
-     * the pool held two or three of them plus their free blocks (1.4-1.6x training's resident
-     * memory right after an evaluation; about 1.2x at a third). Higher follows such graphs more
-     * closely and costs more time (20,000 LeNet forwards with grad on: 11% longer than at 5%, and
-     * 200 MB resident instead of 274).
+     * need, and PyTorch frees it as soon as the output goes; at {@link #COLLECTION_SHARE} the pool
+     * held two or three of them plus their free blocks. Higher follows such graphs more closely and
+     * costs those programs more time; lower the reverse (figures: docs/PERFORMANCE.md, "Kept graphs
+     * share what they describe").
      */
     public static final double DROPPED_GRAPH_COLLECTION_SHARE = 1.0 / 3;
 
