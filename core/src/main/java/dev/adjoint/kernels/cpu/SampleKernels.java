@@ -218,33 +218,43 @@ final class SampleKernels {
             }
         });
         Host.keepUntilHere(xd, gyd);
-        sumChunks(partialSums, chunks, k, o, gw, true);
+        sumChunks(partialSums, chunks, k, o, gw, inOrder(k));
         return gw;
     }
 
     /**
      * Adds the chunks' partial sums (row c of {@code partialSums} is chunk c's) in chunk order and
-     * writes the total into gw {@code [O, k]}: turned, when the partial sums are {@code gw^T [k, O]}
-     * ({@code turned}), else as they are. Gives the partial sums back to the pool (scratch: nothing
-     * else refers to them).
+     * writes the total into gw {@code [O, k]}: as it is when {@code rowOf} is null, else from partial
+     * sums of {@code gw^T}, whose row for gw's column r is {@code rowOf[r]} ({@link #inOrder} when
+     * they are gw^T as it is). Gives the partial sums back to the pool (scratch: nothing else refers
+     * to them).
      */
-    static void sumChunks(INDArray partialSums, int chunks, int k, int o, INDArray gw, boolean turned) {
+    static void sumChunks(INDArray partialSums, int chunks, int k, int o, INDArray gw, int[] rowOf) {
         FloatPointer partials = Blas.pointer(partialSums);
         for (int part = 1; part < chunks; part++) {
             Blas.saxpy(o * k, 1f, partials, (long) part * o * k, partials, 0);
         }
         FloatBuffer sum = Host.floatView(partialSums);
         FloatBuffer out = Host.floatView(gw);
-        if (!turned) {
+        if (rowOf == null) {
             out.put(0, sum, 0, o * k);
         } else {
-            for (int r = 0; r < k; r++) { // gw[oc, r] = gw^T[r, oc]
+            for (int r = 0; r < k; r++) { // gw[oc, r] = gw^T[rowOf[r], oc]
                 for (int oc = 0; oc < o; oc++) {
-                    out.put(oc * k + r, sum.get(r * o + oc));
+                    out.put(oc * k + r, sum.get(rowOf[r] * o + oc));
                 }
             }
         }
         Memory.release(partialSums);
+    }
+
+    /** {@code 0, 1, ..., k-1}: gw^T's rows in their own order, for {@link #sumChunks}. */
+    static int[] inOrder(int k) {
+        int[] rows = new int[k];
+        for (int r = 0; r < k; r++) {
+            rows[r] = r;
+        }
+        return rows;
     }
 
     /**

@@ -24,8 +24,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * The {@code Wp - ow} extra places per output row are dropped when the result is copied into y.
  * The transposed convolution with stride 1 is the convolution of its input with the flipped,
  * transposed kernel and padding {@code dh*(kh-1) - ph}, so it runs the same loop. The weight
- * gradient stacks the taps' matrices into one column matrix on the padded width (each row one
- * contiguous copy of a padded channel, not im2col's gather) for one product per sample.
+ * gradient reads the column matrix on the padded width from kw shifted copies of the padded sample,
+ * one product per kernel row ({@link #convWeightGrad}).
  *
  * <p>Why: im2col writes {@code kh*kw} copies of every input value and the gemm then reads them from
  * a column matrix of hundreds of kilobytes; here a sample is copied once (padded) and the taps'
@@ -251,14 +251,18 @@ final class ShiftedConv {
 
     /**
      * {@code gw [O, C, kh, kw]} of a stride-1 convolution, as {@code gw^T [C*kh*kw, O] = sum_s cols_s x
-     * gy_wide_s^T}: the column matrix of a sample on the padded width, whose row {@code (c, tap)} is
-     * the padded channel c from the tap's offset, so each row is one contiguous copy; gy_wide is gy on
-     * the padded width with zeros in the extra places. One product per sample with the long pixel
-     * dimension inside: one per tap was as fast with AVX-512 kernels and 1.2-1.6x slower with AVX2
-     * ones (docs/PERFORMANCE.md); a 1x1 kernel that widens the channels computes gw itself,
-     * {@code gy_wide x cols^T}, the longer side again as the rows. Each chunk of samples sums into its
-     * own buffer and the buffers are added in chunk order, so the result does not depend on the number
-     * of threads.
+     * gy_wide_s^T}, where the column matrix of a sample on the padded width has row {@code (c, ky, kx)}
+     * = padded channel c from the tap's offset, and gy_wide is gy on the padded width with zeros in
+     * the extra places. The column matrix is never built: kw copies of each padded channel, copy kx
+     * shifted left by {@code kx*dw}, are rows {@code (c, kx)} a plane apart, and from the offset of
+     * kernel row ky they are that row's part of the column matrix, so one product per kernel row
+     * ({@code [C*kw, N'] x [N', O]}) reads them as they lie. That copies a third of what the column
+     * matrix would (16->16 3x3 at 32x32: 0.2 MB a sample instead of 0.6), and with OpenBLAS's AVX-512
+     * kernels the three shorter products ran faster than the one long one; with AVX2 kernels about 3%
+     * slower (docs/PERFORMANCE.md). A 1x1 kernel's column matrix is the (padded) sample itself; one
+     * that widens the channels computes gw itself, {@code gy_wide x cols^T}, the longer side again as
+     * the rows. Each chunk of samples sums into its own buffer and the buffers are added in chunk
+     * order, so the result does not depend on the number of threads.
      */
     static INDArray convWeightGrad(INDArray x, INDArray gy, long kh, long kw, ConvParams p) {
         int n = (int) x.size(0);
@@ -276,8 +280,7 @@ final class ShiftedConv {
         int chw = c * g.h() * g.w();
         int pix = g.oh() * g.ow();
         int wide = g.wide();
-        int taps = g.taps();
-        int k = c * taps;
+        int k = c * g.taps();
         INDArray xd = Host.dense(x);
         INDArray gyd = Host.dense(gy);
         FloatPointer xp = Blas.pointer(xd);
@@ -288,19 +291,12 @@ final class ShiftedConv {
         int chunks = Parallel.chunks(n, perChunk);
         INDArray partialSums = Memory.allocate(DataType.FLOAT, chunks, (long) k * o); // chunk i's sum of gw^T (or gw) in row i
         FloatPointer partials = Blas.pointer(partialSums);
-        boolean xIsColumns = taps == 1 && !g.padded(); // a 1x1 kernel without padding: the sample is its own column matrix
-        // The product's longer side as its rows: gw^T [k, O] for 3x3 kernels (k = 9C), gw [O, k] itself
-        // for a 1x1 kernel that widens (O > C); 25% faster there with AVX-512 kernels, the same with AVX2.
-        boolean turned = k >= o;
+        int rowsPerProduct = c * g.kw(); // the rows (c, kx) of one kernel row
+        // A 1x1 kernel that widens (O > C) computes gw [O, C] itself: 25% faster there with AVX-512 kernels, the same with AVX2.
+        boolean turned = g.taps() > 1 || k >= o;
         Parallel.forEach(n, perChunk, (chunk, from, to) -> {
             Scratch scratch = Scratch.mine();
             for (int s = from; s < to; s++) {
-                FloatPointer cols = xp;
-                long colsAt = (long) s * chw;
-                if (!xIsColumns) {
-                    cols = scratch.columns(xv, s * chw, g).pointer;
-                    colsAt = 0;
-                }
                 FloatPointer grad = gyp;
                 long gradAt = (long) s * o * pix;
                 if (!g.exact()) {
@@ -308,16 +304,44 @@ final class ShiftedConv {
                     gradAt = 0;
                 }
                 float beta = s == from ? 0f : 1f;
-                if (turned) {
-                    Blas.sgemm(false, true, k, o, wide, 1f, cols, colsAt, wide, grad, gradAt, wide, beta, partials, (long) chunk * k * o, o);
-                } else {
-                    Blas.sgemm(false, true, o, k, wide, 1f, grad, gradAt, wide, cols, colsAt, wide, beta, partials, (long) chunk * k * o, k);
+                long out = (long) chunk * k * o;
+                FloatPointer rows = xp; // the sample itself: a 1x1 kernel without padding
+                long rowsAt = (long) s * chw;
+                if (g.kw() > 1) {
+                    rows = scratch.shiftedCopies(xv, s * chw, g).pointer;
+                    rowsAt = 0;
+                } else if (g.padded()) {
+                    scratch.pad(xv, s * chw, g);
+                    rows = scratch.in.pointer;
+                    rowsAt = 0;
+                }
+                int ld = g.padded() || g.kw() > 1 ? g.plane() : wide;
+                if (!turned) {
+                    Blas.sgemm(false, true, o, k, wide, 1f, grad, gradAt, wide, rows, rowsAt, ld, beta, partials, out, k);
+                    continue;
+                }
+                for (int ky = 0; ky < g.kh(); ky++) {
+                    Blas.sgemm(false, true, rowsPerProduct, o, wide, 1f, rows, rowsAt + (long) ky * g.dh() * g.wp(), ld, grad, gradAt, wide, beta,
+                            partials, out + (long) ky * rowsPerProduct * o, o);
                 }
             }
         });
         Host.keepUntilHere(xd, gyd);
-        SampleKernels.sumChunks(partialSums, chunks, k, o, gw, turned);
+        SampleKernels.sumChunks(partialSums, chunks, k, o, gw, turned ? kernelRowsOrder(c, g.kh(), g.kw()) : null);
         return gw;
+    }
+
+    /** For each row {@code (c, ky, kx)} of gw^T, its row in the partial sums, which come by kernel rows: {@code (ky, c, kx)}. */
+    private static int[] kernelRowsOrder(int c, int kh, int kw) {
+        int[] rowOf = new int[c * kh * kw];
+        for (int ch = 0; ch < c; ch++) {
+            for (int ky = 0; ky < kh; ky++) {
+                for (int kx = 0; kx < kw; kx++) {
+                    rowOf[(ch * kh + ky) * kw + kx] = (ky * c + ch) * kw + kx;
+                }
+            }
+        }
+        return rowOf;
     }
 
     /** A thread's native buffers for one sample: the padded input or its column matrix, and the output or gradient on the padded width. */
@@ -325,7 +349,7 @@ final class ShiftedConv {
         private static final ThreadLocal<Scratch> MINE = ThreadLocal.withInitial(Scratch::new);
         private NativeFloats in = new NativeFloats(0);
         private NativeFloats wide = new NativeFloats(0);
-        private NativeFloats columns = new NativeFloats(0);
+        private NativeFloats shifted = new NativeFloats(0);
 
         static Scratch mine() {
             return MINE.get();
@@ -369,19 +393,23 @@ final class ShiftedConv {
         }
 
         /**
-         * The sample's column matrix on the padded width, {@code [C*kh*kw, N']}, into {@link #columns}:
-         * row {@code (c, tap)} is padded channel c from the tap's offset, one contiguous copy.
+         * kw copies of each padded channel, the copy kx shifted left by {@code kx*dw}, as rows
+         * {@code (c, kx)} of length {@code plane}, into {@link #shifted}: from the offset
+         * {@code ky*dh*Wp}, with rows a plane apart, they are the column matrix's rows
+         * {@code (c, ky, kx)} for one kernel row ky. The last {@code kx*dw} places of a row are
+         * never read: the products read {@code ky*dh*Wp + N' <= plane - kx*dw} places.
          */
-        NativeFloats columns(FloatBuffer x, int base, Geometry g) {
+        NativeFloats shiftedCopies(FloatBuffer x, int base, Geometry g) {
             pad(x, base, g);
-            int wideLen = g.wide();
-            columns = columns.atLeast(g.c() * g.taps() * wideLen);
+            int plane = g.plane();
+            shifted = shifted.atLeast(g.c() * g.kw() * plane);
             for (int ch = 0, row = 0; ch < g.c(); ch++) {
-                for (int t = 0; t < g.taps(); t++, row++) {
-                    columns.view.put(row * wideLen, in.view, (int) (ch * g.plane() + g.tapOffset(t)), wideLen);
+                for (int kx = 0; kx < g.kw(); kx++, row++) {
+                    int shift = kx * g.dw();
+                    shifted.view.put(row * plane, in.view, ch * plane + shift, plane - shift);
                 }
             }
-            return columns;
+            return shifted;
         }
 
         /** The native buffer for a product's output on the padded width. */
