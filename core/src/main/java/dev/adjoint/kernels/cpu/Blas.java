@@ -103,7 +103,8 @@ public final class Blas {
     /**
      * How to cut {@code C [m, n]} so that OpenBLAS's small-matrix kernels take every part: 1 to leave
      * it whole (they take it already, or no cut of at most {@link #MAX_PARTS} would do), p for p
-     * bands of rows, -p for p bands of columns; the fewer parts win.
+     * bands of rows, -p for p bands of columns; the fewer parts win, and at equal parts rows (bands
+     * of rows ran faster than bands of columns on most shapes measured, docs/PERFORMANCE.md).
      */
     static int cut(boolean transA, boolean transB, int m, int n, int k) {
         if (smallKernelsTake(transA, transB, m, n, k)) {
@@ -113,7 +114,7 @@ public final class Blas {
             boolean rows = p <= m && smallKernelsTake(transA, transB, ceilDiv(m, p), n, k);
             boolean cols = p <= n && smallKernelsTake(transA, transB, m, ceilDiv(n, p), k);
             if (rows || cols) {
-                return cols && (!rows || n >= m) ? -p : p;
+                return rows ? p : -p;
             }
         }
         return 1;

@@ -111,8 +111,10 @@ class BlasTest {
         // taken whole already: left whole
         assertThat(Blas.cut(false, true, 48, 16, 1086)).isEqualTo(1);
         assertThat(Blas.cut(false, false, 16, 1086, 16)).isEqualTo(1);
-        // a forward W [32, 144] x col [144, 256]: two bands of columns (the longer side)
-        assertThat(Blas.cut(false, false, 32, 256, 144)).isEqualTo(-2);
+        // a forward W [32, 144] x col [144, 256]: two bands, of rows where rows will do
+        assertThat(Blas.cut(false, false, 32, 256, 144)).isEqualTo(2);
+        // gy transposed with 1,600 columns: no band of rows is small enough, bands of columns are
+        assertThat(Blas.cut(false, true, 1, 1600, 40)).isEqualTo(-2);
         // 576 x 64 with gy transposed would need 32 bands: more than MAX_PARTS, left whole
         assertThat(Blas.cut(false, true, 576, 64, 64)).isEqualTo(1);
         // K below 32 with gy transposed: no cut brings it under the rule
