@@ -87,6 +87,36 @@ class KernelEquivalenceTest {
      * (ResNet's and MobileNet's layers): the fast kernels compute these as shifted products without
      * im2col, all three ways, with padding up to past the kernel's reach, dilation and non-square shapes.
      */
+    /**
+     * The stride-1 weight gradient's kernel shapes one at a time, each with and without padding and
+     * dilation: tall (kh > 1, kw = 1) and wide kernels read the sample itself, its padded copy or its
+     * shifted copies, each with rows a channel's plane apart. The random trials above rarely draw an
+     * unpadded tall kernel.
+     */
+    @Test
+    void strideOneWeightGradientsOfEveryKernelShape() {
+        Random r = new Random(17);
+        DataType t = DataType.FLOAT;
+        int[][] kernels = {{1, 1}, {3, 1}, {1, 3}, {3, 3}, {2, 4}};
+        for (int[] k : kernels) {
+            for (int pad = 0; pad <= 1; pad++) {
+                for (int dil = 1; dil <= 2; dil++) {
+                    int cin = 16 + r.nextInt(3);
+                    int cout = 1 + r.nextInt(20);
+                    int h = dil * (k[0] - 1) + 2 + r.nextInt(5);
+                    int w = 8 * (dil * (k[1] - 1) + 2 * pad) + 1 + r.nextInt(6);
+                    ConvParams p = new ConvParams(1, 1, pad, pad, dil, dil, 0, 0, 1);
+                    long oh = h + 2L * pad - (long) dil * (k[0] - 1);
+                    long ow = w + 2L * pad - (long) dil * (k[1] - 1);
+                    INDArray x = random(r, t, 3, cin, h, w);
+                    INDArray gy = random(r, t, 3, cout, oh, ow);
+                    assertSame(FAST.convWeightGrad(x, gy, k[0], k[1], p), REF.convWeightGrad(x, gy, k[0], k[1], p), t,
+                            "convWeightGrad 3x" + cin + "x" + h + "x" + w + " -> " + cout + ", kernel " + k[0] + "x" + k[1] + ", " + p);
+                }
+            }
+        }
+    }
+
     @Test
     void strideOneConvolutionsWithManyChannelsAllThreeWays() {
         Random r = new Random(11);

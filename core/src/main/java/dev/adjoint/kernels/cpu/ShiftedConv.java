@@ -315,7 +315,7 @@ final class ShiftedConv {
                     rows = scratch.in.pointer;
                     rowsAt = 0;
                 }
-                int ld = g.padded() || g.kw() > 1 ? g.plane() : wide;
+                int ld = g.plane(); // rows a channel's plane apart (unpadded, the sample's own h*w)
                 if (!turned) {
                     Blas.sgemm(false, true, o, k, wide, 1f, grad, gradAt, wide, rows, rowsAt, ld, beta, partials, out, k);
                     continue;
