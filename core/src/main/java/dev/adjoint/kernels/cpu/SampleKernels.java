@@ -223,28 +223,57 @@ final class SampleKernels {
     }
 
     /**
+     * Values of the weight gradient one task of {@link #sumChunks} adds up over all chunks: enough
+     * to be worth a hand-over, small enough that a layer's gradient splits over many cores.
+     */
+    static final int SUM_VALUES_PER_TASK = 1 << 12;
+
+    /**
      * Adds the chunks' partial sums (row c of {@code partialSums} is chunk c's) in chunk order and
      * writes the total into gw {@code [O, k]}: as it is when {@code rowOf} is null, else from partial
      * sums of {@code gw^T}, whose row for gw's column r is {@code rowOf[r]} ({@link #inOrder} when
-     * they are gw^T as it is). Gives the partial sums back to the pool (scratch: nothing else refers
-     * to them).
+     * they are gw^T as it is). The values are split between threads, each adding its slice of every
+     * chunk in chunk order, so every value is the same sum whatever the number of threads (one
+     * thread adding whole chunks would leave the other cores idle for a fixed share of every weight
+     * gradient, a larger one the more cores there are). Gives the partial sums back to the pool (scratch: nothing else refers to them).
      */
     static void sumChunks(INDArray partialSums, int chunks, int k, int o, INDArray gw, int[] rowOf) {
-        FloatPointer partials = Blas.pointer(partialSums);
-        for (int part = 1; part < chunks; part++) {
-            Blas.saxpy(o * k, 1f, partials, (long) part * o * k, partials, 0);
-        }
-        FloatBuffer sum = Host.floatView(partialSums);
-        FloatBuffer out = Host.floatView(gw);
-        if (rowOf == null) {
-            out.put(0, sum, 0, o * k);
-        } else {
-            for (int r = 0; r < k; r++) { // gw[oc, r] = gw^T[rowOf[r], oc]
-                for (int oc = 0; oc < o; oc++) {
-                    out.put(oc * k + r, sum.get(rowOf[r] * o + oc));
-                }
+        FloatBuffer sums = Host.floatView(partialSums);
+        int values = k * o;
+        float[] total = Host.floatScratch(Host.Work.SUM_CHUNKS_TOTAL, values); // gw in gw's order: the tasks write disjoint places
+        int[] columnOf = null; // gw's column for each row of the partial sums
+        if (rowOf != null) {
+            columnOf = new int[k];
+            for (int r = 0; r < k; r++) {
+                columnOf[rowOf[r]] = r;
             }
         }
+        int[] columns = columnOf;
+        int rowsPerTask = rowOf == null ? SUM_VALUES_PER_TASK : Math.max(1, SUM_VALUES_PER_TASK / o);
+        Parallel.forEach(rowOf == null ? values : k, rowsPerTask, (task, lo, hi) -> {
+            int from = rowOf == null ? lo : lo * o;
+            int len = rowOf == null ? hi - lo : (hi - lo) * o;
+            float[] acc = Host.floatScratch(Host.Work.SUM_CHUNKS_ACC, len);
+            float[] part = Host.floatScratch(Host.Work.SUM_CHUNKS_PART, len);
+            sums.get(from, acc, 0, len);
+            for (int c = 1; c < chunks; c++) {
+                sums.get(c * values + from, part, 0, len);
+                for (int j = 0; j < len; j++) {
+                    acc[j] += part[j];
+                }
+            }
+            if (columns == null) {
+                System.arraycopy(acc, 0, total, from, len);
+            } else {
+                for (int row = lo; row < hi; row++) { // gw[oc, r] = gw^T[row, oc] with r = columnOf[row]
+                    int r = columns[row];
+                    for (int oc = 0, at = (row - lo) * o; oc < o; oc++) {
+                        total[oc * k + r] = acc[at + oc];
+                    }
+                }
+            }
+        });
+        Host.floatView(gw).put(0, total, 0, values);
         Memory.release(partialSums);
     }
 
