@@ -46,14 +46,26 @@ final class ShiftedConv {
     private ShiftedConv() {
     }
 
-    /** One sample's geometry: C channels of H x W, padded to Hp x Wp, a kh x kw kernel with dilation. */
+    /**
+     * One sample's geometry: C channels of H x W, padded to Hp rows of Wp, a kh x kw kernel with
+     * dilation. Padded rows are {@link #gap} zeros apart: one row's right padding is the next row's
+     * left padding where the kernel reaches at least pw columns beyond an output place (3x3 with
+     * padding 1: Wp = W + 1), so the products compute fewer dropped places; each channel's plane
+     * starts with pw zeros, the first row's left padding.
+     */
     record Geometry(int c, int h, int w, int ph, int pw, int kh, int kw, int dh, int dw) {
         int hp() {
             return h + 2 * ph;
         }
 
+        /** Zeros between two rows' values: pw, shared, when the kernel's reach {@code dw*(kw-1)} is at least pw; else 2*pw. */
+        int gap() {
+            return pw <= dw * (kw - 1) ? pw : 2 * pw;
+        }
+
+        /** The padded row length: the row stride of the padded sample and of the output on the padded width. */
         int wp() {
-            return w + 2 * pw;
+            return w + gap();
         }
 
         int oh() {
@@ -61,12 +73,12 @@ final class ShiftedConv {
         }
 
         int ow() {
-            return wp() - dw * (kw - 1);
+            return w + 2 * pw - dw * (kw - 1);
         }
 
-        /** Elements per padded channel: the row stride of every tap's input matrix. */
+        /** Elements per padded channel (pw leading zeros, then Hp rows): the row stride of every tap's input matrix. */
         int plane() {
-            return hp() * wp();
+            return pw + hp() * wp();
         }
 
         /** N', the output on the padded width up to the last output place. */
@@ -94,16 +106,18 @@ final class ShiftedConv {
 
     /**
      * The most extra work the padded width may cost: the products compute {@code Wp - ow} places per
-     * output row that are dropped, against im2col's gather that they save. With AVX2 kernels the
-     * gather is worth up to 15% more work (16x16 images with padding 1 cost 12%; 8x8 ones, 22%, were
-     * slower). With AVX-512 kernels ({@link OpenBlasCore#runsAvx512Kernels}) the thin products are
-     * fast enough to pay for 25% (8x8, and 7x7 with padding 1): their forward and input gradient
-     * were faster that way. The weight gradient keeps the 15% (docs/PERFORMANCE.md).
+     * output row that are dropped (one for a 3x3 kernel with padding 1), against im2col's gather
+     * that they save. With AVX2 kernels the gather is worth up to 7.5% more work: 16x16 images with
+     * padding 1 cost 6% and gain, 8x8 ones (11%) were slower. With AVX-512 kernels
+     * ({@link OpenBlasCore#runsAvx512Kernels}) the thin products are fast enough to pay for 12.5%
+     * (8x8, and 7x7 with padding 1): their forward and input gradient were faster that way. The
+     * weight gradient keeps the 7.5%: its products per kernel row are as long as the padded width,
+     * and at 8x8 they were slower than im2col's (docs/PERFORMANCE.md).
      */
-    static final double MAX_EXTRA_WORK = 1.15;
+    static final double MAX_EXTRA_WORK = 1.075;
 
     /** {@link #MAX_EXTRA_WORK} for the forward and the transposed convolution when OpenBLAS runs AVX-512 kernels. */
-    static final double MAX_EXTRA_WORK_AVX512 = 1.25;
+    static final double MAX_EXTRA_WORK_AVX512 = 1.125;
 
     /** The extra work allowed to the forward and the transposed convolution, by the width of the OpenBLAS kernels in use. */
     static double maxExtraWork(boolean avx512Kernels) {
@@ -369,22 +383,15 @@ final class ShiftedConv {
             NativeFloats before = in;
             in = in.atLeast(g.c() * plane);
             FloatBuffer dst = in.view;
-            if (in != before || !g.equals(bordered)) {
-                float[] zeros = zeros(Math.max(g.ph() * wp, g.pw()));
+            if (in != before || !g.equals(bordered)) { // the values' places are overwritten below; every other place stays zero
+                float[] zeros = zeros(plane);
                 for (int ch = 0; ch < g.c(); ch++) {
-                    int at = ch * plane;
-                    dst.put(at, zeros, 0, g.ph() * wp);
-                    for (int iy = 0; iy < g.h(); iy++) {
-                        int row = at + (iy + g.ph()) * wp;
-                        dst.put(row, zeros, 0, g.pw());
-                        dst.put(row + g.pw() + g.w(), zeros, 0, g.pw());
-                    }
-                    dst.put(at + (g.ph() + g.h()) * wp, zeros, 0, g.ph() * wp);
+                    dst.put(ch * plane, zeros, 0, plane);
                 }
                 bordered = g;
             }
             for (int ch = 0; ch < g.c(); ch++) {
-                int at = ch * plane + g.ph() * wp + g.pw();
+                int at = ch * plane + g.pw() + g.ph() * wp; // the lead of pw zeros, then ph rows of padding
                 int from = base + ch * g.h() * g.w();
                 for (int iy = 0; iy < g.h(); iy++) {
                     dst.put(at + iy * wp, x, from + iy * g.w(), g.w());
