@@ -235,7 +235,8 @@ final class SampleKernels {
      * they are gw^T as it is). The values are split between threads, each adding its slice of every
      * chunk in chunk order, so every value is the same sum whatever the number of threads (one
      * thread adding whole chunks would leave the other cores idle for a fixed share of every weight
-     * gradient, a larger one the more cores there are). Gives the partial sums back to the pool (scratch: nothing else refers to them).
+     * gradient, a larger one the more cores there are). Gives the partial sums back to the pool
+     * (scratch: nothing else refers to them).
      */
     static void sumChunks(INDArray partialSums, int chunks, int k, int o, INDArray gw, int[] rowOf) {
         FloatBuffer sums = Host.floatView(partialSums);

@@ -383,10 +383,16 @@ final class ShiftedConv {
             NativeFloats before = in;
             in = in.atLeast(g.c() * plane);
             FloatBuffer dst = in.view;
-            if (in != before || !g.equals(bordered)) { // the values' places are overwritten below; every other place stays zero
-                float[] zeros = zeros(plane);
+            if (in != before || !g.equals(bordered)) {
+                int gap = wp - g.w();
+                float[] zeros = zeros(Math.max(g.pw() + g.ph() * wp, gap));
                 for (int ch = 0; ch < g.c(); ch++) {
-                    dst.put(ch * plane, zeros, 0, plane);
+                    int at = ch * plane;
+                    dst.put(at, zeros, 0, g.pw() + g.ph() * wp); // the lead and the top rows
+                    for (int iy = 0; iy < g.h(); iy++) {
+                        dst.put(at + g.pw() + (iy + g.ph()) * wp + g.w(), zeros, 0, gap); // after each row's values
+                    }
+                    dst.put(at + g.pw() + (g.ph() + g.h()) * wp, zeros, 0, g.ph() * wp); // the bottom rows
                 }
                 bordered = g;
             }
