@@ -230,30 +230,23 @@ final class SampleKernels {
 
     /**
      * Adds the chunks' partial sums (row c of {@code partialSums} is chunk c's) in chunk order and
-     * writes the total into gw {@code [O, k]}: as it is when {@code rowOf} is null, else from partial
-     * sums of {@code gw^T}, whose row for gw's column r is {@code rowOf[r]} ({@link #inOrder} when
+     * writes the total into gw {@code [O, k]}: as it is when {@code columnOf} is null, else from partial
+     * sums of {@code gw^T}, whose row i holds gw's column {@code columnOf[i]} ({@link #inOrder} when
      * they are gw^T as it is). The values are split between threads, each adding its slice of every
      * chunk in chunk order, so every value is the same sum whatever the number of threads (one
      * thread adding whole chunks would leave the other cores idle for a fixed share of every weight
      * gradient, a larger one the more cores there are). Gives the partial sums back to the pool
      * (scratch: nothing else refers to them).
      */
-    static void sumChunks(INDArray partialSums, int chunks, int k, int o, INDArray gw, int[] rowOf) {
+    static void sumChunks(INDArray partialSums, int chunks, int k, int o, INDArray gw, int[] columnOf) {
         FloatBuffer sums = Host.floatView(partialSums);
         int values = k * o;
         float[] total = Host.floatScratch(Host.Work.SUM_CHUNKS_TOTAL, values); // gw in gw's order: the tasks write disjoint places
-        int[] columnOf = null; // gw's column for each row of the partial sums
-        if (rowOf != null) {
-            columnOf = new int[k];
-            for (int r = 0; r < k; r++) {
-                columnOf[rowOf[r]] = r;
-            }
-        }
-        int[] columns = columnOf;
-        int rowsPerTask = rowOf == null ? SUM_VALUES_PER_TASK : Math.max(1, SUM_VALUES_PER_TASK / o);
-        Parallel.forEach(rowOf == null ? values : k, rowsPerTask, (task, lo, hi) -> {
-            int from = rowOf == null ? lo : lo * o;
-            int len = rowOf == null ? hi - lo : (hi - lo) * o;
+        boolean turned = columnOf != null;
+        int rowsPerTask = turned ? Math.max(1, SUM_VALUES_PER_TASK / o) : SUM_VALUES_PER_TASK;
+        Parallel.forEach(turned ? k : values, rowsPerTask, (task, lo, hi) -> {
+            int from = turned ? lo * o : lo;
+            int len = turned ? (hi - lo) * o : hi - lo;
             float[] acc = Host.floatScratch(Host.Work.SUM_CHUNKS_ACC, len);
             float[] part = Host.floatScratch(Host.Work.SUM_CHUNKS_PART, len);
             sums.get(from, acc, 0, len);
@@ -263,11 +256,11 @@ final class SampleKernels {
                     acc[j] += part[j];
                 }
             }
-            if (columns == null) {
+            if (!turned) {
                 System.arraycopy(acc, 0, total, from, len);
             } else {
                 for (int row = lo; row < hi; row++) { // gw[oc, r] = gw^T[row, oc] with r = columnOf[row]
-                    int r = columns[row];
+                    int r = columnOf[row];
                     for (int oc = 0, at = (row - lo) * o; oc < o; oc++) {
                         total[oc * k + r] = acc[at + oc];
                     }
@@ -278,7 +271,7 @@ final class SampleKernels {
         Memory.release(partialSums);
     }
 
-    /** {@code 0, 1, ..., k-1}: gw^T's rows in their own order, for {@link #sumChunks}. */
+    /** {@code 0, 1, ..., k-1}: gw^T's rows holding gw's columns in order, for {@link #sumChunks}. */
     static int[] inOrder(int k) {
         int[] rows = new int[k];
         for (int r = 0; r < k; r++) {

@@ -341,21 +341,21 @@ final class ShiftedConv {
             }
         });
         Host.keepUntilHere(xd, gyd);
-        SampleKernels.sumChunks(partialSums, chunks, k, o, gw, turned ? kernelRowsOrder(c, g.kh(), g.kw()) : null);
+        SampleKernels.sumChunks(partialSums, chunks, k, o, gw, turned ? kernelRowColumns(c, g.kh(), g.kw()) : null);
         return gw;
     }
 
-    /** For each row {@code (c, ky, kx)} of gw^T, its row in the partial sums, which come by kernel rows: {@code (ky, c, kx)}. */
-    private static int[] kernelRowsOrder(int c, int kh, int kw) {
-        int[] rowOf = new int[c * kh * kw];
-        for (int ch = 0; ch < c; ch++) {
-            for (int ky = 0; ky < kh; ky++) {
-                for (int kx = 0; kx < kw; kx++) {
-                    rowOf[(ch * kh + ky) * kw + kx] = (ky * c + ch) * kw + kx;
+    /** For each row of the partial sums, which come by kernel rows, {@code (ky, c, kx)}: its column {@code (c, ky, kx)} of gw. */
+    private static int[] kernelRowColumns(int c, int kh, int kw) {
+        int[] columnOf = new int[c * kh * kw];
+        for (int ky = 0, row = 0; ky < kh; ky++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int kx = 0; kx < kw; kx++, row++) {
+                    columnOf[row] = (ch * kh + ky) * kw + kx;
                 }
             }
         }
-        return rowOf;
+        return columnOf;
     }
 
     /** A thread's native buffers for one sample: the padded input or its column matrix, and the output or gradient on the padded width. */
