@@ -71,8 +71,17 @@ final class Columns {
      * input indices (or of padding) that one {@code System.arraycopy} (or fill) can move. For stride
      * 1 a run is most of an output row, so a gather becomes a handful of block copies instead of
      * one lookup per element.
+     *
+     * <p>The gather copies along longer stretches still ({@code copyStart}, {@code copyDst},
+     * {@code copySrc}, {@code copyLen}): runs of one row that keep the same distance between input
+     * and column index (a "same" convolution, where output and input rows are equally long) are one
+     * copy across the padding slots between them, and those slots ({@code zeroStart},
+     * {@code zeroSlot}) are zeroed again after it. A 3x3 kernel with padding 1 then moves each
+     * column row in one copy and a few stores instead of one copy per output row: at 8x8 the runs
+     * are 7-8 values long, and a copy's fixed cost was most of the gather (docs/PERFORMANCE.md).
      */
-    record Runs(int[] rowStart, int[] dst, int[] src, int[] len) {
+    record Runs(int[] rowStart, int[] dst, int[] src, int[] len,
+            int[] copyStart, int[] copyDst, int[] copySrc, int[] copyLen, int[] zeroStart, int[] zeroSlot) {
         /** Worth using when runs are on average at least 4 elements long (stride 2 gives runs of 1). */
         boolean worthIt(int entries) {
             return len.length * 4 <= entries;
@@ -115,7 +124,47 @@ final class Columns {
             src[i] = all.get(i)[1];
             len[i] = all.get(i)[2];
         }
-        Runs runs = new Runs(rowStart, dst, src, len);
+        // the longer copies: a row's input runs merged while the distance between column and input index holds
+        int[] copyStart = new int[rows + 1];
+        int[] zeroStart = new int[rows + 1];
+        java.util.List<int[]> copies = new java.util.ArrayList<>();
+        java.util.List<Integer> zeros = new java.util.ArrayList<>();
+        for (int r = 0; r < rows; r++) {
+            copyStart[r] = copies.size();
+            zeroStart[r] = zeros.size();
+            int[] open = null; // {dst, src, len} of the copy being extended
+            for (int i = rowStart[r]; i < rowStart[r + 1]; i++) {
+                if (src[i] < 0) {
+                    continue; // padding: zero already, or one of the slots re-zeroed below
+                }
+                if (open != null && dst[i] - src[i] == open[0] - open[1]) {
+                    for (int q = open[0] + open[2]; q < dst[i]; q++) {
+                        zeros.add(q); // only padding lies between two input runs of a row
+                    }
+                    open[2] = dst[i] + len[i] - open[0];
+                } else {
+                    if (open != null) {
+                        copies.add(open);
+                    }
+                    open = new int[] {dst[i], src[i], len[i]};
+                }
+            }
+            if (open != null) {
+                copies.add(open);
+            }
+        }
+        copyStart[rows] = copies.size();
+        zeroStart[rows] = zeros.size();
+        int[] copyDst = new int[copies.size()];
+        int[] copySrc = new int[copies.size()];
+        int[] copyLen = new int[copies.size()];
+        for (int i = 0; i < copyDst.length; i++) {
+            copyDst[i] = copies.get(i)[0];
+            copySrc[i] = copies.get(i)[1];
+            copyLen[i] = copies.get(i)[2];
+        }
+        int[] zeroSlot = zeros.stream().mapToInt(Integer::intValue).toArray();
+        Runs runs = new Runs(rowStart, dst, src, len, copyStart, copyDst, copySrc, copyLen, zeroStart, zeroSlot);
         RUNS.put(map, runs);
         return runs;
     }
@@ -260,13 +309,26 @@ final class Columns {
      * on {@code Object}s checks the types on every call, which cost a third of the gather.
      */
     private static void gatherRuns(float[] x, int base, Runs runs, int r, float[] dst, int to, boolean paddingZeroed) {
+        if (paddingZeroed) { // the longer copies, then the padding slots they wrote over zeroed again
+            int[] d = runs.copyDst();
+            int[] s = runs.copySrc();
+            int[] l = runs.copyLen();
+            for (int i = runs.copyStart()[r], end = runs.copyStart()[r + 1]; i < end; i++) {
+                System.arraycopy(x, base + s[i], dst, to + d[i], l[i]);
+            }
+            int[] z = runs.zeroSlot();
+            for (int i = runs.zeroStart()[r], end = runs.zeroStart()[r + 1]; i < end; i++) {
+                dst[to + z[i]] = 0f;
+            }
+            return;
+        }
         int[] d = runs.dst();
         int[] s = runs.src();
         int[] l = runs.len();
         for (int i = runs.rowStart()[r], end = runs.rowStart()[r + 1]; i < end; i++) {
             if (s[i] >= 0) {
                 System.arraycopy(x, base + s[i], dst, to + d[i], l[i]);
-            } else if (!paddingZeroed) {
+            } else {
                 java.util.Arrays.fill(dst, to + d[i], to + d[i] + l[i], 0f);
             }
         }
