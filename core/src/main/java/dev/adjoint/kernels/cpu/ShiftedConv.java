@@ -301,7 +301,7 @@ final class ShiftedConv {
         FloatPointer gyp = Blas.pointer(gyd);
         FloatBuffer xv = Host.floatView(xd); // shared by the chunks: absolute gets only
         FloatBuffer gyv = Host.floatView(gyd);
-        int perChunk = SampleKernels.samplesPerChunk(n);
+        int perChunk = SampleKernels.weightGradSamplesPerChunk(n, pix);
         int chunks = Parallel.chunks(n, perChunk);
         INDArray partialSums = Memory.allocate(DataType.FLOAT, chunks, (long) k * o); // chunk i's sum of gw^T (or gw) in row i
         FloatPointer partials = Blas.pointer(partialSums);
