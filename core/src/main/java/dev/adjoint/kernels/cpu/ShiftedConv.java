@@ -107,22 +107,11 @@ final class ShiftedConv {
     /**
      * The most extra work the padded width may cost: the products compute {@code Wp - ow} places per
      * output row that are dropped (one for a 3x3 kernel with padding 1), against im2col's gather
-     * that they save. With AVX2 kernels the gather is worth up to 7.5% more work: 16x16 images with
-     * padding 1 cost 6% and gain, 8x8 ones (11%) were slower. With AVX-512 kernels
-     * ({@link OpenBlasCore#runsAvx512Kernels}) the thin products are fast enough to pay for 12.5%
-     * (8x8, and 7x7 with padding 1): their forward and input gradient were faster that way. The
-     * weight gradient keeps the 7.5%: its products per kernel row are as long as the padded width,
-     * and at 8x8 they were slower than im2col's (docs/PERFORMANCE.md).
+     * that they save. 16x16 images with padding 1 cost 6% and gain in all three directions; 8x8
+     * ones (11%) are faster with im2col since its gather copies whole column rows
+     * ({@link Columns.Runs}), with AVX-512 kernels as with AVX2 ones (docs/PERFORMANCE.md).
      */
     static final double MAX_EXTRA_WORK = 1.075;
-
-    /** {@link #MAX_EXTRA_WORK} for the forward and the transposed convolution when OpenBLAS runs AVX-512 kernels. */
-    static final double MAX_EXTRA_WORK_AVX512 = 1.125;
-
-    /** The extra work allowed to the forward and the transposed convolution, by the width of the OpenBLAS kernels in use. */
-    static double maxExtraWork(boolean avx512Kernels) {
-        return avx512Kernels ? MAX_EXTRA_WORK_AVX512 : MAX_EXTRA_WORK;
-    }
 
     /** Whether a convolution of this geometry gains from the shifted products (stride 1 assumed) with at most {@code maxExtra} work. */
     static boolean worthIt(Geometry g, double maxExtra) {
@@ -148,7 +137,7 @@ final class ShiftedConv {
 
     /** Whether {@link #conv2d} takes this convolution: float32, no groups, stride 1, enough channels, little extra work. */
     static boolean suitsConv(INDArray x, INDArray w, ConvParams p) {
-        return strideOne(x, p) && worthIt(convGeometry(x, w.size(2), w.size(3), p), maxExtraWork(OpenBlasCore.runsAvx512Kernels()));
+        return strideOne(x, p) && worthIt(convGeometry(x, w.size(2), w.size(3), p), MAX_EXTRA_WORK);
     }
 
     /** Whether {@link #convWeightGrad} takes this weight gradient (as {@link #suitsConv}, and gy the convolution's whole output). */
@@ -170,7 +159,7 @@ final class ShiftedConv {
             return false;
         }
         Geometry g = transposeGeometry(x, w, p);
-        return g.ph() >= 0 && g.pw() >= 0 && worthIt(g, maxExtraWork(OpenBlasCore.runsAvx512Kernels())) && outH == g.oh() && outW == g.ow();
+        return g.ph() >= 0 && g.pw() >= 0 && worthIt(g, MAX_EXTRA_WORK) && outH == g.oh() && outW == g.ow();
     }
 
     /** {@code y = conv2d(x, w) + b} for stride 1; w {@code [O, C, kh, kw]}. */
