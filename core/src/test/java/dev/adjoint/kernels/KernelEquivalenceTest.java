@@ -289,6 +289,27 @@ class KernelEquivalenceTest {
         }
     }
 
+    /**
+     * The shifted products' thread buffers in training order: the forward and the input gradient
+     * write their output on the padded width into the buffer whose gap places the weight gradient
+     * keeps as zeros for the gradient it widens, so the weight gradient after them must zero those
+     * places again. One sample: every call runs on the calling thread, with the same buffers.
+     */
+    @Test
+    void shiftedProductsInTrainingOrderOnOneThread() {
+        Random r = new Random(9);
+        ConvParams pad1 = new ConvParams(1, 1, 1, 1, 1, 1, 0, 0, 1);
+        INDArray x = random(r, DataType.FLOAT, 1, 16, 16, 16);
+        INDArray w = random(r, DataType.FLOAT, 16, 16, 3, 3);
+        for (int step = 0; step < 2; step++) {
+            INDArray gy = random(r, DataType.FLOAT, 1, 16, 16, 16);
+            assertSame(FAST.convWeightGrad(x, gy, 3, 3, pad1), REF.convWeightGrad(x, gy, 3, 3, pad1), DataType.FLOAT, "weight grad, step " + step);
+            assertSame(FAST.conv2d(x, w, null, 16, 16, pad1), REF.conv2d(x, w, null, 16, 16, pad1), DataType.FLOAT, "forward, step " + step);
+            assertSame(FAST.convTranspose2d(gy, w, null, 16, 16, pad1), REF.convTranspose2d(gy, w, null, 16, 16, pad1), DataType.FLOAT,
+                    "input grad, step " + step);
+        }
+    }
+
     @Test
     void convPropagatesNaNTheSameWay() {
         Random r = new Random(5);

@@ -417,8 +417,13 @@ final class ShiftedConv {
         /** The native buffer for a product's output on the padded width. */
         NativeFloats out(int len) {
             wide = wide.atLeast(len);
+            widened = null; // the products write the gap places too
             return wide;
         }
+
+        /** The geometry and output channels whose gradient's gap places {@link #wide} holds as zeros, or null. */
+        private Geometry widened;
+        private int widenedChannels;
 
         /** Copies the output on the padded width into the sample's place in y, dropping the extra places and adding the bias. */
         void narrow(FloatBuffer y, int base, int o, Geometry g, float[] bias) {
@@ -455,15 +460,22 @@ final class ShiftedConv {
             int oh = g.oh();
             int ow = g.ow();
             int gap = g.wp() - ow;
+            NativeFloats before = wide;
             wide = wide.atLeast(o * wideLen);
-            float[] zeros = zeros(gap);
+            if (wide != before || !g.equals(widened) || o != widenedChannels) {
+                // the gap places, once: the samples after it only write the values (a put per row costs as much as its copy)
+                float[] zeros = zeros(gap);
+                for (int oc = 0; oc < o; oc++) {
+                    for (int oy = 0; oy < oh - 1; oy++) {
+                        wide.view.put(oc * wideLen + oy * g.wp() + ow, zeros, 0, gap);
+                    }
+                }
+                widened = g;
+                widenedChannels = o;
+            }
             for (int oc = 0; oc < o; oc++) {
                 for (int oy = 0; oy < oh; oy++) {
-                    int dst = oc * wideLen + oy * g.wp();
-                    wide.view.put(dst, gy, base + (oc * oh + oy) * ow, ow);
-                    if (oy < oh - 1) {
-                        wide.view.put(dst + ow, zeros, 0, gap);
-                    }
+                    wide.view.put(oc * wideLen + oy * g.wp(), gy, base + (oc * oh + oy) * ow, ow);
                 }
             }
             return wide;
