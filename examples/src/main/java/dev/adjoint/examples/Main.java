@@ -81,6 +81,9 @@ public final class Main {
             case "autoencoder":
                 Autoencoder.main(rest);
                 break;
+            case "conv-ab":
+                ConvAb.main(rest);
+                break;
             default:
                 System.err.println("unknown example: " + name);
                 usage();
@@ -100,6 +103,7 @@ public final class Main {
         System.out.println("  predict       classifies image files or folders with a LeNet checkpoint (--load)");
         System.out.println("  export-digits writes MNIST test digits as PNG files in class folders (for predict, lenet --image-folder)");
         System.out.println("  plain-loop    the README's training loop with no settings: steady ms/step and resident memory");
+        System.out.println("  conv-ab       ResNet-20's convolutions, two builds' kernels (--a, --b class directories) alternated in one JVM");
         System.out.println("NAME --help shows the options of one example.");
     }
 }

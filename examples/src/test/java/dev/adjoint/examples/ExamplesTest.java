@@ -209,6 +209,9 @@ class ExamplesTest {
     void unknownOptionsAndMissingFoldersAreOneLineErrorsInEveryExample(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         assertThatThrownBy(() -> Tour.main(new String[] {"--foo"})).isInstanceOf(Options.Invalid.class).hasMessageContaining("tour: unknown option");
         assertThatThrownBy(() -> Bench.main(new String[] {"--only", "foo"})).isInstanceOf(Options.Invalid.class).hasMessageContaining("--only");
+        assertThatThrownBy(() -> ConvAb.main(new String[] {"--a", dir.toString()})).isInstanceOf(Options.Invalid.class).hasMessageContaining("--b");
+        assertThatThrownBy(() -> ConvAb.main(new String[] {"--a", dir.toString(), "--b", dir.toString()})).isInstanceOf(Options.Invalid.class)
+                .hasMessageContaining("holds no adjoint-core classes");
         assertThatThrownBy(() -> LeNet.main(new String[] {"--image-folder", dir.resolve("none").toString()})).isInstanceOf(Options.Invalid.class)
                 .hasMessageContaining("--image-folder");
         java.io.IOException notACheckpoint = new java.io.IOException("/x: not a safetensors file");
