@@ -116,14 +116,9 @@ final class Columns {
             }
         }
         rowStart[rows] = all.size();
-        int[] dst = new int[all.size()];
-        int[] src = new int[all.size()];
-        int[] len = new int[all.size()];
-        for (int i = 0; i < dst.length; i++) {
-            dst[i] = all.get(i)[0];
-            src[i] = all.get(i)[1];
-            len[i] = all.get(i)[2];
-        }
+        int[] dst = element(all, 0);
+        int[] src = element(all, 1);
+        int[] len = element(all, 2);
         // the longer copies: a row's input runs merged while the distance between column and input index holds
         int[] copyStart = new int[rows + 1];
         int[] zeroStart = new int[rows + 1];
@@ -155,18 +150,19 @@ final class Columns {
         }
         copyStart[rows] = copies.size();
         zeroStart[rows] = zeros.size();
-        int[] copyDst = new int[copies.size()];
-        int[] copySrc = new int[copies.size()];
-        int[] copyLen = new int[copies.size()];
-        for (int i = 0; i < copyDst.length; i++) {
-            copyDst[i] = copies.get(i)[0];
-            copySrc[i] = copies.get(i)[1];
-            copyLen[i] = copies.get(i)[2];
-        }
         int[] zeroSlot = zeros.stream().mapToInt(Integer::intValue).toArray();
-        Runs runs = new Runs(rowStart, dst, src, len, copyStart, copyDst, copySrc, copyLen, zeroStart, zeroSlot);
+        Runs runs = new Runs(rowStart, dst, src, len, copyStart, element(copies, 0), element(copies, 1), element(copies, 2), zeroStart, zeroSlot);
         RUNS.put(map, runs);
         return runs;
+    }
+
+    /** Element {@code k} of every {dst, src, len} triple, as one array. */
+    private static int[] element(java.util.List<int[]> triples, int k) {
+        int[] out = new int[triples.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = triples.get(i)[k];
+        }
+        return out;
     }
 
     /** The column matrix {@code [C*kh*kw, N*oh*ow]} of x {@code [N, C, H, W]}, from the pool: the caller releases it after use. */
