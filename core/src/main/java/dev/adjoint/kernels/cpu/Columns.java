@@ -232,7 +232,8 @@ final class Columns {
      * double[]; the im2col here and the per-sample kernels share this.
      *
      * <p>{@code paddingZeroed}: the caller zeroed dst's padding slots already (they are the same
-     * for every sample, so a kernel zeroes its column buffer once per call), and the runs skip them.
+     * for every sample, so a kernel zeroes its column buffer once per call), and the copies skip
+     * them or zero again the few they cross ({@link Runs}), leaving them zero for the next sample.
      * With a padded 5x5 kernel most padding runs are one or two elements long, and a fill call per
      * run took as long as the copies (JFR, LeNet's first layer).
      */
