@@ -113,10 +113,10 @@ final class ShiftedConv {
      */
     static final double MAX_EXTRA_WORK = 1.075;
 
-    /** Whether a convolution of this geometry gains from the shifted products (stride 1 assumed) with at most {@code maxExtra} work. */
-    static boolean worthIt(Geometry g, double maxExtra) {
+    /** Whether a convolution of this geometry gains from the shifted products (stride 1 assumed): enough channels, at most {@link #MAX_EXTRA_WORK}. */
+    static boolean worthIt(Geometry g) {
         boolean enoughChannels = g.c() >= MIN_CHANNELS || g.taps() == 1;
-        return enoughChannels && g.oh() > 0 && g.ow() > 0 && g.wide() <= maxExtra * g.oh() * g.ow();
+        return enoughChannels && g.oh() > 0 && g.ow() > 0 && g.wide() <= MAX_EXTRA_WORK * g.oh() * g.ow();
     }
 
     private static boolean strideOne(INDArray x, ConvParams p) {
@@ -137,7 +137,7 @@ final class ShiftedConv {
 
     /** Whether {@link #conv2d} takes this convolution: float32, no groups, stride 1, enough channels, little extra work. */
     static boolean suitsConv(INDArray x, INDArray w, ConvParams p) {
-        return strideOne(x, p) && worthIt(convGeometry(x, w.size(2), w.size(3), p), MAX_EXTRA_WORK);
+        return strideOne(x, p) && worthIt(convGeometry(x, w.size(2), w.size(3), p));
     }
 
     /** Whether {@link #convWeightGrad} takes this weight gradient (as {@link #suitsConv}, and gy the convolution's whole output). */
@@ -146,7 +146,7 @@ final class ShiftedConv {
             return false;
         }
         Geometry g = convGeometry(x, kh, kw, p);
-        return worthIt(g, MAX_EXTRA_WORK) && gy.size(2) == g.oh() && gy.size(3) == g.ow();
+        return worthIt(g) && gy.size(2) == g.oh() && gy.size(3) == g.ow();
     }
 
     /**
@@ -159,7 +159,7 @@ final class ShiftedConv {
             return false;
         }
         Geometry g = transposeGeometry(x, w, p);
-        return g.ph() >= 0 && g.pw() >= 0 && worthIt(g, MAX_EXTRA_WORK) && outH == g.oh() && outW == g.ow();
+        return g.ph() >= 0 && g.pw() >= 0 && worthIt(g) && outH == g.oh() && outW == g.ow();
     }
 
     /** {@code y = conv2d(x, w) + b} for stride 1; w {@code [O, C, kh, kw]}. */
@@ -361,6 +361,10 @@ final class ShiftedConv {
         /** The geometry whose zero border {@link #in} holds, or null: a later sample of it only needs its values copied. */
         private Geometry bordered;
 
+        /** The geometry and output channels whose gradient's gap places {@link #wide} holds as zeros, or null: the products' output writes them. */
+        private Geometry widened;
+        private int widenedChannels;
+
         /**
          * The sample at {@code base} of x, zero-padded to {@code [C, Hp, Wp]}, into {@link #in}: row by
          * row from native memory to native memory, with no copy on the Java heap in between. The zero
@@ -420,10 +424,6 @@ final class ShiftedConv {
             widened = null; // the products write the gap places too
             return wide;
         }
-
-        /** The geometry and output channels whose gradient's gap places {@link #wide} holds as zeros, or null. */
-        private Geometry widened;
-        private int widenedChannels;
 
         /** Copies the output on the padded width into the sample's place in y, dropping the extra places and adding the bias. */
         void narrow(FloatBuffer y, int base, int o, Geometry g, float[] bias) {

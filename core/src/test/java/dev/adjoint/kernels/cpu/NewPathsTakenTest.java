@@ -60,8 +60,8 @@ class NewPathsTakenTest {
         // with padding 1 the padded width costs 11% extra work at 8x8 (rows share their padding), 6% at 16x16
         ShiftedConv.Geometry eight = new ShiftedConv.Geometry(64, 8, 8, 1, 1, 3, 3, 1, 1);
         ShiftedConv.Geometry sixteen = new ShiftedConv.Geometry(32, 16, 16, 1, 1, 3, 3, 1, 1);
-        assertThat(ShiftedConv.worthIt(eight, ShiftedConv.MAX_EXTRA_WORK)).as("8x8").isFalse();
-        assertThat(ShiftedConv.worthIt(sixteen, ShiftedConv.MAX_EXTRA_WORK)).as("16x16").isTrue();
+        assertThat(ShiftedConv.worthIt(eight)).as("8x8").isFalse();
+        assertThat(ShiftedConv.worthIt(sixteen)).as("16x16").isTrue();
         INDArray x = Nd4j.rand(DataType.FLOAT, 2, 64, 8, 8);
         INDArray w = Nd4j.rand(DataType.FLOAT, 64, 64, 3, 3);
         ConvParams pad1 = new ConvParams(1, 1, 1, 1, 1, 1, 0, 0, 1);
