@@ -47,6 +47,8 @@ public final class Host {
         GATHER_SRC,
         IM2COL_ROW,
         IM2COL_SRC,
+        KERNEL_IN,
+        KERNEL_OUT,
         LOG_SOFTMAX_BACKWARD_GY,
         LOG_SOFTMAX_BACKWARD_Y,
         LOG_SOFTMAX_X,

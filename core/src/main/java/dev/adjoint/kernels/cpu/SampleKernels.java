@@ -139,8 +139,9 @@ final class SampleKernels {
         int kh = (int) w.size(2);
         int kw = (int) w.size(3);
         int taps = kh * kw;
-        float[] from = Host.floats(w);
-        float[] flipped = new float[from.length];
+        int len = (int) w.length();
+        float[] from = Host.floatsInto(w, Host.floatScratch(Host.Work.KERNEL_IN, len));
+        float[] flipped = Host.floatScratch(Host.Work.KERNEL_OUT, len);
         for (int ic = 0; ic < cin; ic++) {
             for (int oc = 0; oc < o; oc++) {
                 for (int t = 0; t < taps; t++) {

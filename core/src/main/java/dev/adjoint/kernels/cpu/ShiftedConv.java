@@ -166,7 +166,7 @@ final class ShiftedConv {
     static INDArray conv2d(INDArray x, INDArray w, INDArray b, long oh, long ow, ConvParams p) {
         int o = (int) w.size(0);
         int c = (int) w.size(1);
-        float[] taps = taps(Host.floats(w), o, c, (int) (w.size(2) * w.size(3)), false);
+        float[] taps = taps(kernel(w), o, c, (int) (w.size(2) * w.size(3)), false);
         return convolve("conv2d", x, taps, o, b, convGeometry(x, w.size(2), w.size(3), p), oh, ow);
     }
 
@@ -177,7 +177,7 @@ final class ShiftedConv {
     static INDArray convTranspose2d(INDArray x, INDArray w, INDArray b, long outH, long outW, ConvParams p) {
         int c = (int) w.size(0);
         int o = (int) w.size(1);
-        float[] taps = taps(Host.floats(w), o, c, (int) (w.size(2) * w.size(3)), true);
+        float[] taps = taps(kernel(w), o, c, (int) (w.size(2) * w.size(3)), true);
         return convolve("convTranspose2d", x, taps, o, b, transposeGeometry(x, w, p), outH, outW);
     }
 
@@ -187,7 +187,7 @@ final class ShiftedConv {
      * flipping a tap {@code (ky, kx)} to {@code (kh-1-ky, kw-1-kx)} is {@code t -> taps-1-t}.
      */
     private static float[] taps(float[] w, int o, int c, int taps, boolean transposed) {
-        float[] out = new float[taps * o * c];
+        float[] out = Host.floatScratch(Host.Work.KERNEL_OUT, taps * o * c); // the thread's: a new array per call was most of a step's heap garbage
         for (int oc = 0; oc < o; oc++) {
             for (int ic = 0; ic < c; ic++) {
                 for (int t = 0; t < taps; t++) {
@@ -197,6 +197,11 @@ final class ShiftedConv {
             }
         }
         return out;
+    }
+
+    /** The weights on the Java side, in the thread's scratch array (read before the call's next use of it). */
+    private static float[] kernel(INDArray w) {
+        return Host.floatsInto(w, Host.floatScratch(Host.Work.KERNEL_IN, (int) w.length()));
     }
 
     /** The loop both directions share: per sample, pad, one product per tap into y_wide, copy into y. */
@@ -214,7 +219,7 @@ final class ShiftedConv {
         INDArray xd = Host.dense(x);
         FloatPointer xp = Blas.pointer(xd);
         FloatBuffer xv = Host.floatView(xd);
-        INDArray tapArray = Host.arrayFrom(taps, new long[] {taps.length});
+        INDArray tapArray = Host.arrayFrom(taps, new long[] {(long) g.taps() * o * g.c()}); // taps may be a longer scratch array
         FloatPointer tp = Blas.pointer(tapArray);
         INDArray y = Memory.allocate(DataType.FLOAT, n, o, oh, ow);
         FloatPointer yp = Blas.pointer(y);
