@@ -176,7 +176,7 @@ final class Columns {
         int cols = (int) n * ohw;
         boolean f64 = x.dataType() == DataType.DOUBLE;
         Object src = f64 ? Host.doublesInto(x, Host.doubleScratch(Host.Work.IM2COL_SRC, (int) x.length()))
-                : Host.floatsInto(x, Host.floatScratch(Host.Work.IM2COL_SRC, (int) x.length()));
+                : Host.floatsScratch(Host.Work.IM2COL_SRC, x);
         // row by row through one row-sized work array: a thread keeps no batch-sized copy of the columns
         Object row = f64 ? Host.doubleScratch(Host.Work.IM2COL_ROW, cols) : Host.floatScratch(Host.Work.IM2COL_ROW, cols);
         Runs runs = runsIfWorthIt(m, rows, ohw);

@@ -54,8 +54,8 @@ final class DirectKernels {
         int[] map = Columns.map(c, h, wd, w.size(2), w.size(3), oh, ow, p);
         Columns.Runs runs = Columns.runsIfWorthIt(map, k, pix);
         float[] xs = Host.floatsInto(x, Host.floatScratch(Host.Work.DIRECT_X, n * chw));
-        float[] ws = Host.floatsInto(w, Host.floatScratch(Host.Work.DIRECT_W, (int) w.length()));
-        float[] bs = b == null ? null : Host.floatsInto(b, Host.floatScratch(Host.Work.DIRECT_B, (int) b.length()));
+        float[] ws = Host.floatsScratch(Host.Work.DIRECT_W, w);
+        float[] bs = b == null ? null : Host.floatsScratch(Host.Work.DIRECT_B, b);
         INDArray y = Memory.allocate(DataType.FLOAT, n, o, oh, ow);
         // Samples go through together in groups whose column rows are at least GROUP_PIXELS long:
         // the loops below pay a fixed cost per row, so short rows (LeNet's second layer has 100

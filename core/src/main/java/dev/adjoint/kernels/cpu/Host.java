@@ -286,6 +286,14 @@ public final class Host {
     }
 
     /**
+     * All values of a float32 array, in this thread's scratch array for {@code purpose} (longer than
+     * needed, overwritten by the next call with that purpose): a Java-side copy that leaves no garbage.
+     */
+    public static float[] floatsScratch(Work purpose, INDArray a) {
+        return floatsInto(a, floatScratch(purpose, (int) a.length()));
+    }
+
+    /**
      * All values of a float32 or float64 array as doubles, in this thread's scratch array for
      * {@code purpose} (longer than needed, overwritten by the next call with that purpose): for
      * small per-step Java passes that should not leave garbage behind.
@@ -296,7 +304,7 @@ public final class Host {
         if (a.dataType() == DataType.DOUBLE) {
             return doublesInto(a, out);
         }
-        float[] f = floatsInto(a, floatScratch(purpose, n)); // the float and double arrays of a purpose are separate
+        float[] f = floatsScratch(purpose, a); // the float and double arrays of a purpose are separate
         for (int i = 0; i < n; i++) {
             out[i] = f[i];
         }

@@ -339,7 +339,7 @@ final class Loops {
             rows *= (int) shape[i];
         }
         int cols = (int) (g.length() / rows);
-        float[] v = Host.floatsInto(g, Host.floatScratch(Host.Work.SUM_TO_SRC, (int) g.length()));
+        float[] v = Host.floatsScratch(Host.Work.SUM_TO_SRC, g);
         double[] acc = Host.doubleScratch(Host.Work.SUM_TO_ACC, cols);
         Arrays.fill(acc, 0, cols, 0.0);
         for (int r = 0; r < rows; r++) {

@@ -79,7 +79,7 @@ final class Pooling {
             if (g.kh() == 2 && g.kw() == 2 && g.sh() == 2 && g.sw() == 2 && g.ph() == 0 && g.pw() == 0) {
                 return new MaxPoolResult(twoByTwoSplit(a, g, argmax), argmax);
             }
-            float[] x = Host.floatsInto(a, Host.floatScratch(Host.Work.MAXPOOL_SRC, (int) a.length()));
+            float[] x = Host.floatsScratch(Host.Work.MAXPOOL_SRC, a);
             float[] y = Host.floatScratch(Host.Work.MAXPOOL_DST, argmax.length);
             for (int p = 0; p < planes; p++) {
                 for (int q = 0; q < ohw; q++) {
@@ -202,7 +202,7 @@ final class Pooling {
 
     static INDArray gather(INDArray a, int[] index, long[] outShape) {
         if (a.dataType() == DataType.FLOAT) {
-            float[] x = Host.floatsInto(a, Host.floatScratch(Host.Work.GATHER_SRC, (int) a.length()));
+            float[] x = Host.floatsScratch(Host.Work.GATHER_SRC, a);
             float[] y = Host.floatScratch(Host.Work.GATHER_DST, index.length);
             for (int i = 0; i < index.length; i++) {
                 y[i] = x[index[i]];
@@ -223,7 +223,7 @@ final class Pooling {
             size = Math.multiplyExact(size, (int) d);
         }
         if (a.dataType() == DataType.FLOAT) {
-            float[] x = Host.floatsInto(a, Host.floatScratch(Host.Work.SCATTER_SRC, (int) a.length()));
+            float[] x = Host.floatsScratch(Host.Work.SCATTER_SRC, a);
             float[] y = Host.floatScratch(Host.Work.SCATTER_DST, size);
             java.util.Arrays.fill(y, 0, size, 0f);
             for (int i = 0; i < index.length; i++) {

@@ -139,9 +139,8 @@ final class SampleKernels {
         int kh = (int) w.size(2);
         int kw = (int) w.size(3);
         int taps = kh * kw;
-        int len = (int) w.length();
-        float[] from = Host.floatsInto(w, Host.floatScratch(Host.Work.KERNEL_IN, len));
-        float[] flipped = Host.floatScratch(Host.Work.KERNEL_OUT, len);
+        float[] from = Host.floatsScratch(Host.Work.KERNEL_IN, w);
+        float[] flipped = Host.floatScratch(Host.Work.KERNEL_OUT, (int) w.length());
         for (int ic = 0; ic < cin; ic++) {
             for (int oc = 0; oc < o; oc++) {
                 for (int t = 0; t < taps; t++) {

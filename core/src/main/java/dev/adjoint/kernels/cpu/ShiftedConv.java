@@ -166,7 +166,7 @@ final class ShiftedConv {
     static INDArray conv2d(INDArray x, INDArray w, INDArray b, long oh, long ow, ConvParams p) {
         int o = (int) w.size(0);
         int c = (int) w.size(1);
-        float[] taps = taps(kernel(w), o, c, (int) (w.size(2) * w.size(3)), false);
+        float[] taps = taps(Host.floatsScratch(Host.Work.KERNEL_IN, w), o, c, (int) (w.size(2) * w.size(3)), false);
         return convolve("conv2d", x, taps, o, b, convGeometry(x, w.size(2), w.size(3), p), oh, ow);
     }
 
@@ -177,7 +177,7 @@ final class ShiftedConv {
     static INDArray convTranspose2d(INDArray x, INDArray w, INDArray b, long outH, long outW, ConvParams p) {
         int c = (int) w.size(0);
         int o = (int) w.size(1);
-        float[] taps = taps(kernel(w), o, c, (int) (w.size(2) * w.size(3)), true);
+        float[] taps = taps(Host.floatsScratch(Host.Work.KERNEL_IN, w), o, c, (int) (w.size(2) * w.size(3)), true);
         return convolve("convTranspose2d", x, taps, o, b, transposeGeometry(x, w, p), outH, outW);
     }
 
@@ -197,11 +197,6 @@ final class ShiftedConv {
             }
         }
         return out;
-    }
-
-    /** The weights on the Java side, in the thread's scratch array (read before the call's next use of it). */
-    private static float[] kernel(INDArray w) {
-        return Host.floatsInto(w, Host.floatScratch(Host.Work.KERNEL_IN, (int) w.length()));
     }
 
     /** The loop both directions share: per sample, pad, one product per tap into y_wide, copy into y. */
